@@ -1,0 +1,37 @@
+//! The data model of a simdesk world: validated paths ([`VPath`]), typed
+//! artifacts ([`Artifact`]), pointers into them ([`Ref`]), simulated time
+//! ([`SimTime`]), number formats and diagnostics.
+//!
+//! Pure data: nothing here does IO, reads a clock or the environment. Every
+//! type has a stable, documented JSON form through serde.
+//!
+//! ```
+//! use simdesk_model::*;
+//!
+//! let mut sheet = Sheet::new("Summary");
+//! sheet.cells.insert("B4".parse().unwrap(), Cell::value(0.0731).with_format("0.0%"));
+//! let book = Artifact::Workbook(Workbook { sheets: vec![sheet] });
+//! assert_eq!(book.kind(), ArtifactKind::Workbook);
+//!
+//! let r: Ref = "/Clients/Chen/portfolio.xlsx#Summary!B4".parse().unwrap();
+//! assert_eq!(format_value(&CellValue::Number(0.0731), Some("0.0%")), "7.3%");
+//! assert_eq!(r.sheet(), Some("Summary"));
+//! ```
+
+mod artifact;
+mod cell;
+mod diag;
+mod numfmt;
+mod persona;
+mod refs;
+mod time;
+mod vpath;
+
+pub use artifact::*;
+pub use cell::{CellAddr, CellAddrError, CellError, CellRange, CellValue, MAX_COLS, MAX_ROWS};
+pub use diag::{Code, Diagnostic, Severity};
+pub use numfmt::{format_number, format_value};
+pub use persona::Persona;
+pub use refs::{MAX_REF_BYTES, Ref, RefError, RefTarget, check_sheet_name, quote_sheet, sheet_needs_quotes, slug};
+pub use time::{SimTime, TimeError, civil_from_days, days_from_civil, days_in_month};
+pub use vpath::{MAX_COMPONENT_BYTES, MAX_PATH_BYTES, PathError, PathRule, VPath, check_component, fold};

@@ -1,0 +1,468 @@
+//! Excel number formats: the text a cell or a field shows for a value.
+//!
+//! Supports what office models use: `General`, digit placeholders `0 # ?`,
+//! thousands separators, scaling by trailing commas, percent, scientific
+//! (`0.00E+00`), literal text (`"USD "`, `\x`, `$ - + ( ) : /` and spaces),
+//! `[Red]`-style colours (ignored), `[$€-407]` currency tags, up to four
+//! `;`-separated sections (positive; negative; zero; text) and date/time
+//! codes (`yyyy-mm-dd`, `d mmm yyyy`, `mmmm d, yyyy`, `h:mm AM/PM`).
+
+use crate::cell::CellValue;
+use crate::time::SimTime;
+
+/// Formats a value with an optional number format code.
+///
+/// ```
+/// use simdesk_model::{format_value, CellValue};
+/// let v = CellValue::Number(1234567.891);
+/// assert_eq!(format_value(&v, Some("#,##0.00")), "1,234,567.89");
+/// assert_eq!(format_value(&CellValue::Number(0.1234), Some("0.0%")), "12.3%");
+/// assert_eq!(format_value(&CellValue::Number(-1500.0), Some("$#,##0")), "-$1,500");
+/// ```
+pub fn format_value(value: &CellValue, format: Option<&str>) -> String {
+    let fmt = format.unwrap_or("General");
+    match value {
+        CellValue::Empty => String::new(),
+        CellValue::Text(t) => format_text(t, fmt),
+        CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        CellValue::Error(e) => e.as_str().to_owned(),
+        CellValue::Number(n) => format_number(*n, fmt),
+        CellValue::Date(n) => {
+            if fmt.eq_ignore_ascii_case("general") {
+                format_number(*n, "yyyy-mm-dd")
+            } else {
+                format_number(*n, fmt)
+            }
+        }
+    }
+}
+
+fn format_text(t: &str, fmt: &str) -> String {
+    let sections = split_sections(fmt);
+    match sections.get(3) {
+        Some(s) if s.contains('@') => s.replace('@', t).replace('"', ""),
+        _ => t.to_owned(),
+    }
+}
+
+fn split_sections(fmt: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut in_quote = false;
+    let mut chars = fmt.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                in_quote = !in_quote;
+                out.last_mut().unwrap_or(&mut String::new()).push(c);
+            }
+            '\\' if !in_quote => {
+                let last = out.len() - 1;
+                out[last].push(c);
+                if let Some(n) = chars.next() {
+                    out[last].push(n);
+                }
+            }
+            ';' if !in_quote => out.push(String::new()),
+            _ => {
+                let last = out.len() - 1;
+                out[last].push(c);
+            }
+        }
+    }
+    out
+}
+
+/// Formats a number with a format code.
+pub fn format_number(n: f64, fmt: &str) -> String {
+    if !n.is_finite() {
+        return "#NUM!".to_owned();
+    }
+    let sections = split_sections(fmt);
+    let (section, value, neg_sign) = if sections.len() >= 2 && n < 0.0 {
+        (sections[1].as_str(), -n, false)
+    } else if sections.len() >= 3 && n == 0.0 {
+        (sections[2].as_str(), n, false)
+    } else {
+        (sections[0].as_str(), n, n < 0.0)
+    };
+    let tokens = tokenize(section);
+    if tokens.iter().all(|t| matches!(t, Tok::Lit(_))) && !section.eq_ignore_ascii_case("general") && !section.is_empty() {
+        // A section of literals only (e.g. "-" for zero).
+        return tokens.iter().map(|t| if let Tok::Lit(s) = t { s.as_str() } else { "" }).collect();
+    }
+    if section.is_empty() || section.eq_ignore_ascii_case("general") {
+        return general(n);
+    }
+    if tokens.iter().any(|t| matches!(t, Tok::Date(_))) {
+        return format_date(n, &tokens);
+    }
+    let out = format_numeric(value.abs(), &tokens);
+    if neg_sign && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// Excel's General format: integers as is, others to 10 significant digits.
+fn general(n: f64) -> String {
+    if n == 0.0 {
+        return "0".to_owned();
+    }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        return format!("{n:.0}");
+    }
+    let abs = n.abs();
+    if !(1e-9..1e15).contains(&abs) {
+        let s = format!("{n:.5E}");
+        return tidy_exp(&s);
+    }
+    let digits = 10 - (abs.log10().floor() as i32 + 1);
+    let digits = digits.clamp(0, 15) as usize;
+    let s = format!("{n:.digits$}");
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s };
+    if s == "-0" { "0".to_owned() } else { s }
+}
+
+fn tidy_exp(s: &str) -> String {
+    // "1.23450E6" -> "1.2345E+06"
+    let Some((mant, exp)) = s.split_once('E') else { return s.to_owned() };
+    let mant = if mant.contains('.') { mant.trim_end_matches('0').trim_end_matches('.') } else { mant };
+    let e: i32 = exp.parse().unwrap_or(0);
+    format!("{mant}E{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Lit(String),
+    /// Digit placeholders and separators of the numeric part: 0 # ? , .
+    Num(char),
+    Percent,
+    Exp(bool),
+    Date(String),
+}
+
+fn tokenize(section: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = section.chars().collect();
+    let mut i = 0;
+    let lower: Vec<char> = chars.iter().map(|c| c.to_ascii_lowercase()).collect();
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '"' => {
+                let mut s = String::new();
+                i += 1;
+                while i < chars.len() && chars[i] != '"' {
+                    s.push(chars[i]);
+                    i += 1;
+                }
+                out.push(Tok::Lit(s));
+            }
+            '\\' => {
+                if let Some(n) = chars.get(i + 1) {
+                    out.push(Tok::Lit(n.to_string()));
+                    i += 1;
+                }
+            }
+            '_' => {
+                out.push(Tok::Lit(" ".to_owned()));
+                i += 1;
+            }
+            '*' => {
+                i += 1;
+            }
+            '[' => {
+                let mut s = String::new();
+                i += 1;
+                while i < chars.len() && chars[i] != ']' {
+                    s.push(chars[i]);
+                    i += 1;
+                }
+                if let Some(cur) = s.strip_prefix('$') {
+                    let sym = cur.split('-').next().unwrap_or("");
+                    out.push(Tok::Lit(sym.to_owned()));
+                }
+            }
+            '0' | '#' | '?' | ',' | '.' => out.push(Tok::Num(c)),
+            '%' => out.push(Tok::Percent),
+            'E' | 'e' if matches!(chars.get(i + 1), Some('+') | Some('-')) => {
+                out.push(Tok::Exp(chars[i + 1] == '+'));
+                i += 1;
+            }
+            'y' | 'Y' | 'm' | 'M' | 'd' | 'D' | 'h' | 'H' | 's' | 'S' => {
+                let lc = lower[i];
+                let mut s = String::new();
+                while i < chars.len() && lower[i] == lc {
+                    s.push(lc);
+                    i += 1;
+                }
+                out.push(Tok::Date(s));
+                continue;
+            }
+            'A' | 'a' if lower[i..].starts_with(&['a', 'm', '/', 'p', 'm']) => {
+                out.push(Tok::Date("am/pm".to_owned()));
+                i += 5;
+                continue;
+            }
+            _ => out.push(Tok::Lit(c.to_string())),
+        }
+        i += 1;
+    }
+    out
+}
+
+fn format_numeric(mut v: f64, tokens: &[Tok]) -> String {
+    // Split placeholders into integer part, fraction part, exponent part.
+    let mut int_ph = String::new();
+    let mut frac_ph = String::new();
+    let mut exp_ph = String::new();
+    let mut seen_dot = false;
+    let mut seen_exp = None;
+    let mut thousands = false;
+    let mut percent = 0;
+    // Trailing commas right after the last digit placeholder scale by 1000.
+    let mut scale_commas = 0;
+    let last_digit = tokens.iter().rposition(|t| matches!(t, Tok::Num('0' | '#' | '?')));
+    for (i, t) in tokens.iter().enumerate() {
+        match t {
+            Tok::Num(',') => {
+                let after_last = last_digit.is_some_and(|l| i > l);
+                if after_last && seen_exp.is_none() {
+                    scale_commas += 1;
+                } else if !seen_dot {
+                    thousands = true;
+                }
+            }
+            Tok::Num('.') => seen_dot = true,
+            Tok::Num(c) => {
+                if seen_exp.is_some() {
+                    exp_ph.push(*c);
+                } else if seen_dot {
+                    frac_ph.push(*c);
+                } else {
+                    int_ph.push(*c);
+                }
+            }
+            Tok::Percent => percent += 1,
+            Tok::Exp(plus) => seen_exp = Some(*plus),
+            _ => {}
+        }
+    }
+    v *= 100f64.powi(percent);
+    v /= 1000f64.powi(scale_commas);
+    let decimals = frac_ph.len();
+    let mut exponent = 0i32;
+    if seen_exp.is_some() && v != 0.0 {
+        let int_digits = int_ph.len().max(1) as i32;
+        exponent = v.log10().floor() as i32 - (int_digits - 1);
+        v /= 10f64.powi(exponent);
+        if round_half_away(v, decimals) >= 10f64.powi(int_digits) {
+            v /= 10.0;
+            exponent += 1;
+        }
+    }
+    let rounded = round_half_away(v, decimals);
+    let s = format!("{rounded:.decimals$}");
+    let (int_s, frac_s) = s.split_once('.').unwrap_or((&s, ""));
+    let mut int_digits: String = int_s.trim_start_matches('0').to_owned();
+    let min_int = int_ph.chars().filter(|c| *c == '0').count();
+    while int_digits.len() < min_int {
+        int_digits.insert(0, '0');
+    }
+    if thousands {
+        int_digits = group(&int_digits);
+    }
+    // Fraction: drop trailing zeros that stand for '#' placeholders.
+    let mut frac: Vec<char> = frac_s.chars().collect();
+    let ph: Vec<char> = frac_ph.chars().collect();
+    while let (Some(&'0'), Some(p)) = (frac.last(), ph.get(frac.len().wrapping_sub(1))) {
+        if *p == '0' {
+            break;
+        }
+        frac.pop();
+    }
+    let frac: String = frac.into_iter().collect();
+    let mut number = int_digits;
+    if seen_dot {
+        number.push('.');
+        number.push_str(&frac);
+    }
+    if let Some(plus) = seen_exp {
+        let sign = if exponent < 0 { "-" } else if plus { "+" } else { "" };
+        let width = exp_ph.len().max(1);
+        number.push_str(&format!("E{sign}{:0width$}", exponent.abs()));
+    }
+    // Re-assemble with literals in place: literals before the first
+    // placeholder go before, the rest after.
+    let first = tokens.iter().position(|t| matches!(t, Tok::Num(_) | Tok::Exp(_)));
+    let mut out = String::new();
+    let mut placed = false;
+    for (i, t) in tokens.iter().enumerate() {
+        match t {
+            Tok::Lit(s) => out.push_str(s),
+            Tok::Percent => out.push('%'),
+            Tok::Num(_) | Tok::Exp(_) => {
+                if !placed && Some(i) >= first {
+                    out.push_str(&number);
+                    placed = true;
+                }
+            }
+            Tok::Date(d) => out.push_str(d),
+        }
+    }
+    if !placed {
+        out.push_str(&number);
+    }
+    out
+}
+
+fn round_half_away(v: f64, decimals: usize) -> f64 {
+    // Round the shortest decimal representation, as Excel does, so that
+    // 2.675 with two decimals gives 2.68 although its binary value is below.
+    let s = format!("{:.15e}", v);
+    let Ok(repr) = s.parse::<f64>() else { return v };
+    let factor = 10f64.powi(decimals as i32);
+    let scaled = repr * factor;
+    let r = scaled.round();
+    // Correct a representation error just below .5.
+    let r = if (scaled - scaled.trunc() - 0.5).abs() < 1e-9 { scaled.trunc() + scaled.signum() } else { r };
+    r / factor
+}
+
+fn group(digits: &str) -> String {
+    let bytes = digits.as_bytes();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 && (bytes.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(*b as char);
+    }
+    out
+}
+
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+];
+const DAYS: [&str; 7] = ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"];
+
+fn format_date(serial: f64, tokens: &[Tok]) -> String {
+    let t = SimTime::from_excel_serial(serial);
+    let (y, mo, d) = t.date();
+    let (h, mi, s) = t.time_of_day();
+    let ampm = tokens.iter().any(|t| *t == Tok::Date("am/pm".to_owned()));
+    let weekday = DAYS[(t.secs().div_euclid(86_400)).rem_euclid(7) as usize];
+    let mut out = String::new();
+    for (i, tok) in tokens.iter().enumerate() {
+        match tok {
+            Tok::Lit(l) => out.push_str(l),
+            Tok::Num(c) => out.push(*c),
+            Tok::Percent => out.push('%'),
+            Tok::Exp(_) => out.push('E'),
+            Tok::Date(code) => {
+                // `m` after `h` or before `s` means minutes.
+                let prev_h = tokens[..i].iter().rev().find_map(|t| match t {
+                    Tok::Date(c) => Some(c.starts_with('h')),
+                    _ => None,
+                });
+                let next_s = tokens[i + 1..].iter().find_map(|t| match t {
+                    Tok::Date(c) => Some(c.starts_with('s')),
+                    _ => None,
+                });
+                let minutes = code.starts_with('m') && code.len() <= 2 && (prev_h == Some(true) || next_s == Some(true));
+                let text = match code.as_str() {
+                    "yy" => format!("{:02}", y.rem_euclid(100)),
+                    c if c.starts_with('y') => format!("{y:04}"),
+                    "m" if minutes => mi.to_string(),
+                    "mm" if minutes => format!("{mi:02}"),
+                    "m" => mo.to_string(),
+                    "mm" => format!("{mo:02}"),
+                    "mmm" => MONTHS[mo as usize - 1][..3].to_owned(),
+                    "mmmmm" => MONTHS[mo as usize - 1][..1].to_owned(),
+                    c if c.starts_with('m') => MONTHS[mo as usize - 1].to_owned(),
+                    "d" => d.to_string(),
+                    "dd" => format!("{d:02}"),
+                    "ddd" => weekday[..3].to_owned(),
+                    c if c.starts_with('d') => weekday.to_owned(),
+                    "h" | "hh" => {
+                        let hh = if ampm { (h + 11) % 12 + 1 } else { h };
+                        if code == "hh" { format!("{hh:02}") } else { hh.to_string() }
+                    }
+                    "s" => s.to_string(),
+                    c if c.starts_with('s') => format!("{s:02}"),
+                    "am/pm" => if h < 12 { "AM" } else { "PM" }.to_owned(),
+                    other => other.to_owned(),
+                };
+                out.push_str(&text);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(v: f64, fmt: &str, expect: &str) {
+        assert_eq!(format_number(v, fmt), expect, "{v} with {fmt:?}");
+    }
+
+    #[test]
+    fn number_formats() {
+        check(1234567.891, "#,##0.00", "1,234,567.89");
+        check(-1234.5, "#,##0.00", "-1,234.50");
+        check(0.1234, "0.0%", "12.3%");
+        check(0.5, "0%", "50%");
+        check(1500.0, "$#,##0", "$1,500");
+        check(-1500.0, "$#,##0", "-$1,500");
+        check(-1500.0, "$#,##0;($#,##0)", "($1,500)");
+        check(0.0, "#,##0;-#,##0;\"-\"", "-");
+        check(2.675, "0.00", "2.68");
+        check(1.005, "0.00", "1.01");
+        check(0.0, "0.00", "0.00");
+        check(7.0, "000", "007");
+        check(1234.0, "#,##0,\"K\"", "1K");
+        check(1_250_000.0, "#,##0.0,,\"M\"", "1.3M");
+        check(12345.678, "0.00E+00", "1.23E+04");
+        check(0.000123, "0.0E+00", "1.2E-04");
+        check(3.5, "#.##", "3.5");
+        check(3.0, "#.##", "3.");
+        check(1234.5, "[$€-407]#,##0.00", "€1,234.50");
+        check(42.0, "[Red]0", "42");
+        check(-0.004, "0.00", "0.00");
+        check(12.0, "\"USD \"0", "USD 12");
+    }
+
+    #[test]
+    fn general_format() {
+        check(3.0, "General", "3");
+        check(0.1 + 0.2, "General", "0.3");
+        check(1.0 / 3.0, "General", "0.3333333333");
+        check(123456.789, "General", "123456.789");
+        check(1e20, "General", "1E+20");
+        check(-2.5, "General", "-2.5");
+    }
+
+    #[test]
+    fn dates() {
+        let serial = SimTime::from_ymd(2026, 1, 5).unwrap().at(14, 7, 9).excel_serial();
+        check(serial, "yyyy-mm-dd", "2026-01-05");
+        check(serial, "d mmm yyyy", "5 Jan 2026");
+        check(serial, "mmmm d, yyyy", "January 5, 2026");
+        check(serial, "dd/mm/yy", "05/01/26");
+        check(serial, "hh:mm:ss", "14:07:09");
+        check(serial, "h:mm AM/PM", "2:07 PM");
+        check(serial, "dddd", "Monday");
+        assert_eq!(format_value(&CellValue::Date(serial.floor()), None), "2026-01-05");
+    }
+
+    #[test]
+    fn other_values() {
+        assert_eq!(format_value(&CellValue::Bool(true), Some("0.00")), "TRUE");
+        assert_eq!(format_value(&CellValue::Text("x".into()), Some("0.00")), "x");
+        assert_eq!(format_value(&CellValue::Empty, Some("0.00")), "");
+    }
+}
