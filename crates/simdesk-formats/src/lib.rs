@@ -1,1 +1,151 @@
-//! placeholder
+//! Artifacts to file bytes and back: xlsx, csv, docx, md, pptx, pdf, eml,
+//! mbox and plain text.
+//!
+//! **Architecture invariant:** this crate depends on `simdesk-model` only,
+//! never on the engine. An exporter is `fn(&Artifact, &ExportOptions) ->
+//! Result<Vec<u8>, FormatError>`, an importer is `fn(&[u8], &Limits) ->
+//! Result<Artifact, FormatError>`. Exporters never depend on each other and
+//! read no clock: every timestamp, document id and author comes in through
+//! [`ExportOptions`], which is what makes output byte-reproducible.
+//!
+//! Importers treat their input as hostile: [`Limits`] are checked before any
+//! reader allocates.
+
+use simdesk_model::{Artifact, ArtifactKind, SimTime};
+
+/// Which file format to write or read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// Office Open XML workbook.
+    Xlsx,
+    /// Comma-separated values (one sheet, or a csv Text).
+    Csv,
+    /// Office Open XML document.
+    Docx,
+    /// Markdown.
+    Markdown,
+    /// Office Open XML presentation.
+    Pptx,
+    /// PDF.
+    Pdf,
+    /// RFC 5322 message.
+    Eml,
+    /// A folder of messages in one mbox file.
+    Mbox,
+    /// Plain text (txt, md, csv, json Text artifacts as they are).
+    Text,
+    /// Bytes as they are.
+    Binary,
+}
+
+/// Volatile values an exporter needs, filled from the world's simulated
+/// clock and persona. Same options, same bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Creation time written into document properties.
+    pub created: SimTime,
+    /// Last-modified time written into document properties and zip entries.
+    pub modified: SimTime,
+    /// Author written into document properties.
+    pub author: String,
+    /// A stable identifier for the file (used for PDF `/ID`, document ids).
+    pub ident: String,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        let t = SimTime::from_ymd(2026, 1, 1).unwrap_or_default();
+        ExportOptions {
+            created: t,
+            modified: t,
+            author: "simdesk".to_owned(),
+            ident: "simdesk".to_owned(),
+        }
+    }
+}
+
+/// Limits for importing untrusted bytes, checked before a reader allocates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input file in bytes.
+    pub max_input_bytes: u64,
+    /// Most entries in a zip package.
+    pub max_zip_entries: usize,
+    /// Largest uncompressed size of one zip entry.
+    pub max_entry_bytes: u64,
+    /// Largest total uncompressed size of a zip package.
+    pub max_total_bytes: u64,
+    /// Largest compression ratio (uncompressed / compressed) of an entry.
+    pub max_inflate_ratio: u64,
+    /// Most cells in one sheet.
+    pub max_cells: u64,
+    /// Most rows of a sheet's extent.
+    pub max_rows: u32,
+    /// Most columns of a sheet's extent.
+    pub max_cols: u32,
+    /// Largest decompressed size of all PDF streams together.
+    pub max_pdf_decompressed: u64,
+    /// Deepest XML element nesting.
+    pub max_xml_depth: usize,
+    /// Most pages, slides, messages or paragraphs read from one file.
+    pub max_items: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_input_bytes: 256 << 20,
+            max_zip_entries: 10_000,
+            max_entry_bytes: 256 << 20,
+            max_total_bytes: 512 << 20,
+            max_inflate_ratio: 200,
+            max_cells: 5_000_000,
+            max_rows: 1_048_576,
+            max_cols: 16_384,
+            max_pdf_decompressed: 256 << 20,
+            max_xml_depth: 256,
+            max_items: 100_000,
+        }
+    }
+}
+
+/// Why a file could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// The artifact kind cannot be written in this format.
+    #[error("a {kind} cannot be written as {format:?}")]
+    Unsupported {
+        /// The artifact kind.
+        kind: ArtifactKind,
+        /// The requested format.
+        format: Format,
+    },
+    /// An import limit was exceeded.
+    #[error("limit exceeded: {limit} is {actual}, at most {max} allowed ({context})")]
+    Limit {
+        /// Which limit (`zip entries`, `inflate ratio`, …).
+        limit: &'static str,
+        /// The value found.
+        actual: u64,
+        /// The limit.
+        max: u64,
+        /// Where (entry name, sheet name …).
+        context: String,
+    },
+    /// The bytes are not a valid file of the format.
+    #[error("malformed {format:?}: {reason}")]
+    Malformed {
+        /// The format being read.
+        format: Format,
+        /// What was wrong and where.
+        reason: String,
+    },
+    /// The writer library failed.
+    #[error("writing {format:?} failed: {reason}")]
+    Write {
+        /// The format being written.
+        format: Format,
+        /// The library's message.
+        reason: String,
+    },
+}
