@@ -11,7 +11,19 @@
 //! Importers treat their input as hostile: [`Limits`] are checked before any
 //! reader allocates.
 
-use simdesk_model::{Artifact, ArtifactKind, SimTime};
+use simdesk_model::{ArtifactKind, SimTime};
+
+pub mod csv;
+mod dispatch;
+pub mod docx;
+pub mod eml;
+pub mod markdown;
+pub mod pdf;
+pub mod pptx;
+pub mod xlsx;
+mod zipguard;
+
+pub use dispatch::*;
 
 /// Which file format to write or read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,0 +1,1 @@
+//! Tests for xlsx, csv, docx, markdown, text and the zip guard.

@@ -1,0 +1,1 @@
+//! Tests for pptx, pdf, eml and mbox.
