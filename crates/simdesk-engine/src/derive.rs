@@ -1,0 +1,521 @@
+//! Derived artifacts: what an export makes from its source (document, deck
+//! or workbook → Pdf pages; workbook → csv Text; anything → markdown Text),
+//! and CSV parsing for imports.
+
+use simdesk_model::{
+    Artifact, Block, CellAddr, CellValue, Deck, Document, Inline, Pdf, PdfPage, SimTime, Text,
+    TextFormat, Workbook, format_value, inlines_text,
+};
+
+/// Lines per page when laying text out into PDF pages.
+const LINES_PER_PAGE: usize = 48;
+/// Characters per line when wrapping text into PDF pages.
+const LINE_WIDTH: usize = 90;
+
+/// What an export target's extension asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExportTarget {
+    Pdf,
+    Csv,
+    Markdown,
+    PlainText,
+}
+
+impl ExportTarget {
+    pub fn from_extension(ext: Option<&str>) -> Option<ExportTarget> {
+        match ext?.to_ascii_lowercase().as_str() {
+            "pdf" => Some(ExportTarget::Pdf),
+            "csv" => Some(ExportTarget::Csv),
+            "md" | "markdown" => Some(ExportTarget::Markdown),
+            "txt" => Some(ExportTarget::PlainText),
+            _ => None,
+        }
+    }
+}
+
+/// Derives the exported artifact, or says why the pair is not supported.
+pub(crate) fn derive(
+    source: &Artifact,
+    target: ExportTarget,
+    sheet: Option<&str>,
+) -> Result<Artifact, String> {
+    Ok(match (source, target) {
+        (Artifact::Document(d), ExportTarget::Pdf) => Artifact::Pdf(paginate(
+            d.title.clone(),
+            &document_markdown(d),
+        )),
+        (Artifact::Deck(d), ExportTarget::Pdf) => Artifact::Pdf(Pdf {
+            title: d.title.clone(),
+            pages: d
+                .slides
+                .iter()
+                .enumerate()
+                .map(|(i, _)| PdfPage {
+                    text: slide_markdown(d, i),
+                })
+                .collect(),
+        }),
+        (Artifact::Workbook(w), ExportTarget::Pdf) => {
+            Artifact::Pdf(paginate(None, &workbook_plain(w)))
+        }
+        (Artifact::Pdf(p), ExportTarget::Pdf) => Artifact::Pdf(p.clone()),
+        (Artifact::Workbook(w), ExportTarget::Csv) => {
+            let s = match sheet {
+                Some(name) => w
+                    .sheet(name)
+                    .ok_or_else(|| format!("no sheet {name:?} to export"))?,
+                None => w.sheets.first().ok_or("the workbook has no sheets")?,
+            };
+            Artifact::Text(Text {
+                format: TextFormat::Csv,
+                content: sheet_csv(s),
+            })
+        }
+        (Artifact::Text(t), ExportTarget::Csv) if t.format == TextFormat::Csv => {
+            Artifact::Text(t.clone())
+        }
+        (a, ExportTarget::Markdown) => Artifact::Text(Text {
+            format: TextFormat::Markdown,
+            content: markdown(a).ok_or_else(|| format!("a {} has no markdown form", a.kind()))?,
+        }),
+        (a, ExportTarget::PlainText) => Artifact::Text(Text {
+            format: TextFormat::Plain,
+            content: markdown(a).ok_or_else(|| format!("a {} has no text form", a.kind()))?,
+        }),
+        (a, t) => return Err(format!("a {} cannot be exported to {t:?}", a.kind())),
+    })
+}
+
+fn markdown(a: &Artifact) -> Option<String> {
+    Some(match a {
+        Artifact::Document(d) => document_markdown(d),
+        Artifact::Deck(d) => deck_markdown(d),
+        Artifact::Workbook(w) => workbook_markdown(w),
+        Artifact::Pdf(p) => p
+            .pages
+            .iter()
+            .map(|p| p.text.clone())
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+        Artifact::Text(t) => t.content.clone(),
+        Artifact::Email(_) | Artifact::Binary(_) => return None,
+    })
+}
+
+/// Wraps and paginates text into PDF pages.
+fn paginate(title: Option<String>, text: &str) -> Pdf {
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        if line == PAGE_BREAK {
+            let pad = (LINES_PER_PAGE - lines.len() % LINES_PER_PAGE) % LINES_PER_PAGE;
+            lines.extend(std::iter::repeat_n(String::new(), pad));
+            continue;
+        }
+        wrap(line, LINE_WIDTH, &mut lines);
+    }
+    let pages = lines
+        .chunks(LINES_PER_PAGE)
+        .map(|chunk| PdfPage {
+            text: chunk.join("\n").trim_end().to_owned(),
+        })
+        .collect::<Vec<_>>();
+    Pdf {
+        title,
+        pages: if pages.is_empty() {
+            vec![PdfPage::default()]
+        } else {
+            pages
+        },
+    }
+}
+
+fn wrap(line: &str, width: usize, out: &mut Vec<String>) {
+    if line.chars().count() <= width {
+        out.push(line.to_owned());
+        return;
+    }
+    let mut cur = String::new();
+    for word in line.split(' ') {
+        let need = cur.chars().count() + word.chars().count() + usize::from(!cur.is_empty());
+        if need > width && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+        while cur.chars().count() > width {
+            let split: String = cur.chars().take(width).collect();
+            let rest: String = cur.chars().skip(width).collect();
+            out.push(split);
+            cur = rest;
+        }
+    }
+    out.push(cur);
+}
+
+const PAGE_BREAK: &str = "\u{c}";
+
+fn inline_md(inlines: &[Inline]) -> String {
+    inlines
+        .iter()
+        .map(|i| match i {
+            Inline::Text {
+                text, bold, italic, ..
+            } if !text.trim().is_empty() => match (bold, italic) {
+                (true, true) => format!("***{text}***"),
+                (true, false) => format!("**{text}**"),
+                (false, true) => format!("*{text}*"),
+                _ => text.clone(),
+            },
+            other => other.display().to_owned(),
+        })
+        .collect()
+}
+
+fn table_md(rows: &[Vec<Vec<Inline>>], header: bool, out: &mut String) {
+    let Some(first) = rows.first() else { return };
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
+    let cell = |r: &Vec<Vec<Inline>>, i: usize| {
+        r.get(i)
+            .map(|c| inline_md(c).replace('|', "\\|").replace('\n', " "))
+            .unwrap_or_default()
+    };
+    let line = |r: &Vec<Vec<Inline>>| {
+        format!(
+            "| {} |\n",
+            (0..cols).map(|i| cell(r, i)).collect::<Vec<_>>().join(" | ")
+        )
+    };
+    let (head, body) = if header {
+        (line(first), &rows[1..])
+    } else {
+        (format!("|{}\n", " |".repeat(cols)), rows)
+    };
+    out.push_str(&head);
+    out.push_str(&format!("|{}\n", " --- |".repeat(cols)));
+    for r in body {
+        out.push_str(&line(r));
+    }
+}
+
+/// A document as markdown; page breaks become form feeds.
+pub(crate) fn document_markdown(d: &Document) -> String {
+    let mut out = String::new();
+    for b in &d.blocks {
+        match b {
+            Block::Heading { level, text } => {
+                out.push_str(&format!("{} {text}\n\n", "#".repeat((*level).clamp(1, 6) as usize)))
+            }
+            Block::Paragraph { inlines } => out.push_str(&format!("{}\n\n", inline_md(inlines))),
+            Block::List { ordered, items } => {
+                for (n, item) in items.iter().enumerate() {
+                    let indent = "  ".repeat(item.level as usize);
+                    let marker = if *ordered {
+                        format!("{}.", n + 1)
+                    } else {
+                        "-".to_owned()
+                    };
+                    out.push_str(&format!("{indent}{marker} {}\n", inline_md(&item.inlines)));
+                }
+                out.push('\n');
+            }
+            Block::Table(t) => {
+                table_md(&t.rows, t.header, &mut out);
+                out.push('\n');
+            }
+            Block::PageBreak => out.push_str(&format!("{PAGE_BREAK}\n")),
+        }
+    }
+    out.trim_end().to_owned() + "\n"
+}
+
+fn slide_markdown(d: &Deck, i: usize) -> String {
+    let s = &d.slides[i];
+    let mut out = format!("## {}\n", s.title);
+    if let Some(sub) = &s.subtitle {
+        out.push_str(&format!("\n{sub}\n"));
+    }
+    if !s.bullets.is_empty() {
+        out.push('\n');
+    }
+    for b in &s.bullets {
+        out.push_str(&format!(
+            "{}- {}\n",
+            "  ".repeat(b.level as usize),
+            inline_md(&b.inlines)
+        ));
+    }
+    if let Some(t) = &s.table {
+        out.push('\n');
+        table_md(&t.rows, t.header, &mut out);
+    }
+    out
+}
+
+/// A deck as markdown: one section per slide, notes as quotes.
+pub(crate) fn deck_markdown(d: &Deck) -> String {
+    let mut out = String::new();
+    for (i, s) in d.slides.iter().enumerate() {
+        out.push_str(&format!("<!-- slide {} -->\n", i + 1));
+        out.push_str(&slide_markdown(d, i));
+        if !s.notes.is_empty() {
+            out.push_str(&format!("\n> Notes: {}\n", s.notes.replace('\n', "\n> ")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A workbook as markdown tables of formatted values.
+pub(crate) fn workbook_markdown(w: &Workbook) -> String {
+    let mut out = String::new();
+    for s in &w.sheets {
+        out.push_str(&format!("## {}\n\n", s.name));
+        let (rows, cols) = s.extent();
+        let grid: Vec<Vec<Vec<Inline>>> = (0..rows.min(10_000))
+            .map(|r| {
+                (0..cols.min(200))
+                    .map(|c| {
+                        let cell = s.cells.get(&CellAddr::new(r, c));
+                        vec![Inline::text(&cell.map_or(String::new(), |c| {
+                            format_value(&c.value, c.format.as_deref())
+                        }))]
+                    })
+                    .collect()
+            })
+            .collect();
+        table_md(&grid, true, &mut out);
+        out.push('\n');
+    }
+    out
+}
+
+/// A workbook as aligned plain-text columns (PDF export).
+fn workbook_plain(w: &Workbook) -> String {
+    let mut out = String::new();
+    for (i, s) in w.sheets.iter().enumerate() {
+        if i > 0 {
+            out.push_str(PAGE_BREAK);
+            out.push('\n');
+        }
+        out.push_str(&format!("{}\n\n", s.name));
+        let (rows, cols) = s.extent();
+        let (rows, cols) = (rows.min(10_000), cols.min(50));
+        let text = |r: u32, c: u32| {
+            s.cells
+                .get(&CellAddr::new(r, c))
+                .map_or(String::new(), |c| format_value(&c.value, c.format.as_deref()))
+        };
+        let widths: Vec<usize> = (0..cols)
+            .map(|c| (0..rows).map(|r| text(r, c).chars().count()).max().unwrap_or(0))
+            .collect();
+        for r in 0..rows {
+            let line: Vec<String> = (0..cols)
+                .map(|c| {
+                    let t = text(r, c);
+                    let pad = widths[c as usize].saturating_sub(t.chars().count());
+                    let numeric = s
+                        .cells
+                        .get(&CellAddr::new(r, c))
+                        .is_some_and(|c| c.value.as_number().is_some());
+                    if numeric {
+                        format!("{}{t}", " ".repeat(pad))
+                    } else {
+                        format!("{t}{}", " ".repeat(pad))
+                    }
+                })
+                .collect();
+            out.push_str(line.join("  ").trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// One sheet as CSV (RFC 4180), formatted values, with cells that a
+/// spreadsheet would run as a formula (`= + - @`, tab, CR, NUL first)
+/// prefixed by `'`.
+pub(crate) fn sheet_csv(s: &simdesk_model::Sheet) -> String {
+    let (rows, cols) = s.extent();
+    let mut out = String::new();
+    for r in 0..rows {
+        let line: Vec<String> = (0..cols)
+            .map(|c| {
+                let t = s.cells.get(&CellAddr::new(r, c)).map_or(String::new(), |c| match &c
+                    .value
+                {
+                    CellValue::Number(n) => format_value(&CellValue::Number(*n), None),
+                    v => format_value(v, c.format.as_deref()),
+                });
+                csv_field(&t)
+            })
+            .collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn csv_field(t: &str) -> String {
+    let guarded = match t.chars().next() {
+        Some('=' | '+' | '@' | '\t' | '\r' | '\0') => format!("'{t}"),
+        Some('-') if t.parse::<f64>().is_err() => format!("'{t}"),
+        _ => t.to_owned(),
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+/// Limits for CSV parsing in imports.
+pub(crate) const MAX_CSV_CELLS: usize = 2_000_000;
+
+/// Parses CSV text into rows of typed values: numbers, ISO dates, TRUE and
+/// FALSE, percentages (`5%` → 0.05), everything else text.
+pub(crate) fn parse_csv(text: &str) -> Result<Vec<Vec<CellValue>>, String> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut in_quotes = false;
+    let mut cells = 0usize;
+    let mut chars = text.chars().peekable();
+    let mut line = 1;
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => in_quotes = false,
+                _ => {
+                    if c == '\n' {
+                        line += 1;
+                    }
+                    field.push(c)
+                }
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => in_quotes = true,
+            ',' => row.push(typed(&std::mem::take(&mut field))),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => {
+                row.push(typed(&std::mem::take(&mut field)));
+                cells += row.len();
+                rows.push(std::mem::take(&mut row));
+                line += 1;
+            }
+            _ => field.push(c),
+        }
+        if cells > MAX_CSV_CELLS {
+            return Err(format!("more than {MAX_CSV_CELLS} cells (line {line})"));
+        }
+    }
+    if in_quotes {
+        return Err(format!("unterminated quoted field at line {line}"));
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(typed(&field));
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+fn typed(s: &str) -> CellValue {
+    let t = s.trim();
+    if t.is_empty() {
+        return CellValue::Empty;
+    }
+    if let Some(rest) = t.strip_prefix('\'') {
+        return CellValue::Text(rest.to_owned());
+    }
+    if t.eq_ignore_ascii_case("true") {
+        return CellValue::Bool(true);
+    }
+    if t.eq_ignore_ascii_case("false") {
+        return CellValue::Bool(false);
+    }
+    if let Some(p) = t.strip_suffix('%')
+        && let Ok(n) = p.trim().parse::<f64>()
+    {
+        return CellValue::Number(n / 100.0);
+    }
+    if t.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+        && let Ok(n) = t.parse::<f64>()
+        && n.is_finite()
+    {
+        return CellValue::Number(n);
+    }
+    if t.len() == 10
+        && let Ok(d) = SimTime::parse(t)
+    {
+        return CellValue::Date(d.excel_serial());
+    }
+    CellValue::Text(s.to_owned())
+}
+
+/// Plain text of a whole artifact, for searches and goals.
+pub fn plain_text(a: &Artifact) -> String {
+    match a {
+        Artifact::Document(d) => document_markdown(d),
+        Artifact::Deck(d) => deck_markdown(d),
+        Artifact::Workbook(w) => workbook_markdown(w),
+        Artifact::Pdf(p) => p
+            .pages
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Artifact::Email(e) => format!(
+            "{}\n{}",
+            e.subject,
+            e.body
+                .iter()
+                .map(|p| inlines_text(&p.inlines))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        Artifact::Text(t) => t.content.clone(),
+        Artifact::Binary(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_parses_types_and_quotes() {
+        let rows = parse_csv("Ticker,Price,Date,Note\r\nAAPL,189.5,2026-01-05,\"a, \"\"quoted\"\"\"\nX,5%,TRUE,'=1\n").unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1][1], CellValue::Number(189.5));
+        assert!(matches!(rows[1][2], CellValue::Date(_)));
+        assert_eq!(rows[1][3], CellValue::Text("a, \"quoted\"".into()));
+        assert_eq!(rows[2][1], CellValue::Number(0.05));
+        assert_eq!(rows[2][2], CellValue::Bool(true));
+        assert_eq!(rows[2][3], CellValue::Text("=1".into()));
+        assert!(parse_csv("\"open").is_err());
+    }
+
+    #[test]
+    fn csv_guards_formulas() {
+        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_field("-5"), "-5");
+        assert_eq!(csv_field("-x"), "'-x");
+        assert_eq!(csv_field("@cmd"), "'@cmd");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+    }
+
+    #[test]
+    fn wraps_long_lines() {
+        let mut out = Vec::new();
+        wrap(&"word ".repeat(40), 20, &mut out);
+        assert!(out.iter().all(|l| l.chars().count() <= 20));
+        assert!(out.len() >= 10);
+    }
+}
