@@ -1,0 +1,508 @@
+//! Page layout: documents, decks, workbooks and Pdf artifacts become pages
+//! of positioned text lines and rules, measured with the embedded fonts.
+//!
+//! One *block* is one logical line (a paragraph, a table row, a line of a
+//! Pdf page); it is written as one `BT … ET` text object whose wrapped
+//! pieces are placed with `Tm`, so a reader gets one line back per block.
+
+use printpdf::ParsedFont;
+use simdesk_model::{
+    Block as DocBlock, CellValue, Deck, Document, Layout, Pdf, Table, Workbook, format_value, inlines_text,
+};
+
+use super::fonts::{drawable, width};
+
+/// One visual line: where it starts (points from the bottom left), its size
+/// and its text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Piece {
+    pub x: f32,
+    pub y: f32,
+    pub size: f32,
+    pub text: String,
+}
+
+/// A page: its size, its text blocks and its rules (x1, y1, x2, y2).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Page {
+    pub width: f32,
+    pub height: f32,
+    pub blocks: Vec<Vec<Piece>>,
+    pub rules: Vec<(f32, f32, f32, f32)>,
+}
+
+/// A4 portrait, in points.
+pub(crate) const A4: (f32, f32) = (595.28, 841.89);
+/// A4 landscape.
+const A4_LANDSCAPE: (f32, f32) = (841.89, 595.28);
+/// A 16:9 slide, 10 in x 5.625 in.
+const SLIDE: (f32, f32) = (720.0, 405.0);
+const MARGIN: f32 = 56.0;
+const BODY: f32 = 10.5;
+const LEADING: f32 = 1.3;
+
+/// Splits text into lines no wider than `max_w`: at the last space where
+/// there is one (the space stays at the end of the line, so the pieces
+/// joined give the text back), anywhere in a word too long for a line.
+pub(crate) fn wrap(fonts: &[ParsedFont], text: &str, max_w: f32, size: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur: Vec<char> = Vec::new();
+    let mut cur_w = 0.0;
+    let mut last_space: Option<usize> = None;
+    for c in text.chars() {
+        let w = super::fonts::advance(fonts, c, size);
+        if cur_w + w > max_w && !cur.is_empty() && c != ' ' {
+            let rest: Vec<char> = match last_space {
+                Some(i) => cur.split_off(i + 1),
+                None => Vec::new(),
+            };
+            lines.push(cur.iter().collect::<String>());
+            cur = rest;
+            cur_w = cur.iter().map(|&c| super::fonts::advance(fonts, c, size)).sum();
+            last_space = cur.iter().rposition(|&c| c == ' ');
+        }
+        cur.push(c);
+        cur_w += w;
+        if c == ' ' {
+            last_space = Some(cur.len() - 1);
+        }
+    }
+    lines.push(cur.iter().collect());
+    lines
+}
+
+/// Lays text out top to bottom, page after page.
+struct Flow<'f> {
+    fonts: &'f [ParsedFont],
+    size: (f32, f32),
+    margin: f32,
+    /// Baseline of the next line.
+    y: f32,
+    pages: Vec<Page>,
+    page: Page,
+}
+
+impl<'f> Flow<'f> {
+    fn new(fonts: &'f [ParsedFont], size: (f32, f32), margin: f32) -> Self {
+        Flow {
+            fonts,
+            size,
+            margin,
+            y: size.1 - margin,
+            pages: Vec::new(),
+            page: Page {
+                width: size.0,
+                height: size.1,
+                ..Page::default()
+            },
+        }
+    }
+
+    fn text_width(&self) -> f32 {
+        self.size.0 - 2.0 * self.margin
+    }
+
+    fn new_page(&mut self) {
+        let next = Page {
+            width: self.size.0,
+            height: self.size.1,
+            ..Page::default()
+        };
+        self.pages.push(std::mem::replace(&mut self.page, next));
+        self.y = self.size.1 - self.margin;
+    }
+
+    /// True when the page has nothing on it yet.
+    fn page_empty(&self) -> bool {
+        self.page.blocks.is_empty() && self.page.rules.is_empty()
+    }
+
+    /// Starts a new page unless `height` more points fit on this one.
+    fn ensure(&mut self, height: f32) {
+        if self.y - height < self.margin && !self.page_empty() {
+            self.new_page();
+        }
+    }
+
+    /// A wrapped paragraph at `indent`, as one block per page it spans.
+    fn paragraph(&mut self, text: &str, size: f32, indent: f32, space_after: f32) {
+        let text = drawable(self.fonts, text);
+        let lines = wrap(self.fonts, &text, self.text_width() - indent, size);
+        let step = size * LEADING;
+        let mut block = Vec::new();
+        for line in lines {
+            if self.y - step < self.margin && !(self.page_empty() && block.is_empty()) {
+                if !block.is_empty() {
+                    self.page.blocks.push(std::mem::take(&mut block));
+                }
+                self.new_page();
+            }
+            self.y -= step;
+            block.push(Piece {
+                x: self.margin + indent,
+                y: self.y,
+                size,
+                text: line,
+            });
+        }
+        self.page.blocks.push(block);
+        self.y -= space_after;
+    }
+
+    /// A row of cells in columns (`cols`: x offset from the margin and width,
+    /// `right`: right-aligned), as one block; a cell wraps inside its column.
+    fn row(&mut self, cells: &[String], cols: &[(f32, f32)], right: &[bool], size: f32) {
+        let step = size * LEADING;
+        let wrapped: Vec<Vec<String>> = cells
+            .iter()
+            .zip(cols)
+            .map(|(c, (_, w))| wrap(self.fonts, &drawable(self.fonts, c), (w - 4.0).max(size), size))
+            .collect();
+        let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        self.ensure(step * lines as f32 + 2.0);
+        let top = self.y;
+        let mut block = Vec::new();
+        for (i, (lines, (x, w))) in wrapped.iter().zip(cols).enumerate() {
+            for (k, line) in lines.iter().enumerate() {
+                // A space before every cell but the first keeps the cells
+                // apart in extracted text; it is drawn left of the column.
+                let (text, lead) = if i > 0 && k == 0 {
+                    (format!(" {line}"), width(self.fonts, " ", size))
+                } else {
+                    (line.clone(), 0.0)
+                };
+                let tw = width(self.fonts, line, size);
+                let x0 = if right.get(i).copied().unwrap_or(false) {
+                    self.margin + x + w - 4.0 - tw
+                } else {
+                    self.margin + x
+                };
+                block.push(Piece {
+                    x: x0 - lead,
+                    y: top - step * (k as f32 + 1.0),
+                    size,
+                    text,
+                });
+            }
+        }
+        if block.is_empty() {
+            block.push(Piece {
+                x: self.margin,
+                y: top - step,
+                size,
+                text: String::new(),
+            });
+        }
+        self.page.blocks.push(block);
+        self.y = top - step * lines as f32 - 2.0;
+    }
+
+    /// A horizontal rule across `width` points at the current position.
+    fn rule(&mut self, width: f32) {
+        let y = self.y + 1.0;
+        self.page.rules.push((self.margin, y, self.margin + width, y));
+    }
+
+    fn finish(mut self) -> Vec<Page> {
+        if !self.page_empty() || self.pages.is_empty() {
+            self.pages.push(self.page);
+        }
+        self.pages
+    }
+}
+
+/// Column widths for a table: natural widths, scaled down to fit.
+fn columns(fonts: &[ParsedFont], rows: &[Vec<String>], size: f32, available: f32) -> Vec<(f32, f32)> {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut natural = vec![24.0_f32; n];
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            natural[i] = natural[i].max(width(fonts, c, size) + 10.0);
+        }
+    }
+    let total: f32 = natural.iter().sum();
+    let scale = if total > available { available / total } else { 1.0 };
+    let mut x = 0.0;
+    natural
+        .iter()
+        .map(|w| {
+            let col = (x, w * scale);
+            x += w * scale;
+            col
+        })
+        .collect()
+}
+
+fn table(flow: &mut Flow<'_>, t: &Table, size: f32) {
+    let rows: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|c| inlines_text(c)).collect())
+        .collect();
+    let cols = columns(flow.fonts, &rows, size, flow.text_width());
+    let total: f32 = cols.last().map_or(0.0, |(x, w)| x + w);
+    let right: Vec<bool> = vec![false; cols.len()];
+    for (i, r) in rows.iter().enumerate() {
+        let mut cells = r.clone();
+        cells.resize(cols.len(), String::new());
+        flow.row(&cells, &cols, &right, size);
+        if i == 0 && t.header {
+            flow.rule(total);
+        }
+    }
+    flow.y -= size * 0.6;
+}
+
+/// Adds `Page n of N` (or `n / N` for slides) under every page.
+fn number_pages(fonts: &[ParsedFont], pages: &mut [Page], slides: bool) {
+    let n = pages.len();
+    for (i, p) in pages.iter_mut().enumerate() {
+        let text = if slides {
+            format!("{} / {n}", i + 1)
+        } else {
+            format!("Page {} of {n}", i + 1)
+        };
+        let size = 8.0;
+        let w = width(fonts, &text, size);
+        p.blocks.push(vec![Piece {
+            x: (p.width - w) / 2.0,
+            y: if slides { 14.0 } else { 28.0 },
+            size,
+            text,
+        }]);
+    }
+}
+
+/// A document: title, headings (larger), paragraphs, lists, tables as
+/// aligned columns, page breaks, page numbers.
+pub(crate) fn document(fonts: &[ParsedFont], d: &Document) -> Vec<Page> {
+    let mut flow = Flow::new(fonts, A4, MARGIN);
+    if let Some(t) = &d.title {
+        flow.paragraph(t, 20.0, 0.0, 10.0);
+    }
+    for b in &d.blocks {
+        match b {
+            DocBlock::Heading { level, text } => {
+                let size = match level {
+                    1 => 17.0,
+                    2 => 14.0,
+                    _ => 12.0,
+                };
+                flow.ensure(size * 4.0);
+                flow.y -= size * 0.4;
+                flow.paragraph(text, size, 0.0, size * 0.3);
+            }
+            DocBlock::Paragraph { inlines } => flow.paragraph(&inlines_text(inlines), BODY, 0.0, BODY * 0.6),
+            DocBlock::List { ordered, items } => {
+                for (i, item) in items.iter().enumerate() {
+                    let marker = if *ordered { format!("{}. ", i + 1) } else { "\u{2022} ".to_owned() };
+                    let indent = 14.0 + 18.0 * f32::from(item.level.min(8));
+                    flow.paragraph(&format!("{marker}{}", inlines_text(&item.inlines)), BODY, indent, 2.0);
+                }
+                flow.y -= BODY * 0.5;
+            }
+            DocBlock::Table(t) => table(&mut flow, t, 9.5),
+            DocBlock::PageBreak => flow.new_page(),
+        }
+    }
+    let mut pages = flow.finish();
+    number_pages(fonts, &mut pages, false);
+    pages
+}
+
+/// A deck: one 16:9 page per slide, the title larger, bullets indented by
+/// level, the table below them; speaker notes are not printed.
+pub(crate) fn deck(fonts: &[ParsedFont], d: &Deck) -> Vec<Page> {
+    let mut pages = Vec::new();
+    for s in &d.slides {
+        let mut flow = Flow::new(fonts, SLIDE, 36.0);
+        match s.layout {
+            Layout::Title => {
+                flow.y = SLIDE.1 * 0.62;
+                flow.paragraph(&s.title, 28.0, 0.0, 8.0);
+            }
+            Layout::TitleAndContent => flow.paragraph(&s.title, 22.0, 0.0, 10.0),
+        }
+        if let Some(sub) = &s.subtitle {
+            flow.paragraph(sub, 15.0, 0.0, 10.0);
+        }
+        for b in &s.bullets {
+            let indent = 14.0 + 20.0 * f32::from(b.level.min(8));
+            let size = if b.level == 0 { 14.0 } else { 12.0 };
+            flow.paragraph(&format!("\u{2022} {}", inlines_text(&b.inlines)), size, indent, 3.0);
+        }
+        if let Some(t) = &s.table {
+            flow.y -= 6.0;
+            table(&mut flow, t, 10.0);
+        }
+        // A slide is one page; text that does not fit runs onto extra pages
+        // rather than being lost.
+        pages.extend(flow.finish());
+    }
+    if pages.is_empty() {
+        pages.push(Page {
+            width: SLIDE.0,
+            height: SLIDE.1,
+            ..Page::default()
+        });
+    }
+    number_pages(fonts, &mut pages, true);
+    pages
+}
+
+/// Column letters of a zero-based column (`0` → `A`, `27` → `AB`).
+fn col_name(mut c: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// A workbook: each sheet as an aligned grid under its name, with column
+/// letters and row numbers, numbers right-aligned; columns that do not fit
+/// the (landscape) page continue on the following pages.
+pub(crate) fn workbook(fonts: &[ParsedFont], w: &Workbook) -> Vec<Page> {
+    let size = 8.5;
+    let mut pages = Vec::new();
+    for sheet in &w.sheets {
+        let (rows, cols) = sheet.extent();
+        let mut flow = Flow::new(fonts, A4_LANDSCAPE, 40.0);
+        let mut text = vec![vec![String::new(); cols as usize]; rows as usize];
+        let mut numeric = vec![vec![false; cols as usize]; rows as usize];
+        for (addr, cell) in &sheet.cells {
+            let (r, c) = (addr.row as usize, addr.col as usize);
+            text[r][c] = format_value(&cell.value, cell.format.as_deref());
+            numeric[r][c] = matches!(cell.value, CellValue::Number(_) | CellValue::Date(_));
+        }
+        // Natural column widths, capped, then cut into bands that fit.
+        let avail = flow.text_width();
+        let row_head = width(fonts, &rows.max(1).to_string(), size) + 10.0;
+        let widths: Vec<f32> = (0..cols as usize)
+            .map(|c| {
+                text.iter()
+                    .map(|r| width(fonts, &r[c], size) + 10.0)
+                    .fold(30.0_f32, f32::max)
+                    .min(220.0)
+            })
+            .collect();
+        let mut bands: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        let mut used = row_head;
+        for (c, w) in widths.iter().enumerate() {
+            if used + w > avail && c > start {
+                bands.push((start, c));
+                start = c;
+                used = row_head;
+            }
+            used += w;
+        }
+        if cols > 0 {
+            bands.push((start, cols as usize));
+        }
+        let band_count = bands.len();
+        for (bi, (c0, c1)) in bands.into_iter().enumerate() {
+            if bi > 0 {
+                flow.new_page();
+            }
+            let title = if band_count > 1 {
+                format!("{} (columns {}\u{2013}{})", sheet.name, col_name(c0 as u32), col_name(c1 as u32 - 1))
+            } else {
+                sheet.name.clone()
+            };
+            flow.paragraph(&title, 13.0, 0.0, 6.0);
+            let mut layout = vec![(0.0, row_head)];
+            let mut x = row_head;
+            for w in &widths[c0..c1] {
+                layout.push((x, *w));
+                x += w;
+            }
+            let mut header = vec![String::new()];
+            header.extend((c0..c1).map(|c| col_name(c as u32)));
+            let mut right = vec![true];
+            right.extend(std::iter::repeat_n(false, c1 - c0));
+            flow.row(&header, &layout, &right, size);
+            flow.rule(x);
+            for r in 0..rows as usize {
+                let mut cells = vec![(r + 1).to_string()];
+                cells.extend(text[r][c0..c1].iter().cloned());
+                let mut right = vec![true];
+                right.extend(numeric[r][c0..c1].iter().copied());
+                flow.row(&cells, &layout, &right, size);
+            }
+        }
+        if cols == 0 {
+            flow.paragraph(&sheet.name, 13.0, 0.0, 6.0);
+        }
+        pages.extend(flow.finish());
+    }
+    if pages.is_empty() {
+        pages.push(Page {
+            width: A4_LANDSCAPE.0,
+            height: A4_LANDSCAPE.1,
+            ..Page::default()
+        });
+    }
+    number_pages(fonts, &mut pages, false);
+    pages
+}
+
+/// A Pdf artifact: one page per page, one block per line of its text, so
+/// the text reads back line for line. A page whose lines do not fit at
+/// 10 pt is set smaller until they do.
+pub(crate) fn pdf(fonts: &[ParsedFont], p: &Pdf) -> Vec<Page> {
+    let mut pages = Vec::new();
+    for page in &p.pages {
+        let lines: Vec<String> = page.text.split('\n').map(|l| drawable(fonts, l)).collect();
+        let avail_w = A4.0 - 2.0 * MARGIN;
+        let avail_h = A4.1 - 2.0 * MARGIN;
+        let mut size = 10.0_f32;
+        let mut wrapped: Vec<Vec<String>>;
+        loop {
+            wrapped = lines.iter().map(|l| wrap(fonts, l, avail_w, size)).collect();
+            let count: usize = wrapped.iter().map(Vec::len).sum();
+            if count as f32 * size * LEADING <= avail_h || size < 0.5 {
+                break;
+            }
+            size = (avail_h / (count as f32 * LEADING)).min(size * 0.9);
+        }
+        let mut out = Page {
+            width: A4.0,
+            height: A4.1,
+            ..Page::default()
+        };
+        let mut y = A4.1 - MARGIN;
+        for pieces in wrapped {
+            let mut block = Vec::new();
+            for text in pieces {
+                y -= size * LEADING;
+                block.push(Piece {
+                    x: MARGIN,
+                    y,
+                    size,
+                    text,
+                });
+            }
+            out.blocks.push(block);
+        }
+        pages.push(out);
+    }
+    if pages.is_empty() {
+        pages.push(Page {
+            width: A4.0,
+            height: A4.1,
+            ..Page::default()
+        });
+    }
+    pages
+}
+
+/// Every run of text an artifact puts on its pages, for the font subsets.
+pub(crate) fn all_text(pages: &[Page]) -> impl Iterator<Item = &str> {
+    pages.iter().flat_map(|p| p.blocks.iter().flatten().map(|piece| piece.text.as_str()))
+}

@@ -1,0 +1,206 @@
+//! The PDF reader: text per page, with every decompression bounded.
+
+use std::collections::BTreeMap;
+
+use lopdf::content::Content;
+use lopdf::{Document, Encoding, LoadOptions, Object};
+use simdesk_model::{Artifact, Pdf, PdfPage};
+
+use crate::{Format, FormatError, Limits};
+
+fn malformed(reason: impl Into<String>) -> FormatError {
+    FormatError::Malformed {
+        format: Format::Pdf,
+        reason: reason.into(),
+    }
+}
+
+fn limit(limit: &'static str, actual: u64, max: u64, context: impl Into<String>) -> FormatError {
+    FormatError::Limit {
+        limit,
+        actual,
+        max,
+        context: context.into(),
+    }
+}
+
+/// Turns a lopdf error into a typed one: a decompression over the bound is
+/// a limit, anything else malformed input.
+fn lopdf_err(e: lopdf::Error, limits: &Limits, context: &str) -> FormatError {
+    match e {
+        lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit: max }) => limit(
+            "pdf decompressed bytes",
+            (max as u64).saturating_add(1),
+            limits.max_pdf_decompressed,
+            format!("{context}: a stream inflates beyond the limit"),
+        ),
+        e => malformed(format!("{context}: {e}")),
+    }
+}
+
+/// Reads the text of a `.pdf` file, page by page, into an [`Artifact::Pdf`].
+pub fn import_pdf(bytes: &[u8], limits: &Limits) -> Result<Artifact, FormatError> {
+    if bytes.len() as u64 > limits.max_input_bytes {
+        return Err(limit("input bytes", bytes.len() as u64, limits.max_input_bytes, "Pdf input"));
+    }
+    if bytes.is_empty() {
+        return Err(malformed("empty file"));
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    if !head.windows(5).any(|w| w == b"%PDF-") {
+        return Err(malformed("no %PDF- header in the first 1024 bytes"));
+    }
+    let budget = usize::try_from(limits.max_pdf_decompressed).unwrap_or(usize::MAX);
+    let options = LoadOptions {
+        max_decompressed_size: Some(budget),
+        ..LoadOptions::default()
+    };
+    let doc = Document::load_mem_with_options(bytes, options).map_err(|e| lopdf_err(e, limits, "loading"))?;
+    if doc.is_encrypted() {
+        return Err(malformed("encrypted PDF"));
+    }
+    let pages = doc.get_pages();
+    if pages.len() > limits.max_items {
+        return Err(limit("pages", pages.len() as u64, limits.max_items as u64, "page tree"));
+    }
+    let title = doc
+        .trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|o| match o {
+            Object::Reference(id) => doc.get_dictionary(*id).ok(),
+            Object::Dictionary(d) => Some(d),
+            _ => None,
+        })
+        .and_then(|info| info.get(b"Title").ok())
+        .and_then(|t| lopdf::decode_text_string(t).ok())
+        .filter(|t| !t.is_empty());
+
+    let mut remaining = budget;
+    let mut out = Vec::with_capacity(pages.len());
+    for (number, page_id) in pages {
+        let context = format!("page {number}");
+        let fonts = doc.get_page_fonts(page_id).map_err(|e| lopdf_err(e, limits, &context))?;
+        let mut encodings: BTreeMap<Vec<u8>, Encoding<'_>> = BTreeMap::new();
+        for (name, font) in fonts {
+            // A font whose encoding cannot be read draws nothing readable;
+            // its text is skipped rather than failing the page, unless the
+            // reason is the decompression bound.
+            match font.get_font_encoding_with_limit(&doc, remaining) {
+                Ok(enc) => {
+                    encodings.insert(name, enc);
+                }
+                Err(e) => {
+                    let err = lopdf_err(e, limits, &context);
+                    if matches!(err, FormatError::Limit { .. }) {
+                        return Err(err);
+                    }
+                }
+            }
+        }
+        let content = doc
+            .get_page_content_with_limit(page_id, remaining)
+            .map_err(|e| lopdf_err(e, limits, &context))?;
+        remaining = remaining.checked_sub(content.len()).ok_or_else(|| {
+            limit(
+                "pdf decompressed bytes",
+                (budget - remaining + content.len()) as u64,
+                limits.max_pdf_decompressed,
+                context.clone(),
+            )
+        })?;
+        let ops = Content::decode(&content).map_err(|e| lopdf_err(e, limits, &context))?;
+        out.push(PdfPage {
+            text: page_text(&ops.operations, &encodings),
+        });
+    }
+    Ok(Artifact::Pdf(Pdf { title, pages: out }))
+}
+
+/// The text of one page's content: a line per text object or line move,
+/// pieces placed with `Tm` joined into the line they continue.
+fn page_text(ops: &[lopdf::content::Operation], encodings: &BTreeMap<Vec<u8>, Encoding<'_>>) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut in_text = false;
+    let mut shown = false;
+    let mut encoding: Option<&Encoding<'_>> = None;
+    let show = |line: &mut String, enc: Option<&Encoding<'_>>, operands: &[Object]| {
+        let Some(enc) = enc else { return };
+        for o in operands {
+            match o {
+                Object::String(bytes, _) => {
+                    if let Ok(s) = enc.bytes_to_string(bytes) {
+                        line.push_str(&s);
+                    }
+                }
+                Object::Array(items) => {
+                    for item in items {
+                        match item {
+                            Object::String(bytes, _) => {
+                                if let Ok(s) = enc.bytes_to_string(bytes) {
+                                    line.push_str(&s);
+                                }
+                            }
+                            // A large negative adjustment is a word gap.
+                            Object::Integer(i) if *i < -250 => line.push(' '),
+                            Object::Real(r) if *r < -250.0 => line.push(' '),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    };
+    for op in ops {
+        match op.operator.as_str() {
+            "BT" => {
+                in_text = true;
+                shown = false;
+            }
+            "ET" => {
+                if in_text {
+                    lines.push(std::mem::take(&mut line));
+                }
+                in_text = false;
+            }
+            "Tf" => {
+                encoding = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .and_then(|n| encodings.get(n));
+            }
+            "Td" | "TD" | "T*" if shown => {
+                // A line move after text: a new line (other producers put a
+                // whole page in one text object).
+                lines.push(std::mem::take(&mut line));
+                shown = false;
+            }
+            "Tj" | "TJ" => {
+                show(&mut line, encoding, &op.operands);
+                shown = true;
+            }
+            "'" => {
+                if shown {
+                    lines.push(std::mem::take(&mut line));
+                }
+                show(&mut line, encoding, &op.operands);
+                shown = true;
+            }
+            "\"" => {
+                if shown {
+                    lines.push(std::mem::take(&mut line));
+                }
+                show(&mut line, encoding, op.operands.get(2..).unwrap_or_default());
+                shown = true;
+            }
+            _ => {}
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines.join("\n")
+}
