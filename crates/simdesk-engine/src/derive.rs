@@ -40,10 +40,9 @@ pub(crate) fn derive(
     sheet: Option<&str>,
 ) -> Result<Artifact, String> {
     Ok(match (source, target) {
-        (Artifact::Document(d), ExportTarget::Pdf) => Artifact::Pdf(paginate(
-            d.title.clone(),
-            &document_markdown(d),
-        )),
+        (Artifact::Document(d), ExportTarget::Pdf) => {
+            Artifact::Pdf(paginate(d.title.clone(), &document_markdown(d)))
+        }
         (Artifact::Deck(d), ExportTarget::Pdf) => Artifact::Pdf(Pdf {
             title: d.title.clone(),
             pages: d
@@ -184,7 +183,10 @@ fn table_md(rows: &[Vec<Vec<Inline>>], header: bool, out: &mut String) {
     let line = |r: &Vec<Vec<Inline>>| {
         format!(
             "| {} |\n",
-            (0..cols).map(|i| cell(r, i)).collect::<Vec<_>>().join(" | ")
+            (0..cols)
+                .map(|i| cell(r, i))
+                .collect::<Vec<_>>()
+                .join(" | ")
         )
     };
     let (head, body) = if header {
@@ -204,9 +206,10 @@ pub(crate) fn document_markdown(d: &Document) -> String {
     let mut out = String::new();
     for b in &d.blocks {
         match b {
-            Block::Heading { level, text } => {
-                out.push_str(&format!("{} {text}\n\n", "#".repeat((*level).clamp(1, 6) as usize)))
-            }
+            Block::Heading { level, text } => out.push_str(&format!(
+                "{} {text}\n\n",
+                "#".repeat((*level).clamp(1, 6) as usize)
+            )),
             Block::Paragraph { inlines } => out.push_str(&format!("{}\n\n", inline_md(inlines))),
             Block::List { ordered, items } => {
                 for (n, item) in items.iter().enumerate() {
@@ -305,10 +308,17 @@ fn workbook_plain(w: &Workbook) -> String {
         let text = |r: u32, c: u32| {
             s.cells
                 .get(&CellAddr::new(r, c))
-                .map_or(String::new(), |c| format_value(&c.value, c.format.as_deref()))
+                .map_or(String::new(), |c| {
+                    format_value(&c.value, c.format.as_deref())
+                })
         };
         let widths: Vec<usize> = (0..cols)
-            .map(|c| (0..rows).map(|r| text(r, c).chars().count()).max().unwrap_or(0))
+            .map(|c| {
+                (0..rows)
+                    .map(|r| text(r, c).chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
             .collect();
         for r in 0..rows {
             let line: Vec<String> = (0..cols)
@@ -342,12 +352,13 @@ pub(crate) fn sheet_csv(s: &simdesk_model::Sheet) -> String {
     for r in 0..rows {
         let line: Vec<String> = (0..cols)
             .map(|c| {
-                let t = s.cells.get(&CellAddr::new(r, c)).map_or(String::new(), |c| match &c
-                    .value
-                {
-                    CellValue::Number(n) => format_value(&CellValue::Number(*n), None),
-                    v => format_value(v, c.format.as_deref()),
-                });
+                let t = s
+                    .cells
+                    .get(&CellAddr::new(r, c))
+                    .map_or(String::new(), |c| match &c.value {
+                        CellValue::Number(n) => format_value(&CellValue::Number(*n), None),
+                        v => format_value(v, c.format.as_deref()),
+                    });
                 csv_field(&t)
             })
             .collect();
@@ -445,7 +456,8 @@ fn typed(s: &str) -> CellValue {
     {
         return CellValue::Number(n / 100.0);
     }
-    if t.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+    if t.bytes()
+        .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
         && let Ok(n) = t.parse::<f64>()
         && n.is_finite()
     {

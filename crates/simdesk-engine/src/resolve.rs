@@ -3,9 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use simdesk_model::{
-    Artifact, Block, CellValue, Ref, RefTarget, VPath, format_value, slug,
-};
+use simdesk_model::{Artifact, Block, CellValue, Ref, RefTarget, VPath, format_value, slug};
 
 use crate::state::{EdgeKind, State};
 
@@ -40,8 +38,12 @@ pub(crate) fn resolve_value(
     r: &Ref,
 ) -> Result<(CellValue, Option<String>), Broken> {
     let path = r.path.clone().unwrap_or_else(|| base.clone());
-    let id = st.id_at(&path).ok_or(Broken::MissingArtifact(path.clone()))?;
-    let artifact = st.artifact(id).ok_or(Broken::MissingArtifact(path.clone()))?;
+    let id = st
+        .id_at(&path)
+        .ok_or(Broken::MissingArtifact(path.clone()))?;
+    let artifact = st
+        .artifact(id)
+        .ok_or(Broken::MissingArtifact(path.clone()))?;
     resolve_in(artifact, &path, &r.target)
 }
 

@@ -39,7 +39,9 @@ pub enum SnapshotError {
     #[error("malformed snapshot header: {0}")]
     BadHeader(String),
     /// The body does not match its checksum (truncated or corrupted).
-    #[error("snapshot checksum mismatch: the file is truncated or corrupted (expected {expected}, found {found})")]
+    #[error(
+        "snapshot checksum mismatch: the file is truncated or corrupted (expected {expected}, found {found})"
+    )]
     Checksum {
         /// Checksum in the header.
         expected: String,
@@ -190,7 +192,9 @@ fn from_dto(d: StateDto) -> Result<State, SnapshotError> {
         for a in p.ancestors() {
             match st.tree.get(&a) {
                 Some(Node::Folder) => {}
-                Some(Node::Artifact(_)) => return Err(bad(format!("{p} lies inside the file {a}"))),
+                Some(Node::Artifact(_)) => {
+                    return Err(bad(format!("{p} lies inside the file {a}")));
+                }
                 None => return Err(bad(format!("{p} is listed before its folder {a}"))),
             }
         }
@@ -209,7 +213,10 @@ fn from_dto(d: StateDto) -> Result<State, SnapshotError> {
     }
     for a in d.artifacts {
         if a.id.0 >= st.next_id {
-            return Err(bad(format!("artifact id {} is not below next_id {}", a.id.0, st.next_id)));
+            return Err(bad(format!(
+                "artifact id {} is not below next_id {}",
+                a.id.0, st.next_id
+            )));
         }
         if st.slots.contains_key(&a.id) {
             return Err(bad(format!("artifact id {} is used twice", a.id.0)));
@@ -233,7 +240,10 @@ fn from_dto(d: StateDto) -> Result<State, SnapshotError> {
     for e in d.edges {
         for id in [e.key.source, e.key.dependent] {
             if !st.slots.contains_key(&id) {
-                return Err(bad(format!("an edge refers to missing artifact id {}", id.0)));
+                return Err(bad(format!(
+                    "an edge refers to missing artifact id {}",
+                    id.0
+                )));
             }
         }
         if e.state.seen > st.revision {
@@ -251,7 +261,10 @@ fn from_dto(d: StateDto) -> Result<State, SnapshotError> {
     for (p, ids) in d.dangling {
         for id in &ids {
             if !st.slots.contains_key(id) {
-                return Err(bad(format!("a dangling ref names missing artifact id {}", id.0)));
+                return Err(bad(format!(
+                    "a dangling ref names missing artifact id {}",
+                    id.0
+                )));
             }
         }
         dangling.insert(p, ids.into_iter().collect());

@@ -10,16 +10,12 @@ use simdesk_model::{Artifact, Objective, Persona, Policy, SimTime, VPath};
 
 /// An artifact's identity inside the engine. Paths are resolved to ids once,
 /// at the door; ids never change when an artifact moves.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ArtifactId(pub u32);
 
 /// The kind of a dependency edge; the kind fixes the policy.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EdgeKind {
     /// A document, slide or email field quotes the source (live).
@@ -53,7 +49,10 @@ impl EdgeKind {
     /// True for kinds derived from the dependent's content (fields, cell
     /// links) rather than recorded by an op.
     pub fn from_content(self) -> bool {
-        matches!(self, EdgeKind::Field | EdgeKind::CellLink | EdgeKind::ManualCellLink)
+        matches!(
+            self,
+            EdgeKind::Field | EdgeKind::CellLink | EdgeKind::ManualCellLink
+        )
     }
 
     /// Lowercase name.
@@ -73,9 +72,7 @@ impl EdgeKind {
 
 /// Identifies one edge: there is at most one edge of a kind between two
 /// artifacts.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct EdgeKey {
     /// The artifact depended on.
     pub source: ArtifactId,
@@ -278,7 +275,8 @@ impl State {
 
     pub fn insert_edge(&mut self, key: EdgeKey, state: EdgeState) {
         if self.edges.insert(key, state).is_none() {
-            let (Some(&a), Some(&b)) = (self.nodes.get(&key.source), self.nodes.get(&key.dependent))
+            let (Some(&a), Some(&b)) =
+                (self.nodes.get(&key.source), self.nodes.get(&key.dependent))
             else {
                 return;
             };
@@ -290,15 +288,19 @@ impl State {
     pub fn remove_edge(&mut self, key: EdgeKey) {
         if self.edges.remove(&key).is_some() {
             self.behind.remove(&key);
-            let (Some(&a), Some(&b)) = (self.nodes.get(&key.source), self.nodes.get(&key.dependent))
+            let (Some(&a), Some(&b)) =
+                (self.nodes.get(&key.source), self.nodes.get(&key.dependent))
             else {
                 return;
             };
             let g = Arc::make_mut(&mut self.graph);
-            let found = g.edges_connecting(a, b).find(|e| *e.weight() == key.kind).map(|e| {
-                use petgraph::visit::EdgeRef;
-                e.id()
-            });
+            let found = g
+                .edges_connecting(a, b)
+                .find(|e| *e.weight() == key.kind)
+                .map(|e| {
+                    use petgraph::visit::EdgeRef;
+                    e.id()
+                });
             if let Some(e) = found {
                 g.remove_edge(e);
             }

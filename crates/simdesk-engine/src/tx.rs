@@ -206,7 +206,10 @@ impl<'a> Tx<'a> {
         s.rev = self.rev;
         s.modified_at = self.st.clock;
         self.st.slots.insert(id, Arc::new(s));
-        let entry = self.changed.entry(id).or_insert_with(|| Some(BTreeSet::new()));
+        let entry = self
+            .changed
+            .entry(id)
+            .or_insert_with(|| Some(BTreeSet::new()));
         match (entry.as_mut(), cells) {
             (Some(set), Some(c)) => set.extend(c),
             (_, None) => *entry = None,
@@ -316,10 +319,13 @@ impl<'a> Tx<'a> {
         }
         for k in wanted {
             if !self.st.edges.contains_key(&k) {
-                self.add_edge_checked(k, EdgeState {
-                    seen: self.st.rev_of(k.source),
-                    ..EdgeState::default()
-                })?;
+                self.add_edge_checked(
+                    k,
+                    EdgeState {
+                        seen: self.st.rev_of(k.source),
+                        ..EdgeState::default()
+                    },
+                )?;
                 self.new_edges.insert(k);
             }
         }
@@ -401,16 +407,18 @@ impl<'a> Tx<'a> {
                 Some(None) => true,
                 Some(Some(cells)) => match &r.target {
                     RefTarget::Cell { sheet, cell } => cells.contains(&(sheet.clone(), *cell)),
-                    RefTarget::Range { sheet, range } => cells
-                        .iter()
-                        .any(|(s, c)| s == sheet && range.contains(*c)),
+                    RefTarget::Range { sheet, range } => {
+                        cells.iter().any(|(s, c)| s == sheet && range.contains(*c))
+                    }
                     _ => true,
                 },
             }
         };
         let mut broken: Vec<(Ref, Broken)> = Vec::new();
+        let mut touched = false;
         for f in art.fields_mut() {
             if touches(self.st, &f.source) {
+                touched = true;
                 f.display = match resolve::field_text(self.st, &own, &f.source, f.format.as_deref())
                 {
                     Ok(t) => t,
@@ -452,6 +460,7 @@ impl<'a> Tx<'a> {
                 if !touches(self.st, &src) && !is_new {
                     continue;
                 }
+                touched = true;
                 let value = match resolve::resolve_value(self.st, &own, &src) {
                     Ok((v, _)) => v,
                     Err(b) => {
@@ -509,7 +518,8 @@ impl<'a> Tx<'a> {
         } else {
             Some(changed_cells)
         };
-        Ok(self.set_content(id, art, cells))
+        self.set_content(id, art, cells);
+        Ok(touched || sources.is_none())
     }
 
     // ------------------------------------------------------------ propagation
@@ -553,9 +563,8 @@ impl<'a> Tx<'a> {
                 .filter(|(k, _)| k.kind.policy() == Policy::Live)
                 .filter_map(|(k, _)| self.changed.get(&k.source).map(|c| (k.source, c.clone())))
                 .collect();
-            if !live_sources.is_empty() {
+            if !live_sources.is_empty() && self.recompute(n, Some(&live_sources), false)? {
                 self.recomputed.push(n);
-                self.recompute(n, Some(&live_sources), false)?;
             }
             for (k, _) in self.st.out_edges(n) {
                 if k.kind.policy() == Policy::Live
@@ -604,7 +613,9 @@ impl<'a> Tx<'a> {
                             {
                                 return Err(err(
                                     Code::InvalidArgument,
-                                    format!("the range starting at {start} runs past the last cell XFD1048576"),
+                                    format!(
+                                        "the range starting at {start} runs past the last cell XFD1048576"
+                                    ),
                                 ));
                             }
                             edits.push(CellEdit {
@@ -690,7 +701,10 @@ impl<'a> Tx<'a> {
             err(Code::NotFound, format!("nothing at {path}")).with_ref(path_ref(path))
         })?;
         if path.is_root() {
-            return Err(err(Code::InvalidArgument, "the root folder cannot be deleted"));
+            return Err(err(
+                Code::InvalidArgument,
+                "the root folder cannot be deleted",
+            ));
         }
         let below: Vec<(VPath, Node)> = self
             .st
@@ -724,7 +738,11 @@ impl<'a> Tx<'a> {
                 }
                 let dep_path = self.path(k.dependent);
                 if k.kind.from_content() {
-                    self.st.dangling.entry(p.clone()).or_default().insert(k.dependent);
+                    self.st
+                        .dangling
+                        .entry(p.clone())
+                        .or_default()
+                        .insert(k.dependent);
                     rerender.insert(k.dependent, None);
                 }
                 let what = match k.kind {
@@ -780,7 +798,10 @@ impl<'a> Tx<'a> {
                 .with_hint(self.did_you_mean(from)));
         }
         if from.is_root() {
-            return Err(err(Code::InvalidArgument, "the root folder cannot be moved"));
+            return Err(err(
+                Code::InvalidArgument,
+                "the root folder cannot be moved",
+            ));
         }
         if to.starts_with(from) && to != from {
             return Err(err(
@@ -833,14 +854,19 @@ impl<'a> Tx<'a> {
             new_paths.push(q);
         }
         // Refs that point to a moved artifact follow it.
-        let renames: BTreeMap<VPath, VPath> =
-            moved.iter().map(|(_, p, q)| (p.clone(), q.clone())).collect();
+        let renames: BTreeMap<VPath, VPath> = moved
+            .iter()
+            .map(|(_, p, q)| (p.clone(), q.clone()))
+            .collect();
         let mut dependents = BTreeSet::new();
         for (id, _, _) in &moved {
             for (k, _) in self.st.out_edges(*id) {
                 if matches!(
                     k.kind,
-                    EdgeKind::Field | EdgeKind::CellLink | EdgeKind::ManualCellLink | EdgeKind::Attachment
+                    EdgeKind::Field
+                        | EdgeKind::CellLink
+                        | EdgeKind::ManualCellLink
+                        | EdgeKind::Attachment
                 ) {
                     dependents.insert(k.dependent);
                 }
@@ -885,7 +911,10 @@ impl<'a> Tx<'a> {
         if edits.len() > MAX_CELLS_PER_OP {
             return Err(err(
                 Code::LimitExceeded,
-                format!("{} cell edits in one op, at most {MAX_CELLS_PER_OP}", edits.len()),
+                format!(
+                    "{} cell edits in one op, at most {MAX_CELLS_PER_OP}",
+                    edits.len()
+                ),
             ));
         }
         let old_refs = resolve::content_refs(self.artifact_of(id), path);
@@ -904,13 +933,16 @@ impl<'a> Tx<'a> {
         let mut changed: BTreeSet<CellKey> = BTreeSet::new();
         let mut links_changed = false;
         {
-            let s = w.sheet_mut(sheet).ok_or_else(|| err(Code::NotFound, "sheet"))?;
+            let s = w
+                .sheet_mut(sheet)
+                .ok_or_else(|| err(Code::NotFound, "sheet"))?;
             for e in edits {
                 validate_input(path, sheet, e)?;
                 let before = s.cells.get(&e.cell).cloned();
                 let mut cell = before.clone().unwrap_or_default();
                 apply_input(&mut cell, &e.input);
-                links_changed |= before.as_ref().and_then(|c| c.link.as_ref()) != cell.link.as_ref();
+                links_changed |=
+                    before.as_ref().and_then(|c| c.link.as_ref()) != cell.link.as_ref();
                 if cell == Cell::default() {
                     s.cells.remove(&e.cell);
                 } else {
@@ -1061,12 +1093,14 @@ impl<'a> Tx<'a> {
     }
 
     fn link(&mut self, source: &Ref, dependent: &Ref, kind: LinkKind) -> R<()> {
-        let sp = source.path.as_ref().ok_or_else(|| {
-            err(Code::InvalidArgument, "a link source needs a path")
-        })?;
-        let dp = dependent.path.as_ref().ok_or_else(|| {
-            err(Code::InvalidArgument, "a link dependent needs a path")
-        })?;
+        let sp = source
+            .path
+            .as_ref()
+            .ok_or_else(|| err(Code::InvalidArgument, "a link source needs a path"))?;
+        let dp = dependent
+            .path
+            .as_ref()
+            .ok_or_else(|| err(Code::InvalidArgument, "a link dependent needs a path"))?;
         let src = self.lookup(sp)?;
         let dep = self.lookup(dp)?;
         match kind {
@@ -1089,7 +1123,9 @@ impl<'a> Tx<'a> {
                     _ => {
                         return Err(err(
                             Code::InvalidArgument,
-                            format!("an import fills a whole sheet: write {dp}#SheetName, not {dependent}"),
+                            format!(
+                                "an import fills a whole sheet: write {dp}#SheetName, not {dependent}"
+                            ),
                         ));
                     }
                 };
@@ -1142,8 +1178,11 @@ impl<'a> Tx<'a> {
         let src_path = self.path(key.source);
         let rows: Vec<Vec<CellValue>> = match self.artifact_of(key.source) {
             Artifact::Text(t) => derive::parse_csv(&t.content).map_err(|e| {
-                err(Code::InvalidArgument, format!("cannot import {src_path}: {e}"))
-                    .with_ref(path_ref(&src_path))
+                err(
+                    Code::InvalidArgument,
+                    format!("cannot import {src_path}: {e}"),
+                )
+                .with_ref(path_ref(&src_path))
             })?,
             Artifact::Workbook(w) => {
                 let name = state.source_sheet.clone().unwrap_or_default();
@@ -1155,7 +1194,11 @@ impl<'a> Tx<'a> {
                 })?;
                 let (r, c) = s.extent();
                 (0..r)
-                    .map(|r| (0..c).map(|c| s.value(CellAddr::new(r, c)).clone()).collect())
+                    .map(|r| {
+                        (0..c)
+                            .map(|c| s.value(CellAddr::new(r, c)).clone())
+                            .collect()
+                    })
                     .collect()
             }
             a => {
@@ -1167,7 +1210,10 @@ impl<'a> Tx<'a> {
         };
         let cells: usize = rows.iter().map(Vec::len).sum();
         if cells > MAX_CELLS_PER_WORKBOOK {
-            return Err(err(Code::LimitExceeded, format!("{src_path} has more than {MAX_CELLS_PER_WORKBOOK} cells")));
+            return Err(err(
+                Code::LimitExceeded,
+                format!("{src_path} has more than {MAX_CELLS_PER_WORKBOOK} cells"),
+            ));
         }
         let Artifact::Workbook(mut w) = self.artifact_of(key.dependent).clone() else {
             return Ok(());
@@ -1177,7 +1223,9 @@ impl<'a> Tx<'a> {
             if w.sheet(sheet).is_none() {
                 w.sheets.push(simdesk_model::Sheet::new(sheet));
             }
-            let Some(s) = w.sheet_mut(sheet) else { continue };
+            let Some(s) = w.sheet_mut(sheet) else {
+                continue;
+            };
             let old: BTreeSet<CellAddr> = s.cells.keys().copied().collect();
             let mut fresh = std::collections::BTreeMap::new();
             for (r, row) in rows.iter().enumerate() {
@@ -1244,7 +1292,12 @@ impl<'a> Tx<'a> {
             .filter(|k| self.st.edges.contains_key(k))
             .collect();
         if keys.is_empty() {
-            let hint = if self.st.out_edges(src).iter().any(|(k, _)| k.dependent == dep) {
+            let hint = if self
+                .st
+                .out_edges(src)
+                .iter()
+                .any(|(k, _)| k.dependent == dep)
+            {
                 "fields and cell links come from content: edit the field or cell instead"
             } else {
                 "there is no dependency between them"
@@ -1380,7 +1433,8 @@ impl<'a> Tx<'a> {
                     d.refs.push(r);
                 }
             }
-            d.hints.push(format!("refresh {} first", self.path(c.cause.dependent)));
+            d.hints
+                .push(format!("refresh {} first", self.path(c.cause.dependent)));
         }
         d.hints.push(format!("then {verb} {src_path} again"));
         if self.st.policy.stale_export == StaleExportPolicy::Refuse {
@@ -1400,8 +1454,11 @@ impl<'a> Tx<'a> {
             )
         })?;
         let art = derive::derive(self.artifact_of(src), kind, sheet).map_err(|e| {
-            err(Code::InvalidArgument, format!("cannot export {source}: {e}"))
-                .with_ref(path_ref(source))
+            err(
+                Code::InvalidArgument,
+                format!("cannot export {source}: {e}"),
+            )
+            .with_ref(path_ref(source))
         })?;
         self.check_source_fresh(source, src, target, Code::StaleSource)?;
         let key_for = |dep| EdgeKey {
@@ -1440,7 +1497,10 @@ impl<'a> Tx<'a> {
 
     fn send_email(&mut self, path: &VPath, email: &Email) -> R<()> {
         if email.to.is_empty() && email.cc.is_empty() {
-            return Err(err(Code::InvalidArgument, "an email needs at least one recipient"));
+            return Err(err(
+                Code::InvalidArgument,
+                "an email needs at least one recipient",
+            ));
         }
         for m in email.to.iter().chain(&email.cc).chain([&email.from]) {
             if !valid_address(&m.address) {
@@ -1493,7 +1553,9 @@ fn valid_address(a: &str) -> bool {
     !local.is_empty()
         && !domain.is_empty()
         && a.len() <= 254
-        && !a.chars().any(|c| c.is_whitespace() || c.is_control() || "<>()[]\\,;:\"".contains(c))
+        && !a
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>()[]\\,;:\"".contains(c))
 }
 
 fn apply_input(cell: &mut Cell, input: &CellInput) {
@@ -1518,10 +1580,14 @@ fn apply_input(cell: &mut Cell, input: &CellInput) {
 
 fn validate_input(path: &VPath, sheet: &str, e: &CellEdit) -> R<()> {
     let at = || format!("{path}#{}!{}", simdesk_model::quote_sheet(sheet), e.cell);
-    let set = [e.input.value.is_some(), e.input.formula.is_some(), e.input.link.is_some()]
-        .iter()
-        .filter(|b| **b)
-        .count();
+    let set = [
+        e.input.value.is_some(),
+        e.input.formula.is_some(),
+        e.input.link.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
     if set > 1 {
         return Err(err(
             Code::InvalidArgument,
@@ -1541,13 +1607,19 @@ fn validate_input(path: &VPath, sheet: &str, e: &CellEdit) -> R<()> {
     {
         return Err(err(
             Code::LimitExceeded,
-            format!("{}: text longer than 32767 characters (Excel's cell limit)", at()),
+            format!(
+                "{}: text longer than 32767 characters (Excel's cell limit)",
+                at()
+            ),
         ));
     }
     if let Some(CellValue::Number(n) | CellValue::Date(n)) = &e.input.value
         && !n.is_finite()
     {
-        return Err(err(Code::InvalidArgument, format!("{}: numbers must be finite", at())));
+        return Err(err(
+            Code::InvalidArgument,
+            format!("{}: numbers must be finite", at()),
+        ));
     }
     if let Some(l) = &e.input.link {
         if l.policy == Policy::Snapshot {
@@ -1559,7 +1631,11 @@ fn validate_input(path: &VPath, sheet: &str, e: &CellEdit) -> R<()> {
         if !matches!(l.source.target, RefTarget::Cell { .. }) || l.source.path.is_none() {
             return Err(err(
                 Code::InvalidArgument,
-                format!("{}: a cell link points to one cell of another workbook, not {}", at(), l.source),
+                format!(
+                    "{}: a cell link points to one cell of another workbook, not {}",
+                    at(),
+                    l.source
+                ),
             ));
         }
     }
@@ -1598,7 +1674,10 @@ fn validate_workbook(path: &VPath, w: &Workbook) -> R<()> {
     let mut cells = 0usize;
     for s in &w.sheets {
         check_sheet_name(&s.name).map_err(|r| {
-            err(Code::InvalidArgument, format!("{path}: sheet name {:?}: {r}", s.name))
+            err(
+                Code::InvalidArgument,
+                format!("{path}: sheet name {:?}: {r}", s.name),
+            )
         })?;
         if !names.insert(s.name.to_lowercase()) {
             return Err(err(
@@ -1608,15 +1687,19 @@ fn validate_workbook(path: &VPath, w: &Workbook) -> R<()> {
         }
         cells += s.cells.len();
         for (a, c) in &s.cells {
-            validate_input(path, &s.name, &CellEdit {
-                cell: *a,
-                input: CellInput {
-                    value: None,
-                    formula: c.formula.clone(),
-                    format: c.format.clone(),
-                    link: c.link.clone(),
+            validate_input(
+                path,
+                &s.name,
+                &CellEdit {
+                    cell: *a,
+                    input: CellInput {
+                        value: None,
+                        formula: c.formula.clone(),
+                        format: c.format.clone(),
+                        link: c.link.clone(),
+                    },
                 },
-            })?;
+            )?;
         }
     }
     if cells > MAX_CELLS_PER_WORKBOOK {

@@ -18,7 +18,10 @@ pub fn render(path: &VPath, a: &Artifact) -> String {
             let mut out = String::new();
             for s in &w.sheets {
                 let (rows, cols) = s.extent();
-                out.push_str(&format!("## Sheet {} ({rows} rows x {cols} columns)\n", s.name));
+                out.push_str(&format!(
+                    "## Sheet {} ({rows} rows x {cols} columns)\n",
+                    s.name
+                ));
                 let (vr, vc) = (rows.min(VIEW_MAX_ROWS), cols.min(VIEW_MAX_COLS));
                 let mut header = String::from("     |");
                 for c in 0..vc {
@@ -30,14 +33,17 @@ pub fn render(path: &VPath, a: &Artifact) -> String {
                     let mut line = format!("{:>4} |", r + 1);
                     let mut any = false;
                     for c in 0..vc {
-                        let t = s.cells.get(&CellAddr::new(r, c)).map_or(String::new(), |cell| {
-                            any = true;
-                            let v = format_value(&cell.value, cell.format.as_deref());
-                            match &cell.formula {
-                                Some(f) => format!("{v} [={f}]"),
-                                None => v,
-                            }
-                        });
+                        let t = s
+                            .cells
+                            .get(&CellAddr::new(r, c))
+                            .map_or(String::new(), |cell| {
+                                any = true;
+                                let v = format_value(&cell.value, cell.format.as_deref());
+                                match &cell.formula {
+                                    Some(f) => format!("{v} [={f}]"),
+                                    None => v,
+                                }
+                            });
                         line.push_str(&format!(" {t:<12}|"));
                     }
                     if any {
@@ -46,12 +52,20 @@ pub fn render(path: &VPath, a: &Artifact) -> String {
                     }
                 }
                 if rows > vr || cols > vc {
-                    out.push_str(&format!("… {} more rows, {} more columns not shown\n", rows - vr, cols.saturating_sub(vc)));
+                    out.push_str(&format!(
+                        "… {} more rows, {} more columns not shown\n",
+                        rows - vr,
+                        cols.saturating_sub(vc)
+                    ));
                 }
                 let links: Vec<String> = s
                     .cells
                     .iter()
-                    .filter_map(|(a, c)| c.link.as_ref().map(|l| format!("  {a} <- {} ({})", l.source, l.policy.as_str())))
+                    .filter_map(|(a, c)| {
+                        c.link
+                            .as_ref()
+                            .map(|l| format!("  {a} <- {} ({})", l.source, l.policy.as_str()))
+                    })
                     .collect();
                 if !links.is_empty() {
                     out.push_str("Linked cells:\n");
@@ -97,7 +111,10 @@ fn email_text(e: &Email) -> String {
     if !e.cc.is_empty() {
         out.push_str(&format!("Cc: {}\n", mailboxes(&e.cc)));
     }
-    out.push_str(&format!("Date: {}\nSubject: {}\nMessage-ID: <{}>\n", e.date, e.subject, e.message_id));
+    out.push_str(&format!(
+        "Date: {}\nSubject: {}\nMessage-ID: <{}>\n",
+        e.date, e.subject, e.message_id
+    ));
     if let Some(r) = &e.in_reply_to {
         out.push_str(&format!("In-Reply-To: <{r}>\n"));
     }
@@ -128,7 +145,11 @@ impl Workspace {
             match e.kind {
                 None => out.push_str(&format!("{indent}{name}/\n")),
                 Some(k) => {
-                    let stale = if self.is_stale(&e.path) { "  STALE" } else { "" };
+                    let stale = if self.is_stale(&e.path) {
+                        "  STALE"
+                    } else {
+                        ""
+                    };
                     out.push_str(&format!("{indent}{name}  ({k}, rev {}){stale}\n", e.rev))
                 }
             }

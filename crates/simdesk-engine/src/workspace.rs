@@ -144,7 +144,8 @@ impl Workspace {
             cells
                 .into_iter()
                 .filter_map(|(id, (sheet, cell))| {
-                    path_of(id).map(|p| format!("{p}#{}!{cell}", simdesk_model::quote_sheet(&sheet)))
+                    path_of(id)
+                        .map(|p| format!("{p}#{}!{cell}", simdesk_model::quote_sheet(&sheet)))
                 })
                 .collect()
         } else {
@@ -203,7 +204,10 @@ impl Workspace {
 
     /// Simulated time of the artifact's last content change.
     pub fn modified_at(&self, path: &VPath) -> Option<SimTime> {
-        self.st.id_at(path).and_then(|id| self.st.slot(id)).map(|s| s.modified_at)
+        self.st
+            .id_at(path)
+            .and_then(|id| self.st.slot(id))
+            .map(|s| s.modified_at)
     }
 
     /// The entries directly inside a folder, in path order.
@@ -313,7 +317,9 @@ impl Workspace {
 
     /// Why the artifact is stale, with chains; `None` when fresh.
     pub fn staleness(&self, path: &VPath) -> Option<Staleness> {
-        self.st.id_at(path).and_then(|id| stale::report(&self.st, id))
+        self.st
+            .id_at(path)
+            .and_then(|id| stale::report(&self.st, id))
     }
 
     /// Paths of every stale artifact, in path order. Walks only the stale

@@ -311,20 +311,30 @@ mod tests {
 
     #[test]
     fn a1_round_trip() {
-        for (s, row, col) in [("A1", 0, 0), ("Z9", 8, 25), ("AA10", 9, 26), ("XFD1048576", 1_048_575, 16_383)] {
+        for (s, row, col) in [
+            ("A1", 0, 0),
+            ("Z9", 8, 25),
+            ("AA10", 9, 26),
+            ("XFD1048576", 1_048_575, 16_383),
+        ] {
             let a = CellAddr::parse(s).unwrap();
             assert_eq!((a.row, a.col), (row, col));
             assert_eq!(a.to_string(), s);
         }
         assert_eq!(CellAddr::parse("$C$3").unwrap(), CellAddr::new(2, 2));
-        for bad in ["", "A", "1", "A0", "XFE1", "A1048577", "A-1", "A1B", "AAAA1"] {
+        for bad in [
+            "", "A", "1", "A0", "XFE1", "A1048577", "A-1", "A1B", "AAAA1",
+        ] {
             assert!(CellAddr::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn range_cells() {
-        let r = CellRange::new(CellAddr::parse("C3").unwrap(), CellAddr::parse("B2").unwrap());
+        let r = CellRange::new(
+            CellAddr::parse("C3").unwrap(),
+            CellAddr::parse("B2").unwrap(),
+        );
         assert_eq!(r.to_string(), "B2:C3");
         assert_eq!(r.len(), 4);
         let cells: Vec<String> = r.cells().map(|c| c.to_string()).collect();
@@ -334,8 +344,17 @@ mod tests {
     #[test]
     fn value_json() {
         let v = CellValue::Error(CellError::Div0);
-        assert_eq!(serde_json::to_string(&v).unwrap(), r##"{"error":"#DIV/0!"}"##);
-        assert_eq!(serde_json::to_string(&CellValue::Empty).unwrap(), r#""empty""#);
-        assert_eq!(serde_json::to_string(&CellValue::Number(1.5)).unwrap(), r#"{"number":1.5}"#);
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r##"{"error":"#DIV/0!"}"##
+        );
+        assert_eq!(
+            serde_json::to_string(&CellValue::Empty).unwrap(),
+            r#""empty""#
+        );
+        assert_eq!(
+            serde_json::to_string(&CellValue::Number(1.5)).unwrap(),
+            r#"{"number":1.5}"#
+        );
     }
 }

@@ -197,6 +197,9 @@ mod tests {
             assert_eq!(Code::parse(c.as_str()), Some(*c));
             assert_eq!(Code::parse(c.name()), Some(*c));
         }
-        assert_eq!(serde_json::to_string(&Code::StaleSource).unwrap(), "\"SD001\"");
+        assert_eq!(
+            serde_json::to_string(&Code::StaleSource).unwrap(),
+            "\"SD001\""
+        );
     }
 }

@@ -36,6 +36,11 @@ pub use numfmt::{format_number, format_value};
 pub use objective::{Goal, Objective};
 pub use op::{CellEdit, CellInput, DocEdit, Event, LinkKind, Op, OutcomeKind, SlideEdit};
 pub use persona::Persona;
-pub use refs::{MAX_REF_BYTES, Ref, RefError, RefTarget, check_sheet_name, quote_sheet, sheet_needs_quotes, slug};
+pub use refs::{
+    MAX_REF_BYTES, Ref, RefError, RefTarget, check_sheet_name, quote_sheet, sheet_needs_quotes,
+    slug,
+};
 pub use time::{SimTime, TimeError, civil_from_days, days_from_civil, days_in_month};
-pub use vpath::{MAX_COMPONENT_BYTES, MAX_PATH_BYTES, PathError, PathRule, VPath, check_component, fold};
+pub use vpath::{
+    MAX_COMPONENT_BYTES, MAX_PATH_BYTES, PathError, PathRule, VPath, check_component, fold,
+};

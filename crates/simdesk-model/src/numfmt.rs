@@ -86,9 +86,15 @@ pub fn format_number(n: f64, fmt: &str) -> String {
         (sections[0].as_str(), n, n < 0.0)
     };
     let tokens = tokenize(section);
-    if tokens.iter().all(|t| matches!(t, Tok::Lit(_))) && !section.eq_ignore_ascii_case("general") && !section.is_empty() {
+    if tokens.iter().all(|t| matches!(t, Tok::Lit(_)))
+        && !section.eq_ignore_ascii_case("general")
+        && !section.is_empty()
+    {
         // A section of literals only (e.g. "-" for zero).
-        return tokens.iter().map(|t| if let Tok::Lit(s) = t { s.as_str() } else { "" }).collect();
+        return tokens
+            .iter()
+            .map(|t| if let Tok::Lit(s) = t { s.as_str() } else { "" })
+            .collect();
     }
     if section.is_empty() || section.eq_ignore_ascii_case("general") {
         return general(n);
@@ -120,14 +126,24 @@ fn general(n: f64) -> String {
     let digits = 10 - (abs.log10().floor() as i32 + 1);
     let digits = digits.clamp(0, 15) as usize;
     let s = format!("{n:.digits$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s };
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    };
     if s == "-0" { "0".to_owned() } else { s }
 }
 
 fn tidy_exp(s: &str) -> String {
     // "1.23450E6" -> "1.2345E+06"
-    let Some((mant, exp)) = s.split_once('E') else { return s.to_owned() };
-    let mant = if mant.contains('.') { mant.trim_end_matches('0').trim_end_matches('.') } else { mant };
+    let Some((mant, exp)) = s.split_once('E') else {
+        return s.to_owned();
+    };
+    let mant = if mant.contains('.') {
+        mant.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        mant
+    };
     let e: i32 = exp.parse().unwrap_or(0);
     format!("{mant}E{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
 }
@@ -223,7 +239,9 @@ fn format_numeric(mut v: f64, tokens: &[Tok]) -> String {
     let mut percent = 0;
     // Trailing commas right after the last digit placeholder scale by 1000.
     let mut scale_commas = 0;
-    let last_digit = tokens.iter().rposition(|t| matches!(t, Tok::Num('0' | '#' | '?')));
+    let last_digit = tokens
+        .iter()
+        .rposition(|t| matches!(t, Tok::Num('0' | '#' | '?')));
     for (i, t) in tokens.iter().enumerate() {
         match t {
             Tok::Num(',') => {
@@ -289,13 +307,21 @@ fn format_numeric(mut v: f64, tokens: &[Tok]) -> String {
         number.push_str(&frac);
     }
     if let Some(plus) = seen_exp {
-        let sign = if exponent < 0 { "-" } else if plus { "+" } else { "" };
+        let sign = if exponent < 0 {
+            "-"
+        } else if plus {
+            "+"
+        } else {
+            ""
+        };
         let width = exp_ph.len().max(1);
         number.push_str(&format!("E{sign}{:0width$}", exponent.abs()));
     }
     // Re-assemble with literals in place: literals before the first
     // placeholder go before, the rest after.
-    let first = tokens.iter().position(|t| matches!(t, Tok::Num(_) | Tok::Exp(_)));
+    let first = tokens
+        .iter()
+        .position(|t| matches!(t, Tok::Num(_) | Tok::Exp(_)));
     let mut out = String::new();
     let mut placed = false;
     for (i, t) in tokens.iter().enumerate() {
@@ -326,7 +352,11 @@ fn round_half_away(v: f64, decimals: usize) -> f64 {
     let scaled = repr * factor;
     let r = scaled.round();
     // Correct a representation error just below .5.
-    let r = if (scaled - scaled.trunc() - 0.5).abs() < 1e-9 { scaled.trunc() + scaled.signum() } else { r };
+    let r = if (scaled - scaled.trunc() - 0.5).abs() < 1e-9 {
+        scaled.trunc() + scaled.signum()
+    } else {
+        r
+    };
     r / factor
 }
 
@@ -343,10 +373,28 @@ fn group(digits: &str) -> String {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
-const DAYS: [&str; 7] = ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"];
+const DAYS: [&str; 7] = [
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+];
 
 fn format_date(serial: f64, tokens: &[Tok]) -> String {
     let t = SimTime::from_excel_serial(serial);
@@ -371,7 +419,9 @@ fn format_date(serial: f64, tokens: &[Tok]) -> String {
                     Tok::Date(c) => Some(c.starts_with('s')),
                     _ => None,
                 });
-                let minutes = code.starts_with('m') && code.len() <= 2 && (prev_h == Some(true) || next_s == Some(true));
+                let minutes = code.starts_with('m')
+                    && code.len() <= 2
+                    && (prev_h == Some(true) || next_s == Some(true));
                 let text = match code.as_str() {
                     "yy" => format!("{:02}", y.rem_euclid(100)),
                     c if c.starts_with('y') => format!("{y:04}"),
@@ -388,7 +438,11 @@ fn format_date(serial: f64, tokens: &[Tok]) -> String {
                     c if c.starts_with('d') => weekday.to_owned(),
                     "h" | "hh" => {
                         let hh = if ampm { (h + 11) % 12 + 1 } else { h };
-                        if code == "hh" { format!("{hh:02}") } else { hh.to_string() }
+                        if code == "hh" {
+                            format!("{hh:02}")
+                        } else {
+                            hh.to_string()
+                        }
                     }
                     "s" => s.to_string(),
                     c if c.starts_with('s') => format!("{s:02}"),
@@ -448,7 +502,10 @@ mod tests {
 
     #[test]
     fn dates() {
-        let serial = SimTime::from_ymd(2026, 1, 5).unwrap().at(14, 7, 9).excel_serial();
+        let serial = SimTime::from_ymd(2026, 1, 5)
+            .unwrap()
+            .at(14, 7, 9)
+            .excel_serial();
         check(serial, "yyyy-mm-dd", "2026-01-05");
         check(serial, "d mmm yyyy", "5 Jan 2026");
         check(serial, "mmmm d, yyyy", "January 5, 2026");
@@ -456,13 +513,19 @@ mod tests {
         check(serial, "hh:mm:ss", "14:07:09");
         check(serial, "h:mm AM/PM", "2:07 PM");
         check(serial, "dddd", "Monday");
-        assert_eq!(format_value(&CellValue::Date(serial.floor()), None), "2026-01-05");
+        assert_eq!(
+            format_value(&CellValue::Date(serial.floor()), None),
+            "2026-01-05"
+        );
     }
 
     #[test]
     fn other_values() {
         assert_eq!(format_value(&CellValue::Bool(true), Some("0.00")), "TRUE");
-        assert_eq!(format_value(&CellValue::Text("x".into()), Some("0.00")), "x");
+        assert_eq!(
+            format_value(&CellValue::Text("x".into()), Some("0.00")),
+            "x"
+        );
         assert_eq!(format_value(&CellValue::Empty, Some("0.00")), "");
     }
 }

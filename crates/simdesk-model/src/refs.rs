@@ -153,9 +153,9 @@ impl Ref {
     /// The sheet this ref names, if it is a sheet, cell or range ref.
     pub fn sheet(&self) -> Option<&str> {
         match &self.target {
-            RefTarget::Sheet { sheet } | RefTarget::Cell { sheet, .. } | RefTarget::Range { sheet, .. } => {
-                Some(sheet)
-            }
+            RefTarget::Sheet { sheet }
+            | RefTarget::Cell { sheet, .. }
+            | RefTarget::Range { sheet, .. } => Some(sheet),
             _ => None,
         }
     }
@@ -167,12 +167,19 @@ fn parse_fragment(frag: &str) -> Result<RefTarget, (usize, &'static str)> {
             return Err((8, "empty heading slug"));
         }
         if let Some(i) = slug.find(|c: char| c.is_whitespace() || c.is_control()) {
-            return Err((8 + i, "heading slug may not contain spaces or control characters"));
+            return Err((
+                8 + i,
+                "heading slug may not contain spaces or control characters",
+            ));
         }
-        return Ok(RefTarget::Heading { slug: slug.to_owned() });
+        return Ok(RefTarget::Heading {
+            slug: slug.to_owned(),
+        });
     }
     if let Some(n) = frag.strip_prefix("slide:") {
-        let number: u32 = n.parse().map_err(|_| (6, "slide number must be a positive integer"))?;
+        let number: u32 = n
+            .parse()
+            .map_err(|_| (6, "slide number must be a positive integer"))?;
         if number == 0 || !n.bytes().all(|b| b.is_ascii_digit()) {
             return Err((6, "slide number must be a positive integer"));
         }
@@ -254,7 +261,10 @@ pub fn sheet_needs_quotes(name: &str) -> bool {
     let first_ok = chars
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    !(first_ok && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+    !(first_ok
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.'))
         || CellAddr::parse(name).is_ok()
         || name.eq_ignore_ascii_case("true")
         || name.eq_ignore_ascii_case("false")
@@ -418,8 +428,12 @@ mod tests {
         prop_oneof![
             Just(RefTarget::Whole),
             arb_sheet().prop_map(|sheet| RefTarget::Sheet { sheet }),
-            (arb_sheet(), 0u32..1_048_576, 0u32..16_384)
-                .prop_map(|(sheet, r, c)| RefTarget::Cell { sheet, cell: CellAddr::new(r, c) }),
+            (arb_sheet(), 0u32..1_048_576, 0u32..16_384).prop_map(|(sheet, r, c)| {
+                RefTarget::Cell {
+                    sheet,
+                    cell: CellAddr::new(r, c),
+                }
+            }),
             (arb_sheet(), 0u32..5000, 0u32..200, 0u32..5000, 0u32..200).prop_map(
                 |(sheet, r1, c1, r2, c2)| RefTarget::Range {
                     sheet,

@@ -134,7 +134,8 @@ impl SimTime {
         if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(err());
         }
-        let day = SimTime::from_ymd(i64::from(num(0..4)?), num(5..7)?, num(8..10)?).ok_or_else(err)?;
+        let day =
+            SimTime::from_ymd(i64::from(num(0..4)?), num(5..7)?, num(8..10)?).ok_or_else(err)?;
         if b.len() == 10 {
             return Ok(day);
         }
@@ -155,7 +156,10 @@ impl SimTime {
         }
         let offset = match rest {
             "Z" | "z" => 0,
-            _ if rest.len() == 6 && matches!(rest.as_bytes()[0], b'+' | b'-') && rest.as_bytes()[3] == b':' => {
+            _ if rest.len() == 6
+                && matches!(rest.as_bytes()[0], b'+' | b'-')
+                && rest.as_bytes()[3] == b':' =>
+            {
                 let oh = rest[1..3].parse::<i64>().map_err(|_| err())?;
                 let om = rest[4..6].parse::<i64>().map_err(|_| err())?;
                 let o = oh * 3600 + om * 60;
@@ -204,10 +208,26 @@ mod tests {
     #[test]
     fn parse_forms() {
         assert_eq!(SimTime::parse("1970-01-01T00:00:00Z").unwrap(), SimTime(0));
-        assert_eq!(SimTime::parse("1970-01-01T02:00:00+02:00").unwrap(), SimTime(0));
+        assert_eq!(
+            SimTime::parse("1970-01-01T02:00:00+02:00").unwrap(),
+            SimTime(0)
+        );
         assert_eq!(SimTime::parse("1970-01-02").unwrap(), SimTime(86_400));
-        assert_eq!(SimTime::parse("2026-01-05T09:00:00.250Z").unwrap().to_string(), "2026-01-05T09:00:00Z");
-        for bad in ["", "2026-13-01", "2026-02-30", "2026-01-05T25:00:00Z", "2026-01-05T09:00:00", "x".repeat(100).as_str(), "2026-01-05T09:00:00+0200"] {
+        assert_eq!(
+            SimTime::parse("2026-01-05T09:00:00.250Z")
+                .unwrap()
+                .to_string(),
+            "2026-01-05T09:00:00Z"
+        );
+        for bad in [
+            "",
+            "2026-13-01",
+            "2026-02-30",
+            "2026-01-05T25:00:00Z",
+            "2026-01-05T09:00:00",
+            "x".repeat(100).as_str(),
+            "2026-01-05T09:00:00+0200",
+        ] {
             assert!(SimTime::parse(bad).is_err(), "{bad}");
         }
     }

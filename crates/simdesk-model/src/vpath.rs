@@ -450,7 +450,11 @@ mod tests {
             .rebase(&VPath::parse("/a").unwrap(), &VPath::parse("/z").unwrap())
             .unwrap();
         assert_eq!(moved.as_str(), "/z/b/c.tar.gz");
-        assert!(!VPath::parse("/ab").unwrap().starts_with(&VPath::parse("/a").unwrap()));
+        assert!(
+            !VPath::parse("/ab")
+                .unwrap()
+                .starts_with(&VPath::parse("/a").unwrap())
+        );
         assert_eq!(VPath::parse("/.env").unwrap().extension(), None);
     }
 

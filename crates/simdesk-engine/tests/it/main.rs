@@ -1,0 +1,6 @@
+//! Integration tests of the engine: one binary, one module per area.
+
+mod fixture;
+mod graph;
+mod ops;
+mod persist;

@@ -1,0 +1,256 @@
+//! Snapshots, replay, forks and determinism.
+
+use simdesk_engine::{SnapshotError, Workspace, parse_jsonl};
+use simdesk_model::*;
+
+use crate::fixture::*;
+
+fn busy_world() -> Workspace {
+    let mut ws = portfolio_world();
+    ok(&mut ws, Op::AdvanceClock { seconds: 86_400 });
+    ok(
+        &mut ws,
+        Op::Write {
+            path: p("/Downloads/prices.csv"),
+            artifact: text(PRICES_V2, TextFormat::Csv),
+        },
+    );
+    ws.apply(Op::Delete {
+        path: p("/does/not/exist"),
+        recursive: false,
+    });
+    ok(
+        &mut ws,
+        Op::Export {
+            source: p("/Reports/client.docx"),
+            target: p("/Reports/client.pdf"),
+            sheet: None,
+        },
+    );
+    ok(
+        &mut ws,
+        Op::Refresh {
+            path: p("/Models/portfolio.xlsx"),
+        },
+    );
+    ok(
+        &mut ws,
+        Op::Move {
+            from: p("/Reports"),
+            to: p("/Clients/Chen/Reports"),
+        },
+    );
+    ok(
+        &mut ws,
+        Op::Copy {
+            from: p("/Downloads/prices.csv"),
+            to: p("/Archive/prices-2026-01-06.csv"),
+        },
+    );
+    ok(
+        &mut ws,
+        Op::Delete {
+            path: p("/Archive"),
+            recursive: true,
+        },
+    );
+    ws
+}
+
+#[test]
+fn save_and_load_round_trip() {
+    let ws = busy_world();
+    let bytes = ws.save();
+    let back = Workspace::load(&bytes).unwrap();
+    assert_eq!(back.state_hash(), ws.state_hash());
+    assert_eq!(back.save(), bytes);
+    assert_eq!(back.stale_paths(), ws.stale_paths());
+    assert_eq!(back.trajectory_jsonl(), ws.trajectory_jsonl());
+}
+
+#[test]
+fn same_ops_same_bytes() {
+    assert_eq!(busy_world().save(), busy_world().save());
+}
+
+#[test]
+fn replay_gives_the_same_world() {
+    let ws = busy_world();
+    let events = parse_jsonl(&ws.trajectory_jsonl()).unwrap();
+    assert!(events.iter().any(|e| e.outcome == OutcomeKind::Rejected));
+    let mut again = empty();
+    again.replay(&events).unwrap();
+    assert_eq!(again.state_hash(), ws.state_hash());
+    assert_eq!(again.trajectory_jsonl(), ws.trajectory_jsonl());
+}
+
+#[test]
+fn corrupt_snapshots_give_typed_errors() {
+    let bytes = busy_world().save();
+    let truncated = &bytes[..bytes.len() / 2];
+    assert!(matches!(
+        Workspace::load(truncated),
+        Err(SnapshotError::Checksum { .. })
+    ));
+    let mut flipped = bytes.clone();
+    let n = flipped.len() - 10;
+    flipped[n] ^= 0x20;
+    assert!(matches!(
+        Workspace::load(&flipped),
+        Err(SnapshotError::Checksum { .. })
+    ));
+    assert!(matches!(
+        Workspace::load(b""),
+        Err(SnapshotError::NotASnapshot)
+    ));
+    assert!(matches!(
+        Workspace::load(b"garbage\n{}"),
+        Err(SnapshotError::NotASnapshot)
+    ));
+    let newer = String::from_utf8(bytes.clone()).unwrap().replacen(
+        "simdesk-snapshot 1 ",
+        "simdesk-snapshot 2 ",
+        1,
+    );
+    assert!(matches!(
+        Workspace::load(newer.as_bytes()),
+        Err(SnapshotError::NewerVersion { found: 2 })
+    ));
+    // A body with a valid checksum but broken content.
+    let body = br#"{"format":1,"state":{"start":"2026-01-01T00:00:00Z","clock":"2026-01-01T00:00:00Z","revision":1,"next_id":2,"persona":{"name":"x"},"folders":[],"artifacts":[],"edges":[{"source":1,"dependent":7,"kind":"export","seen":0}]}}"#;
+    let file = [
+        format!(
+            "simdesk-snapshot 1 blake3:{}\n",
+            blake3::hash(body).to_hex()
+        )
+        .as_bytes(),
+        body,
+    ]
+    .concat();
+    assert!(
+        matches!(Workspace::load(&file), Err(SnapshotError::Inconsistent(_))),
+        "{:?}",
+        Workspace::load(&file).err()
+    );
+    let body = br#"{"format":1,"state":{"start":"2026-01-01T00:00:00Z","clock":"2026-01-01T00:00:00Z","revision":1,"next_id":2,"persona":{"name":"x"},"folders":["/a/../b"],"artifacts":[],"edges":[]}}"#;
+    let file = [
+        format!(
+            "simdesk-snapshot 1 blake3:{}\n",
+            blake3::hash(body).to_hex()
+        )
+        .as_bytes(),
+        body,
+    ]
+    .concat();
+    assert!(matches!(
+        Workspace::load(&file),
+        Err(SnapshotError::Body { .. })
+    ));
+    // Deep nesting is refused by the parser's recursion limit, not a stack overflow.
+    let deep = format!(
+        "{{\"format\":1,\"state\":{}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let file = [
+        format!(
+            "simdesk-snapshot 1 blake3:{}\n",
+            blake3::hash(deep.as_bytes()).to_hex()
+        )
+        .as_bytes(),
+        deep.as_bytes(),
+    ]
+    .concat();
+    assert!(matches!(
+        Workspace::load(&file),
+        Err(SnapshotError::Body { .. })
+    ));
+}
+
+#[test]
+fn forks_are_isolated() {
+    let parent = portfolio_world();
+    let hash = parent.state_hash();
+    let mut child = parent.fork();
+    ok(
+        &mut child,
+        set("/Models/portfolio.xlsx", "Prices", "B2", 1.0),
+    );
+    ok(
+        &mut child,
+        Op::Delete {
+            path: p("/Reports"),
+            recursive: true,
+        },
+    );
+    assert_eq!(parent.state_hash(), hash);
+    assert!(
+        parent
+            .view(&p("/Reports/client.docx"))
+            .unwrap()
+            .contains("$250.00")
+    );
+    assert_ne!(child.state_hash(), hash);
+    assert_eq!(parent.trajectory_len() + 2, child.trajectory_len());
+}
+
+#[test]
+fn fork_shares_artifacts() {
+    let parent = portfolio_world();
+    let child = parent.fork();
+    let a = parent.artifact_arc(&p("/Reports/client.docx")).unwrap();
+    let b = child.artifact_arc(&p("/Reports/client.docx")).unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&a, &b),
+        "a fork must not copy artifacts"
+    );
+}
+
+#[test]
+fn views_render_every_kind() {
+    let mut ws = portfolio_world();
+    ok(
+        &mut ws,
+        Op::SendEmail {
+            path: p("/Mail/Sent/a.eml"),
+            email: Email {
+                from: Mailbox::new("Mei", "m@x.example"),
+                to: vec![Mailbox::new("Bo", "b@x.example")],
+                subject: "Numbers".into(),
+                body: vec![Paragraph::text("See attached.")],
+                attachments: vec![p("/Reports/client.pdf")],
+                ..Email::default()
+            },
+        },
+    );
+    ok(
+        &mut ws,
+        Op::Create {
+            path: p("/bin/blob.dat"),
+            artifact: Artifact::Binary(Binary {
+                bytes: vec![0, 1, 2],
+            }),
+        },
+    );
+    let wb = ws.view(&p("/Models/portfolio.xlsx")).unwrap();
+    assert!(wb.contains("## Sheet Prices"), "{wb}");
+    assert!(wb.lines().any(|l| l.starts_with("   2 | VTI")), "{wb}");
+    assert!(
+        ws.view(&p("/Reports/client.docx"))
+            .unwrap()
+            .starts_with("# Quarterly review")
+    );
+    assert!(
+        ws.view(&p("/Reports/client.pdf"))
+            .unwrap()
+            .starts_with("--- page 1 of 1 ---")
+    );
+    let mail = ws.view(&p("/Mail/Sent/a.eml")).unwrap();
+    assert!(
+        mail.contains("From: Mei <m@x.example>")
+            && mail.contains("Attachment: /Reports/client.pdf"),
+        "{mail}"
+    );
+    assert!(ws.view(&p("/bin/blob.dat")).unwrap().contains("3 bytes"));
+    assert!(ws.tree_text().contains("portfolio.xlsx  (workbook"));
+}
