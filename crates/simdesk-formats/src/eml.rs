@@ -42,6 +42,7 @@
 //!   come back as the same paragraph list. Line breaks come back as `\n`.
 //! - An empty `message_id` comes back as the id generated from the ident.
 //! - Times are whole seconds in UTC (the model's resolution anyway).
+//! - In an mbox, line breaks at the very end of a message are not kept.
 //! - A display name that is empty or equals the address comes back empty.
 //!
 //! [`Field::display`]: simdesk_model::Field::display
@@ -155,7 +156,10 @@ pub fn normal_form(email: &Email) -> Email {
             })
             .collect()
     };
-    for m in std::iter::once(&mut e.from).chain(e.to.iter_mut()).chain(e.cc.iter_mut()) {
+    for m in std::iter::once(&mut e.from)
+        .chain(e.to.iter_mut())
+        .chain(e.cc.iter_mut())
+    {
         if m.name == m.address {
             m.name.clear();
         }
@@ -247,7 +251,6 @@ pub fn export_eml_with(
                         ContentType::new(a.mime),
                         BodyPart::Binary(Cow::Borrowed(a.bytes)),
                     )
-                    .transfer_encoding("base64")
                 }
                 None => MimePart::new(
                     ContentType::new(REF_MIME).attribute("charset", "utf-8"),
@@ -284,7 +287,11 @@ fn base64_encode(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -319,8 +326,11 @@ pub fn export_mbox(emails: &[&Email], opts: &ExportOptions) -> Result<Vec<u8>, F
             out.extend_from_slice(line.as_bytes());
             out.push(b'\n');
         }
-        // `split` gave a final empty piece after the last CRLF; that line
-        // is the blank line that ends the message.
+        // After a final CRLF, `split` gave an empty last piece: that is the
+        // blank line ending the message. Otherwise write one.
+        if !text.ends_with("\r\n") {
+            out.push(b'\n');
+        }
     }
     Ok(out)
 }
@@ -338,8 +348,9 @@ fn asctime(t: simdesk_model::SimTime) -> String {
     format!("{wd} {mon} {d:>2} {hh:02}:{mm:02}:{ss:02} {y}")
 }
 
-/// Splits an mboxrd file into its messages (unquoting `>From ` lines) and
-/// reads each with [`import_eml`].
+/// Splits an mboxrd file into its messages (unquoting `>From ` lines,
+/// line ends back to CRLF, the blank line before the next `From ` line
+/// dropped) and reads each with [`import_eml`].
 pub fn import_mbox(bytes: &[u8], limits: &Limits) -> Result<Vec<Email>, FormatError> {
     check_size(bytes, limits, Format::Mbox)?;
     let mut messages: Vec<Vec<u8>> = Vec::new();
@@ -371,15 +382,18 @@ pub fn import_mbox(bytes: &[u8], limits: &Limits) -> Result<Vec<Email>, FormatEr
         } else {
             line
         };
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
         current.extend_from_slice(line);
-        current.push(b'\n');
+        current.extend_from_slice(b"\r\n");
     }
     messages
         .iter_mut()
         .map(|m| {
             // The blank line that ends every message belongs to the mbox.
-            if m.ends_with(b"\n\n") {
-                m.pop();
+            // mbox keeps no trailing line breaks of a message apart from
+            // that blank line, so all are dropped.
+            while m.ends_with(b"\r\n") {
+                m.truncate(m.len() - 2);
             }
             m
         })
@@ -453,16 +467,33 @@ pub fn import_eml_with(
         .and_then(|a| a.first())
         .map(mailbox)
         .ok_or_else(|| malformed("no From header"))?;
-    let to = msg.to().map(|a| a.iter().map(mailbox).collect()).unwrap_or_default();
-    let cc = msg.cc().map(|a| a.iter().map(mailbox).collect()).unwrap_or_default();
-    let date = msg.date().map(|d| simdesk_model::SimTime(d.to_timestamp())).unwrap_or_default();
+    let to = msg
+        .to()
+        .map(|a| a.iter().map(mailbox).collect())
+        .unwrap_or_default();
+    let cc = msg
+        .cc()
+        .map(|a| a.iter().map(mailbox).collect())
+        .unwrap_or_default();
+    let date = msg
+        .date()
+        .map(|d| simdesk_model::SimTime(d.to_timestamp()))
+        .unwrap_or_default();
     let in_reply_to = msg
         .in_reply_to()
         .as_text()
-        .or_else(|| msg.in_reply_to().as_text_list().and_then(|l| l.first()).map(|s| s.as_ref()))
+        .or_else(|| {
+            msg.in_reply_to()
+                .as_text_list()
+                .and_then(|l| l.first())
+                .map(|s| s.as_ref())
+        })
         .map(str::to_owned);
 
-    let text = msg.body_text(0).map(|t| t.replace("\r\n", "\n")).unwrap_or_default();
+    let text = msg
+        .body_text(0)
+        .map(|t| t.replace("\r\n", "\n"))
+        .unwrap_or_default();
     let body = if text.is_empty() {
         Vec::new()
     } else {
@@ -491,18 +522,26 @@ pub fn import_eml_with(
             .and_then(|h| h.value().as_text())
             .and_then(|s| VPath::parse(s.trim()).ok());
         let from_body = if is_ref {
-            part.text_contents().and_then(|s| VPath::parse(s.trim()).ok())
+            part.text_contents()
+                .and_then(|s| VPath::parse(s.trim()).ok())
         } else {
             None
         };
         let path = match from_header.or(from_body) {
             Some(p) => p,
-            None => foreign_path(part.attachment_name().unwrap_or("attachment"), attachments.len())?,
+            None => foreign_path(
+                part.attachment_name().unwrap_or("attachment"),
+                attachments.len(),
+            )?,
         };
         imported.push(ImportedAttachment {
             path: path.clone(),
             mime,
-            bytes: if is_ref { Vec::new() } else { part.contents().to_vec() },
+            bytes: if is_ref {
+                Vec::new()
+            } else {
+                part.contents().to_vec()
+            },
             has_bytes: !is_ref,
         });
         attachments.push(path);
@@ -527,7 +566,13 @@ fn foreign_path(name: &str, index: usize) -> Result<VPath, FormatError> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let cleaned: String = base
         .chars()
-        .map(|c| if c.is_control() || "<>:\"|?*".contains(c) { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || "<>:\"|?*".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
         .take(120)
         .collect();
     let cleaned = cleaned.trim_matches(|c: char| c == '.' || c.is_whitespace());

@@ -61,8 +61,8 @@ mod read;
 use std::collections::BTreeSet;
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Op, PdfDocument, PdfDocumentInfo, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Pt, Rect, Rgb, TextItem, TextMatrix,
+    Color, FontId, Line, LinePoint, Op, PdfDocument, PdfDocumentInfo, PdfFont, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextMatrix,
 };
 use simdesk_model::{Artifact, Pdf, PdfPage as ModelPage, SimTime};
 
@@ -105,7 +105,12 @@ pub fn normal_form(pdf: &Pdf) -> Pdf {
         .pages
         .iter()
         .map(|p| ModelPage {
-            text: p.text.split('\n').map(|l| fonts::drawable(base, l)).collect::<Vec<_>>().join("\n"),
+            text: p
+                .text
+                .split('\n')
+                .map(|l| fonts::drawable(base, l))
+                .collect::<Vec<_>>()
+                .join("\n"),
         })
         .collect();
     if pages.is_empty() {
@@ -118,10 +123,15 @@ pub fn normal_form(pdf: &Pdf) -> Pdf {
 }
 
 fn pdf_time(t: SimTime) -> Result<printpdf::OffsetDateTime, FormatError> {
-    printpdf::OffsetDateTime::from_unix_timestamp(t.secs()).map_err(|e| write_err(format!("time {t}: {e}")))
+    printpdf::OffsetDateTime::from_unix_timestamp(t.secs())
+        .map_err(|e| write_err(format!("time {t}: {e}")))
 }
 
-fn render(pages: &[layout::Page], title: &str, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
+fn render(
+    pages: &[layout::Page],
+    title: &str,
+    opts: &ExportOptions,
+) -> Result<Vec<u8>, FormatError> {
     let base = fonts::base_fonts()?;
     let mut used: Vec<BTreeSet<char>> = vec![BTreeSet::new(); base.len()];
     for text in layout::all_text(pages) {
@@ -182,11 +192,17 @@ fn page_ops(base: &[printpdf::ParsedFont], p: &layout::Page) -> PdfPage {
                 line: Line {
                     points: vec![
                         LinePoint {
-                            p: Point { x: Pt(x1), y: Pt(y1) },
+                            p: Point {
+                                x: Pt(x1),
+                                y: Pt(y1),
+                            },
                             bezier: false,
                         },
                         LinePoint {
-                            p: Point { x: Pt(x2), y: Pt(y2) },
+                            p: Point {
+                                x: Pt(x2),
+                                y: Pt(y2),
+                            },
                             bezier: false,
                         },
                     ],
@@ -255,8 +271,12 @@ fn set_trailer_id(mut bytes: Vec<u8>, opts: &ExportOptions) -> Result<Vec<u8>, F
     let second = first + 32 + 2;
     let ok = bytes.get(first + 32..first + 34) == Some(b")(".as_slice())
         && bytes.get(second + 32) == Some(&b')')
-        && bytes[first..first + 32].iter().all(u8::is_ascii_alphanumeric)
-        && bytes[second..second + 32].iter().all(u8::is_ascii_alphanumeric);
+        && bytes[first..first + 32]
+            .iter()
+            .all(u8::is_ascii_alphanumeric)
+        && bytes[second..second + 32]
+            .iter()
+            .all(u8::is_ascii_alphanumeric);
     if !ok {
         return Err(write_err("unexpected trailer /ID layout"));
     }

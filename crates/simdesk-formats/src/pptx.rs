@@ -56,7 +56,11 @@ pub const MAX_LEVEL: u8 = 8;
 /// exceptions above applied, nothing else changed.
 pub fn normal_form(deck: &Deck) -> Deck {
     let mut d = deck.clone();
-    if d.title.as_deref().map(clean_text).is_some_and(|t| t.is_empty()) {
+    if d.title
+        .as_deref()
+        .map(clean_text)
+        .is_some_and(|t| t.is_empty())
+    {
         d.title = None;
     }
     d.title = d.title.map(|t| clean_text(&t));
@@ -107,7 +111,11 @@ fn normal_runs(inlines: &[Inline]) -> Vec<Inline> {
         let first = pieces.next().unwrap_or_default();
         let rest: Vec<&str> = pieces.collect();
         let push = |t: String, out: &mut Vec<Inline>| {
-            out.push(Inline::Text { text: t, bold, italic });
+            out.push(Inline::Text {
+                text: t,
+                bold,
+                italic,
+            });
         };
         // The first piece is a run of its own (possibly empty) — unless it
         // is empty and there are breaks, in which case the writer emits no

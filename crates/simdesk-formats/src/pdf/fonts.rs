@@ -18,8 +18,14 @@ use crate::{Format, FormatError};
 /// The font files, in fallback order: name and bytes.
 const FONT_FILES: [(&str, &[u8]); 3] = [
     ("DejaVuSans", include_bytes!("../../fonts/DejaVuSans.ttf")),
-    ("NotoSansDevanagari", include_bytes!("../../fonts/NotoSansDevanagari-Regular.ttf")),
-    ("DroidSansFallback", include_bytes!("../../fonts/DroidSansFallbackFull.ttf")),
+    (
+        "NotoSansDevanagari",
+        include_bytes!("../../fonts/NotoSansDevanagari-Regular.ttf"),
+    ),
+    (
+        "DroidSansFallback",
+        include_bytes!("../../fonts/DroidSansFallbackFull.ttf"),
+    ),
 ];
 
 /// The parsed fonts, read once per process (the same bytes every time, so
@@ -67,7 +73,9 @@ pub(crate) fn font_for(fonts: &[ParsedFont], c: char) -> Option<usize> {
 
 /// Advance of `c` in points at `size`.
 pub(crate) fn advance(fonts: &[ParsedFont], c: char, size: f32) -> f32 {
-    let Some(i) = font_for(fonts, c) else { return 0.0 };
+    let Some(i) = font_for(fonts, c) else {
+        return 0.0;
+    };
     let f = &fonts[i];
     let gid = f.lookup_glyph_index(c as u32).unwrap_or(0);
     let w = f.get_glyph_width(gid).unwrap_or(0);
@@ -83,7 +91,9 @@ pub(crate) fn width(fonts: &[ParsedFont], s: &str, size: f32) -> f32 {
 pub(crate) fn runs(fonts: &[ParsedFont], s: &str) -> Vec<(usize, String)> {
     let mut out: Vec<(usize, String)> = Vec::new();
     for c in s.chars() {
-        let Some(f) = font_for(fonts, c) else { continue };
+        let Some(f) = font_for(fonts, c) else {
+            continue;
+        };
         match out.last_mut() {
             Some((lf, text)) if *lf == f => text.push(c),
             _ => out.push((f, c.to_string())),
@@ -94,10 +104,16 @@ pub(crate) fn runs(fonts: &[ParsedFont], s: &str) -> Vec<(usize, String)> {
 
 /// A font cut down to the characters one file uses, ready for printpdf:
 /// its glyphs renumbered, its cmap and widths rebuilt to match.
-pub(crate) fn subset_font(base: &ParsedFont, chars: &BTreeSet<char>) -> Result<ParsedFont, FormatError> {
+pub(crate) fn subset_font(
+    base: &ParsedFont,
+    chars: &BTreeSet<char>,
+) -> Result<ParsedFont, FormatError> {
     let err = |e: String| FormatError::Write {
         format: Format::Pdf,
-        reason: format!("subsetting font {}: {e}", base.font_name.as_deref().unwrap_or("?")),
+        reason: format!(
+            "subsetting font {}: {e}",
+            base.font_name.as_deref().unwrap_or("?")
+        ),
     };
     let mut gids: BTreeSet<u16> = BTreeSet::new();
     for &c in chars {
@@ -109,16 +125,26 @@ pub(crate) fn subset_font(base: &ParsedFont, chars: &BTreeSet<char>) -> Result<P
     // Glyph 0 (.notdef) must come first; the subset numbers glyphs by their
     // position in this list.
     let ids: Vec<u16> = std::iter::once(0).chain(gids.iter().copied()).collect();
-    let new_id: BTreeMap<u16, u16> = ids.iter().enumerate().map(|(i, &g)| (g, i as u16)).collect();
+    let new_id: BTreeMap<u16, u16> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &g)| (g, i as u16))
+        .collect();
 
     let scope = ReadScope::new(&base.original_bytes);
-    let data = scope.read::<FontData<'_>>().map_err(|e| err(e.to_string()))?;
+    let data = scope
+        .read::<FontData<'_>>()
+        .map_err(|e| err(e.to_string()))?;
     let provider = data.table_provider(0).map_err(|e| err(e.to_string()))?;
-    let bytes = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).map_err(|e| err(e.to_string()))?;
+    let bytes = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+        .map_err(|e| err(e.to_string()))?;
 
     let mut codepoint_to_glyph = BTreeMap::new();
     for &c in chars {
-        if let Some(g) = base.lookup_glyph_index(c as u32).and_then(|g| new_id.get(&g)) {
+        if let Some(g) = base
+            .lookup_glyph_index(c as u32)
+            .and_then(|g| new_id.get(&g))
+        {
             codepoint_to_glyph.insert(c as u32, *g);
         }
     }

@@ -7,7 +7,8 @@
 
 use printpdf::ParsedFont;
 use simdesk_model::{
-    Block as DocBlock, CellValue, Deck, Document, Layout, Pdf, Table, Workbook, format_value, inlines_text,
+    Block as DocBlock, CellValue, Deck, Document, Layout, Pdf, Table, Workbook, format_value,
+    inlines_text,
 };
 
 use super::fonts::{drawable, width};
@@ -58,7 +59,10 @@ pub(crate) fn wrap(fonts: &[ParsedFont], text: &str, max_w: f32, size: f32) -> V
             };
             lines.push(cur.iter().collect::<String>());
             cur = rest;
-            cur_w = cur.iter().map(|&c| super::fonts::advance(fonts, c, size)).sum();
+            cur_w = cur
+                .iter()
+                .map(|&c| super::fonts::advance(fonts, c, size))
+                .sum();
             last_space = cur.iter().rposition(|&c| c == ' ');
         }
         cur.push(c);
@@ -156,7 +160,14 @@ impl<'f> Flow<'f> {
         let wrapped: Vec<Vec<String>> = cells
             .iter()
             .zip(cols)
-            .map(|(c, (_, w))| wrap(self.fonts, &drawable(self.fonts, c), (w - 4.0).max(size), size))
+            .map(|(c, (_, w))| {
+                wrap(
+                    self.fonts,
+                    &drawable(self.fonts, c),
+                    (w - 4.0).max(size),
+                    size,
+                )
+            })
             .collect();
         let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
         self.ensure(step * lines as f32 + 2.0);
@@ -200,7 +211,9 @@ impl<'f> Flow<'f> {
     /// A horizontal rule across `width` points at the current position.
     fn rule(&mut self, width: f32) {
         let y = self.y + 1.0;
-        self.page.rules.push((self.margin, y, self.margin + width, y));
+        self.page
+            .rules
+            .push((self.margin, y, self.margin + width, y));
     }
 
     fn finish(mut self) -> Vec<Page> {
@@ -212,7 +225,12 @@ impl<'f> Flow<'f> {
 }
 
 /// Column widths for a table: natural widths, scaled down to fit.
-fn columns(fonts: &[ParsedFont], rows: &[Vec<String>], size: f32, available: f32) -> Vec<(f32, f32)> {
+fn columns(
+    fonts: &[ParsedFont],
+    rows: &[Vec<String>],
+    size: f32,
+    available: f32,
+) -> Vec<(f32, f32)> {
     let n = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut natural = vec![24.0_f32; n];
     for r in rows {
@@ -221,7 +239,11 @@ fn columns(fonts: &[ParsedFont], rows: &[Vec<String>], size: f32, available: f32
         }
     }
     let total: f32 = natural.iter().sum();
-    let scale = if total > available { available / total } else { 1.0 };
+    let scale = if total > available {
+        available / total
+    } else {
+        1.0
+    };
     let mut x = 0.0;
     natural
         .iter()
@@ -292,12 +314,23 @@ pub(crate) fn document(fonts: &[ParsedFont], d: &Document) -> Vec<Page> {
                 flow.y -= size * 0.4;
                 flow.paragraph(text, size, 0.0, size * 0.3);
             }
-            DocBlock::Paragraph { inlines } => flow.paragraph(&inlines_text(inlines), BODY, 0.0, BODY * 0.6),
+            DocBlock::Paragraph { inlines } => {
+                flow.paragraph(&inlines_text(inlines), BODY, 0.0, BODY * 0.6)
+            }
             DocBlock::List { ordered, items } => {
                 for (i, item) in items.iter().enumerate() {
-                    let marker = if *ordered { format!("{}. ", i + 1) } else { "\u{2022} ".to_owned() };
+                    let marker = if *ordered {
+                        format!("{}. ", i + 1)
+                    } else {
+                        "\u{2022} ".to_owned()
+                    };
                     let indent = 14.0 + 18.0 * f32::from(item.level.min(8));
-                    flow.paragraph(&format!("{marker}{}", inlines_text(&item.inlines)), BODY, indent, 2.0);
+                    flow.paragraph(
+                        &format!("{marker}{}", inlines_text(&item.inlines)),
+                        BODY,
+                        indent,
+                        2.0,
+                    );
                 }
                 flow.y -= BODY * 0.5;
             }
@@ -329,7 +362,12 @@ pub(crate) fn deck(fonts: &[ParsedFont], d: &Deck) -> Vec<Page> {
         for b in &s.bullets {
             let indent = 14.0 + 20.0 * f32::from(b.level.min(8));
             let size = if b.level == 0 { 14.0 } else { 12.0 };
-            flow.paragraph(&format!("\u{2022} {}", inlines_text(&b.inlines)), size, indent, 3.0);
+            flow.paragraph(
+                &format!("\u{2022} {}", inlines_text(&b.inlines)),
+                size,
+                indent,
+                3.0,
+            );
         }
         if let Some(t) = &s.table {
             flow.y -= 6.0;
@@ -411,7 +449,12 @@ pub(crate) fn workbook(fonts: &[ParsedFont], w: &Workbook) -> Vec<Page> {
                 flow.new_page();
             }
             let title = if band_count > 1 {
-                format!("{} (columns {}\u{2013}{})", sheet.name, col_name(c0 as u32), col_name(c1 as u32 - 1))
+                format!(
+                    "{} (columns {}\u{2013}{})",
+                    sheet.name,
+                    col_name(c0 as u32),
+                    col_name(c1 as u32 - 1)
+                )
             } else {
                 sheet.name.clone()
             };
@@ -464,7 +507,10 @@ pub(crate) fn pdf(fonts: &[ParsedFont], p: &Pdf) -> Vec<Page> {
         let mut size = 10.0_f32;
         let mut wrapped: Vec<Vec<String>>;
         loop {
-            wrapped = lines.iter().map(|l| wrap(fonts, l, avail_w, size)).collect();
+            wrapped = lines
+                .iter()
+                .map(|l| wrap(fonts, l, avail_w, size))
+                .collect();
             let count: usize = wrapped.iter().map(Vec::len).sum();
             if count as f32 * size * LEADING <= avail_h || size < 0.5 {
                 break;
@@ -504,5 +550,7 @@ pub(crate) fn pdf(fonts: &[ParsedFont], p: &Pdf) -> Vec<Page> {
 
 /// Every run of text an artifact puts on its pages, for the font subsets.
 pub(crate) fn all_text(pages: &[Page]) -> impl Iterator<Item = &str> {
-    pages.iter().flat_map(|p| p.blocks.iter().flatten().map(|piece| piece.text.as_str()))
+    pages
+        .iter()
+        .flat_map(|p| p.blocks.iter().flatten().map(|piece| piece.text.as_str()))
 }

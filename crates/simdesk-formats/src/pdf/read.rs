@@ -28,12 +28,14 @@ fn limit(limit: &'static str, actual: u64, max: u64, context: impl Into<String>)
 /// a limit, anything else malformed input.
 fn lopdf_err(e: lopdf::Error, limits: &Limits, context: &str) -> FormatError {
     match e {
-        lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit: max }) => limit(
-            "pdf decompressed bytes",
-            (max as u64).saturating_add(1),
-            limits.max_pdf_decompressed,
-            format!("{context}: a stream inflates beyond the limit"),
-        ),
+        lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit: max }) => {
+            limit(
+                "pdf decompressed bytes",
+                (max as u64).saturating_add(1),
+                limits.max_pdf_decompressed,
+                format!("{context}: a stream inflates beyond the limit"),
+            )
+        }
         e => malformed(format!("{context}: {e}")),
     }
 }
@@ -41,7 +43,12 @@ fn lopdf_err(e: lopdf::Error, limits: &Limits, context: &str) -> FormatError {
 /// Reads the text of a `.pdf` file, page by page, into an [`Artifact::Pdf`].
 pub fn import_pdf(bytes: &[u8], limits: &Limits) -> Result<Artifact, FormatError> {
     if bytes.len() as u64 > limits.max_input_bytes {
-        return Err(limit("input bytes", bytes.len() as u64, limits.max_input_bytes, "Pdf input"));
+        return Err(limit(
+            "input bytes",
+            bytes.len() as u64,
+            limits.max_input_bytes,
+            "Pdf input",
+        ));
     }
     if bytes.is_empty() {
         return Err(malformed("empty file"));
@@ -55,13 +62,19 @@ pub fn import_pdf(bytes: &[u8], limits: &Limits) -> Result<Artifact, FormatError
         max_decompressed_size: Some(budget),
         ..LoadOptions::default()
     };
-    let doc = Document::load_mem_with_options(bytes, options).map_err(|e| lopdf_err(e, limits, "loading"))?;
+    let doc = Document::load_mem_with_options(bytes, options)
+        .map_err(|e| lopdf_err(e, limits, "loading"))?;
     if doc.is_encrypted() {
         return Err(malformed("encrypted PDF"));
     }
     let pages = doc.get_pages();
     if pages.len() > limits.max_items {
-        return Err(limit("pages", pages.len() as u64, limits.max_items as u64, "page tree"));
+        return Err(limit(
+            "pages",
+            pages.len() as u64,
+            limits.max_items as u64,
+            "page tree",
+        ));
     }
     let title = doc
         .trailer
@@ -80,7 +93,9 @@ pub fn import_pdf(bytes: &[u8], limits: &Limits) -> Result<Artifact, FormatError
     let mut out = Vec::with_capacity(pages.len());
     for (number, page_id) in pages {
         let context = format!("page {number}");
-        let fonts = doc.get_page_fonts(page_id).map_err(|e| lopdf_err(e, limits, &context))?;
+        let fonts = doc
+            .get_page_fonts(page_id)
+            .map_err(|e| lopdf_err(e, limits, &context))?;
         let mut encodings: BTreeMap<Vec<u8>, Encoding<'_>> = BTreeMap::new();
         for (name, font) in fonts {
             // A font whose encoding cannot be read draws nothing readable;
@@ -119,7 +134,10 @@ pub fn import_pdf(bytes: &[u8], limits: &Limits) -> Result<Artifact, FormatError
 
 /// The text of one page's content: a line per text object or line move,
 /// pieces placed with `Tm` joined into the line they continue.
-fn page_text(ops: &[lopdf::content::Operation], encodings: &BTreeMap<Vec<u8>, Encoding<'_>>) -> String {
+fn page_text(
+    ops: &[lopdf::content::Operation],
+    encodings: &BTreeMap<Vec<u8>, Encoding<'_>>,
+) -> String {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     let mut in_text = false;
@@ -193,7 +211,11 @@ fn page_text(ops: &[lopdf::content::Operation], encodings: &BTreeMap<Vec<u8>, En
                 if shown {
                     lines.push(std::mem::take(&mut line));
                 }
-                show(&mut line, encoding, op.operands.get(2..).unwrap_or_default());
+                show(
+                    &mut line,
+                    encoding,
+                    op.operands.get(2..).unwrap_or_default(),
+                );
                 shown = true;
             }
             _ => {}

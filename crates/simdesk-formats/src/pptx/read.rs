@@ -37,7 +37,12 @@ fn local(name: &str) -> String {
 
 /// Parses XML into an element tree, refusing nesting deeper than
 /// `max_depth` and more than `max_nodes` nodes.
-pub(crate) fn parse(xml: &str, part: &str, max_depth: usize, max_nodes: usize) -> Result<El, FormatError> {
+pub(crate) fn parse(
+    xml: &str,
+    part: &str,
+    max_depth: usize,
+    max_nodes: usize,
+) -> Result<El, FormatError> {
     let mut reader = quick_xml::Reader::from_str(xml);
     reader.config_mut().trim_text(false);
     let mut stack: Vec<El> = vec![El::default()];
@@ -90,7 +95,9 @@ pub(crate) fn parse(xml: &str, part: &str, max_depth: usize, max_nodes: usize) -
                 }
             }
             Event::End(_) => {
-                let el = stack.pop().ok_or_else(|| malformed(format!("{part}: unbalanced end tag")))?;
+                let el = stack
+                    .pop()
+                    .ok_or_else(|| malformed(format!("{part}: unbalanced end tag")))?;
                 match stack.last_mut() {
                     Some(top) => top.children.push(Node::El(el)),
                     None => return Err(malformed(format!("{part}: unbalanced end tag"))),
@@ -117,16 +124,24 @@ pub(crate) fn parse(xml: &str, part: &str, max_depth: usize, max_nodes: usize) -
             }
             Event::CData(t) => {
                 if let Some(top) = stack.last_mut() {
-                    top.children.push(Node::Text(t.xml10_content().into_owned()));
+                    top.children
+                        .push(Node::Text(t.xml10_content().into_owned()));
                 }
             }
-            Event::DocType(_) => return Err(malformed(format!("{part}: document type declarations are refused"))),
+            Event::DocType(_) => {
+                return Err(malformed(format!(
+                    "{part}: document type declarations are refused"
+                )));
+            }
             Event::Eof => break,
             _ => {}
         }
     }
     if stack.len() != 1 {
-        return Err(malformed(format!("{part}: truncated XML ({} elements left open)", stack.len() - 1)));
+        return Err(malformed(format!(
+            "{part}: truncated XML ({} elements left open)",
+            stack.len() - 1
+        )));
     }
     let root = stack.pop().unwrap_or_default();
     root.children
@@ -182,19 +197,33 @@ impl El {
 }
 
 /// Relationships of a part: id → (type, resolved target part name).
-fn rels(zip: &SafeZip<'_>, part: &str, limits: &Limits) -> Result<Vec<(String, String, String)>, FormatError> {
+fn rels(
+    zip: &SafeZip<'_>,
+    part: &str,
+    limits: &Limits,
+) -> Result<Vec<(String, String, String)>, FormatError> {
     let (dir, file) = part.rsplit_once('/').unwrap_or(("", part));
-    let rels_name = if dir.is_empty() { format!("_rels/{file}.rels") } else { format!("{dir}/_rels/{file}.rels") };
+    let rels_name = if dir.is_empty() {
+        format!("_rels/{file}.rels")
+    } else {
+        format!("{dir}/_rels/{file}.rels")
+    };
     if !zip.contains(&rels_name) {
         return Ok(Vec::new());
     }
-    let root = parse(&zip.read_xml(&rels_name)?, &rels_name, limits.max_xml_depth, limits.max_items)?;
+    let root = parse(
+        &zip.read_xml(&rels_name)?,
+        &rels_name,
+        limits.max_xml_depth,
+        limits.max_items,
+    )?;
     let mut out = Vec::new();
     for r in root.elements().filter(|e| e.name == "Relationship") {
         if r.attr("TargetMode") == Some("External") {
             continue;
         }
-        let (Some(id), Some(ty), Some(target)) = (r.attr("Id"), r.attr("Type"), r.attr("Target")) else {
+        let (Some(id), Some(ty), Some(target)) = (r.attr("Id"), r.attr("Type"), r.attr("Target"))
+        else {
             continue;
         };
         out.push((id.to_owned(), ty.to_owned(), resolve(dir, target)));
@@ -230,7 +259,9 @@ fn normalise(parts: Vec<&str>) -> String {
 }
 
 fn rel_of_type<'a>(rels: &'a [(String, String, String)], suffix: &str) -> Option<&'a str> {
-    rels.iter().find(|(_, t, _)| t.ends_with(suffix)).map(|(_, _, target)| target.as_str())
+    rels.iter()
+        .find(|(_, t, _)| t.ends_with(suffix))
+        .map(|(_, _, target)| target.as_str())
 }
 
 /// Reads a `.pptx` package into an [`Artifact::Deck`].
@@ -246,13 +277,26 @@ pub fn import_pptx(bytes: &[u8], limits: &Limits) -> Result<Artifact, FormatErro
     if !zip.contains(&pres_name) {
         return Err(malformed(format!("no presentation part ({pres_name})")));
     }
-    let pres = parse(&zip.read_xml(&pres_name)?, &pres_name, limits.max_xml_depth, limits.max_items)?;
+    let pres = parse(
+        &zip.read_xml(&pres_name)?,
+        &pres_name,
+        limits.max_xml_depth,
+        limits.max_items,
+    )?;
     let pres_rels = rels(&zip, &pres_name, limits)?;
 
     let title = match rel_of_type(&root_rels, "/core-properties") {
         Some(core) if zip.contains(core) => {
-            let core_el = parse(&zip.read_xml(core)?, core, limits.max_xml_depth, limits.max_items)?;
-            core_el.child("title").map(El::text).filter(|t| !t.is_empty())
+            let core_el = parse(
+                &zip.read_xml(core)?,
+                core,
+                limits.max_xml_depth,
+                limits.max_items,
+            )?;
+            core_el
+                .child("title")
+                .map(El::text)
+                .filter(|t| !t.is_empty())
         }
         _ => None,
     };
@@ -260,12 +304,17 @@ pub fn import_pptx(bytes: &[u8], limits: &Limits) -> Result<Artifact, FormatErro
     let mut slide_parts = Vec::new();
     if let Some(list) = pres.child("sldIdLst") {
         for id in list.elements().filter(|e| e.name == "sldId") {
-            let rid = id.attr("r:id").or_else(|| id.attr("id")).unwrap_or_default();
+            let rid = id
+                .attr("r:id")
+                .or_else(|| id.attr("id"))
+                .unwrap_or_default();
             let target = pres_rels
                 .iter()
                 .find(|(i, _, _)| i == rid)
                 .map(|(_, _, t)| t.clone())
-                .ok_or_else(|| malformed(format!("{pres_name}: slide relationship {rid:?} not found")))?;
+                .ok_or_else(|| {
+                    malformed(format!("{pres_name}: slide relationship {rid:?} not found"))
+                })?;
             slide_parts.push(target);
         }
     }
@@ -286,7 +335,12 @@ pub fn import_pptx(bytes: &[u8], limits: &Limits) -> Result<Artifact, FormatErro
 }
 
 fn read_slide(zip: &SafeZip<'_>, part: &str, limits: &Limits) -> Result<Slide, FormatError> {
-    let el = parse(&zip.read_xml(part)?, part, limits.max_xml_depth, limits.max_items)?;
+    let el = parse(
+        &zip.read_xml(part)?,
+        part,
+        limits.max_xml_depth,
+        limits.max_items,
+    )?;
     let slide_rels = rels(zip, part, limits)?;
     let layout = match rel_of_type(&slide_rels, "/slideLayout") {
         Some(l) if zip.contains(l) => {
@@ -305,8 +359,13 @@ fn read_slide(zip: &SafeZip<'_>, part: &str, limits: &Limits) -> Result<Slide, F
     let mut shapes = Vec::new();
     el.find_all("sp", &mut shapes);
     for sp in shapes {
-        let ph = sp.child("nvSpPr").and_then(|n| n.child("nvPr")).and_then(|n| n.child("ph"));
-        let Some(body) = sp.child("txBody") else { continue };
+        let ph = sp
+            .child("nvSpPr")
+            .and_then(|n| n.child("nvPr"))
+            .and_then(|n| n.child("ph"));
+        let Some(body) = sp.child("txBody") else {
+            continue;
+        };
         let paragraphs: Vec<&El> = body.elements().filter(|e| e.name == "p").collect();
         match ph.map(|p| p.attr("type").unwrap_or("body")) {
             Some("title" | "ctrTitle") => slide.title = plain_text(&paragraphs),
@@ -356,7 +415,12 @@ fn read_slide(zip: &SafeZip<'_>, part: &str, limits: &Limits) -> Result<Slide, F
         slide.table = Some(Table { header, rows });
     }
     if let Some(notes) = rel_of_type(&slide_rels, "/notesSlide").filter(|n| zip.contains(n)) {
-        let n = parse(&zip.read_xml(notes)?, notes, limits.max_xml_depth, limits.max_items)?;
+        let n = parse(
+            &zip.read_xml(notes)?,
+            notes,
+            limits.max_xml_depth,
+            limits.max_items,
+        )?;
         let mut sps = Vec::new();
         n.find_all("sp", &mut sps);
         for sp in sps {
@@ -387,7 +451,11 @@ fn paragraph_runs(p: &El) -> Vec<Inline> {
         match e.name.as_str() {
             "r" | "fld" => {
                 let props = e.child("rPr");
-                let on = |k: &str| props.and_then(|p| p.attr(k)).is_some_and(|v| v == "1" || v == "true");
+                let on = |k: &str| {
+                    props
+                        .and_then(|p| p.attr(k))
+                        .is_some_and(|v| v == "1" || v == "true")
+                };
                 let text = e.child("t").map(El::text).unwrap_or_default();
                 out.push(Inline::Text {
                     text: format!("{pending}{text}"),
@@ -413,7 +481,12 @@ fn paragraph_runs(p: &El) -> Vec<Inline> {
 fn plain_text(paragraphs: &[&El]) -> String {
     paragraphs
         .iter()
-        .map(|p| paragraph_runs(p).iter().map(Inline::display).collect::<String>())
+        .map(|p| {
+            paragraph_runs(p)
+                .iter()
+                .map(Inline::display)
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

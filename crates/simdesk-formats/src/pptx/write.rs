@@ -80,35 +80,78 @@ pub fn export_pptx(artifact: &Artifact, opts: &ExportOptions) -> Result<Vec<u8>,
 /// (`[Content_Types].xml` first, as Office writes it).
 pub(crate) fn package_parts(deck: &Deck, opts: &ExportOptions) -> Vec<(String, String)> {
     let n = deck.slides.len();
-    let with_notes: Vec<bool> = deck.slides.iter().map(|s| !clean_text(&s.notes).is_empty()).collect();
+    let with_notes: Vec<bool> = deck
+        .slides
+        .iter()
+        .map(|s| !clean_text(&s.notes).is_empty())
+        .collect();
     let mut parts = vec![
-        ("[Content_Types].xml".to_owned(), content_types(n, &with_notes)),
+        (
+            "[Content_Types].xml".to_owned(),
+            content_types(n, &with_notes),
+        ),
         ("_rels/.rels".to_owned(), package_rels()),
         ("docProps/core.xml".to_owned(), core_props(deck, opts)),
         ("docProps/app.xml".to_owned(), app_props(n)),
         ("ppt/presentation.xml".to_owned(), presentation(n)),
-        ("ppt/_rels/presentation.xml.rels".to_owned(), presentation_rels(n)),
+        (
+            "ppt/_rels/presentation.xml.rels".to_owned(),
+            presentation_rels(n),
+        ),
         ("ppt/presProps.xml".to_owned(), pres_props()),
         ("ppt/viewProps.xml".to_owned(), view_props()),
         ("ppt/tableStyles.xml".to_owned(), table_styles()),
         ("ppt/theme/theme1.xml".to_owned(), theme("Office Theme")),
         ("ppt/theme/theme2.xml".to_owned(), theme("Notes Theme")),
-        ("ppt/slideMasters/slideMaster1.xml".to_owned(), slide_master()),
-        ("ppt/slideMasters/_rels/slideMaster1.xml.rels".to_owned(), slide_master_rels()),
-        ("ppt/slideLayouts/slideLayout1.xml".to_owned(), title_layout()),
-        ("ppt/slideLayouts/_rels/slideLayout1.xml.rels".to_owned(), layout_rels()),
-        ("ppt/slideLayouts/slideLayout2.xml".to_owned(), content_layout()),
-        ("ppt/slideLayouts/_rels/slideLayout2.xml.rels".to_owned(), layout_rels()),
-        ("ppt/notesMasters/notesMaster1.xml".to_owned(), notes_master()),
-        ("ppt/notesMasters/_rels/notesMaster1.xml.rels".to_owned(), notes_master_rels()),
+        (
+            "ppt/slideMasters/slideMaster1.xml".to_owned(),
+            slide_master(),
+        ),
+        (
+            "ppt/slideMasters/_rels/slideMaster1.xml.rels".to_owned(),
+            slide_master_rels(),
+        ),
+        (
+            "ppt/slideLayouts/slideLayout1.xml".to_owned(),
+            title_layout(),
+        ),
+        (
+            "ppt/slideLayouts/_rels/slideLayout1.xml.rels".to_owned(),
+            layout_rels(),
+        ),
+        (
+            "ppt/slideLayouts/slideLayout2.xml".to_owned(),
+            content_layout(),
+        ),
+        (
+            "ppt/slideLayouts/_rels/slideLayout2.xml.rels".to_owned(),
+            layout_rels(),
+        ),
+        (
+            "ppt/notesMasters/notesMaster1.xml".to_owned(),
+            notes_master(),
+        ),
+        (
+            "ppt/notesMasters/_rels/notesMaster1.xml.rels".to_owned(),
+            notes_master_rels(),
+        ),
     ];
     for (i, s) in deck.slides.iter().enumerate() {
         let k = i + 1;
         parts.push((format!("ppt/slides/slide{k}.xml"), slide(s)));
-        parts.push((format!("ppt/slides/_rels/slide{k}.xml.rels"), slide_rels(s, k, with_notes[i])));
+        parts.push((
+            format!("ppt/slides/_rels/slide{k}.xml.rels"),
+            slide_rels(s, k, with_notes[i]),
+        ));
         if with_notes[i] {
-            parts.push((format!("ppt/notesSlides/notesSlide{k}.xml"), notes_slide(&s.notes)));
-            parts.push((format!("ppt/notesSlides/_rels/notesSlide{k}.xml.rels"), notes_rels(k)));
+            parts.push((
+                format!("ppt/notesSlides/notesSlide{k}.xml"),
+                notes_slide(&s.notes),
+            ));
+            parts.push((
+                format!("ppt/notesSlides/_rels/notesSlide{k}.xml.rels"),
+                notes_rels(k),
+            ));
         }
     }
     parts
@@ -194,7 +237,11 @@ fn presentation(n: usize) -> String {
     for k in 1..=n {
         let _ = write!(ids, "<p:sldId id=\"{}\" r:id=\"rId{}\"/>", 255 + k, 6 + k);
     }
-    let sld_id_lst = if n == 0 { String::new() } else { format!("<p:sldIdLst>{ids}</p:sldIdLst>") };
+    let sld_id_lst = if n == 0 {
+        String::new()
+    } else {
+        format!("<p:sldIdLst>{ids}</p:sldIdLst>")
+    };
     format!(
         "{HEAD}<p:presentation xmlns:a=\"{NS_A}\" xmlns:r=\"{NS_R}\" xmlns:p=\"{NS_P}\" saveSubsetFonts=\"1\">\
 <p:sldMasterIdLst><p:sldMasterId id=\"2147483648\" r:id=\"rId1\"/></p:sldMasterIdLst>\
@@ -304,7 +351,13 @@ fn group_start() -> &'static str {
 
 /// A placeholder shape. `ph` is the `p:ph` element's attributes; `xfrm` the
 /// position (None inherits it from the layout); `body` the `a:p` elements.
-fn placeholder(id: u32, name: &str, ph: &str, xfrm: Option<(i64, i64, i64, i64)>, body: &str) -> String {
+fn placeholder(
+    id: u32,
+    name: &str,
+    ph: &str,
+    xfrm: Option<(i64, i64, i64, i64)>,
+    body: &str,
+) -> String {
     let sp_pr = match xfrm {
         Some((x, y, w, h)) => format!(
             "<p:spPr><a:xfrm><a:off x=\"{x}\" y=\"{y}\"/><a:ext cx=\"{w}\" cy=\"{h}\"/></a:xfrm></p:spPr>"
@@ -327,7 +380,13 @@ fn slide_master() -> String {
     let mut body_style = String::new();
     for l in 1..=9u32 {
         let mar = 228_600 + (l - 1) * 457_200;
-        let sz = if l == 1 { 2800 } else if l == 2 { 2400 } else { 2000 };
+        let sz = if l == 1 {
+            2800
+        } else if l == 2 {
+            2400
+        } else {
+            2000
+        };
         let _ = write!(
             body_style,
             "<a:lvl{l}pPr marL=\"{mar}\" indent=\"-228600\" algn=\"l\" rtl=\"0\" eaLnBrk=\"1\" latinLnBrk=\"0\" hangingPunct=\"1\">\
@@ -349,8 +408,20 @@ fn slide_master() -> String {
 <p:otherStyle>{other}</p:otherStyle>\
 </p:txStyles></p:sldMaster>",
         grp = group_start(),
-        title = placeholder(2, "Title Placeholder 1", "type=\"title\"", Some(TITLE_BOX), empty),
-        body = placeholder(3, "Text Placeholder 2", "type=\"body\" idx=\"1\"", Some(BODY_BOX), empty),
+        title = placeholder(
+            2,
+            "Title Placeholder 1",
+            "type=\"title\"",
+            Some(TITLE_BOX),
+            empty
+        ),
+        body = placeholder(
+            3,
+            "Text Placeholder 2",
+            "type=\"body\" idx=\"1\"",
+            Some(BODY_BOX),
+            empty
+        ),
         other = default_levels(),
     )
 }
@@ -377,9 +448,22 @@ fn layout(kind: &str, name: &str, shapes: &str) -> String {
 fn title_layout() -> String {
     let empty = "<a:p><a:endParaRPr lang=\"en-US\"/></a:p>";
     let sub = "<a:lstStyle><a:lvl1pPr marL=\"0\" indent=\"0\" algn=\"ctr\"><a:buNone/><a:defRPr sz=\"2400\"/></a:lvl1pPr></a:lstStyle>";
-    let subtitle = placeholder(3, "Subtitle 2", "type=\"subTitle\" idx=\"1\"", Some(SUBTITLE_BOX), empty)
-        .replace("<a:lstStyle/>", sub);
-    let title = placeholder(2, "Title 1", "type=\"ctrTitle\"", Some(CTR_TITLE_BOX), empty).replace(
+    let subtitle = placeholder(
+        3,
+        "Subtitle 2",
+        "type=\"subTitle\" idx=\"1\"",
+        Some(SUBTITLE_BOX),
+        empty,
+    )
+    .replace("<a:lstStyle/>", sub);
+    let title = placeholder(
+        2,
+        "Title 1",
+        "type=\"ctrTitle\"",
+        Some(CTR_TITLE_BOX),
+        empty,
+    )
+    .replace(
         "<a:lstStyle/>",
         "<a:lstStyle><a:lvl1pPr algn=\"ctr\"><a:defRPr sz=\"6000\"/></a:lvl1pPr></a:lstStyle>",
     );
@@ -448,7 +532,11 @@ fn runs(out: &mut String, text: &str, bold: bool, italic: bool) {
     let first = pieces.next().unwrap_or_default();
     let rest: Vec<&str> = pieces.collect();
     let run = |out: &mut String, t: &str| {
-        let _ = write!(out, "<a:r><a:rPr{attrs} dirty=\"0\"/><a:t>{}</a:t></a:r>", esc(t));
+        let _ = write!(
+            out,
+            "<a:r><a:rPr{attrs} dirty=\"0\"/><a:t>{}</a:t></a:r>",
+            esc(t)
+        );
     };
     if rest.is_empty() || !first.is_empty() {
         run(out, first);
@@ -500,7 +588,13 @@ fn slide(s: &Slide) -> String {
         Layout::Title => ("type=\"ctrTitle\"", "Title 1"),
         Layout::TitleAndContent => ("type=\"title\"", "Title 1"),
     };
-    shapes.push_str(&placeholder(id, title_name, title_ph, None, &text_paragraph(&s.title)));
+    shapes.push_str(&placeholder(
+        id,
+        title_name,
+        title_ph,
+        None,
+        &text_paragraph(&s.title),
+    ));
     id += 1;
     if let Some(sub) = &s.subtitle {
         let xfrm = match s.layout {
@@ -511,11 +605,20 @@ fn slide(s: &Slide) -> String {
             Layout::Title => "type=\"subTitle\" idx=\"1\"",
             Layout::TitleAndContent => "type=\"subTitle\" idx=\"13\"",
         };
-        shapes.push_str(&placeholder(id, "Subtitle 2", ph, xfrm, &text_paragraph(sub)));
+        shapes.push_str(&placeholder(
+            id,
+            "Subtitle 2",
+            ph,
+            xfrm,
+            &text_paragraph(sub),
+        ));
         id += 1;
     }
     let table_rows = s.table.as_ref().map_or(0, |t| t.rows.len());
-    let table_cols = s.table.as_ref().map_or(0, |t| t.rows.iter().map(Vec::len).max().unwrap_or(0));
+    let table_cols = s
+        .table
+        .as_ref()
+        .map_or(0, |t| t.rows.iter().map(Vec::len).max().unwrap_or(0));
     let has_table = table_rows > 0 && table_cols > 0;
     if !s.bullets.is_empty() {
         let mut body = String::new();
@@ -530,14 +633,23 @@ fn slide(s: &Slide) -> String {
         }
         let (ph, xfrm) = match (s.layout, has_table) {
             (Layout::TitleAndContent, false) => ("idx=\"1\"", None),
-            (Layout::TitleAndContent, true) => ("idx=\"1\"", Some((LEFT, 1_825_625, WIDTH, 2_000_000))),
-            (Layout::Title, _) => ("type=\"body\" idx=\"2\"", Some((LEFT, 4_800_000, WIDTH, 1_500_000))),
+            (Layout::TitleAndContent, true) => {
+                ("idx=\"1\"", Some((LEFT, 1_825_625, WIDTH, 2_000_000)))
+            }
+            (Layout::Title, _) => (
+                "type=\"body\" idx=\"2\"",
+                Some((LEFT, 4_800_000, WIDTH, 1_500_000)),
+            ),
         };
         shapes.push_str(&placeholder(id, "Content Placeholder 3", ph, xfrm, &body));
         id += 1;
     }
     if let Some(t) = s.table.as_ref().filter(|_| has_table) {
-        let y = if s.bullets.is_empty() { 1_825_625 } else { 3_950_000 };
+        let y = if s.bullets.is_empty() {
+            1_825_625
+        } else {
+            3_950_000
+        };
         shapes.push_str(&table_frame(id, t, table_cols, y));
     }
     format!(
@@ -571,7 +683,9 @@ fn table_frame(id: u32, t: &Table, cols: usize, y: i64) -> String {
             let cell = row.get(c).unwrap_or(&empty);
             s.push_str("<a:tc><a:txBody><a:bodyPr/><a:lstStyle/><a:p>");
             inline_runs(&mut s, cell);
-            s.push_str("<a:endParaRPr lang=\"en-US\" dirty=\"0\"/></a:p></a:txBody><a:tcPr/></a:tc>");
+            s.push_str(
+                "<a:endParaRPr lang=\"en-US\" dirty=\"0\"/></a:p></a:txBody><a:tcPr/></a:tc>",
+            );
         }
         s.push_str("</a:tr>");
     }
@@ -605,7 +719,13 @@ fn notes_slide(notes: &str) -> String {
         "{HEAD}<p:notes xmlns:a=\"{NS_A}\" xmlns:r=\"{NS_R}\" xmlns:p=\"{NS_P}\">\
 <p:cSld><p:spTree>{grp}{img}{body}</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:notes>",
         grp = group_start(),
-        body = placeholder(3, "Notes Placeholder 2", "type=\"body\" idx=\"1\"", None, &line_paragraphs(notes)),
+        body = placeholder(
+            3,
+            "Notes Placeholder 2",
+            "type=\"body\" idx=\"1\"",
+            None,
+            &line_paragraphs(notes)
+        ),
     )
 }
 
