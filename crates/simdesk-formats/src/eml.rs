@@ -386,17 +386,15 @@ pub fn import_mbox(bytes: &[u8], limits: &Limits) -> Result<Vec<Email>, FormatEr
         current.extend_from_slice(line);
         current.extend_from_slice(b"\r\n");
     }
+    for m in &mut messages {
+        // The blank line that ends every message belongs to the mbox, and
+        // mbox keeps no other trailing line breaks of a message either.
+        while m.ends_with(b"\r\n") {
+            m.truncate(m.len() - 2);
+        }
+    }
     messages
-        .iter_mut()
-        .map(|m| {
-            // The blank line that ends every message belongs to the mbox.
-            // mbox keeps no trailing line breaks of a message apart from
-            // that blank line, so all are dropped.
-            while m.ends_with(b"\r\n") {
-                m.truncate(m.len() - 2);
-            }
-            m
-        })
+        .iter()
         .map(|m| match import_eml(m, limits)? {
             Artifact::Email(e) => Ok(e),
             _ => Err(malformed("message did not read as an email")),

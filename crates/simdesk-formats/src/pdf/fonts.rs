@@ -160,7 +160,7 @@ pub(crate) fn subset_font(
         glyph_widths,
         units_per_em: base.units_per_em,
         font_metrics: base.font_metrics.clone(),
-        font_type: base.font_type.clone(),
+        font_type: base.font_type,
         pdf_font_metrics: base.pdf_font_metrics.clone(),
     })
 }
