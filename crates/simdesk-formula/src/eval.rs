@@ -103,28 +103,35 @@ impl Evaluator {
         };
     }
 
-    /// Sets a formula (text without `=`). A formula whose result could be
-    /// an array is made a plain single-cell formula: our cells hold one
-    /// value each and nothing spills, so an array result reads as #VALUE!.
+    /// Sets a formula (text without `=`).
+    ///
+    /// Our cells hold one value each and nothing spills. A formula whose
+    /// result could be an array is evaluated with implicit intersection,
+    /// `@(…)`, as Excel without dynamic arrays evaluates it (and as Excel
+    /// reads a formula not marked as a dynamic array in a file): a range
+    /// gives the cell in the formula's row or column, or #VALUE!, and a
+    /// computed array gives its first element. Should the result still be
+    /// an array, the cell gets #VALUE!.
     pub(crate) fn set_formula(&mut self, sheet: usize, a: CellAddr, formula: &str) {
         let (s, r, c) = (sheet as u32, row(a), col(a));
-        if self
-            .model
-            .update_cell_with_formula(s, r, c, format!("={formula}"))
-            .is_err()
-        {
-            return;
+        if !self.try_formula(s, r, c, &format!("={formula}")) {
+            let scalar = self.try_formula(s, r, c, &format!("=@({formula})"));
+            if !scalar {
+                self.set_value(sheet, a, &CellValue::Error(CellError::Value));
+            }
         }
-        let anchor = match self.model.workbook.worksheet(s).ok().and_then(|ws| ws.cell(r, c)) {
-            Some(cell) => match cell.as_ref() {
-                IcCell::ArrayFormula { f, s: style, .. } => Some((*f, *style)),
-                _ => None,
-            },
-            None => None,
+    }
+
+    /// Sets a formula; false when ironcalc made it an array formula.
+    fn try_formula(&mut self, s: u32, r: i32, c: i32, text: &str) -> bool {
+        if self.model.update_cell_with_formula(s, r, c, text.to_owned()).is_err() {
+            return true;
+        }
+        let array = match self.model.workbook.worksheet(s).ok().and_then(|ws| ws.cell(r, c)) {
+            Some(cell) => matches!(cell.as_ref(), IcCell::ArrayFormula { .. }),
+            None => false,
         };
-        if let (Some((f, style)), Ok(ws)) = (anchor, self.model.workbook.worksheet_mut(s)) {
-            let _ = ws.set_cell_with_formula(r, c, f, style);
-        }
+        !array
     }
 
     /// Evaluates every formula in the model.

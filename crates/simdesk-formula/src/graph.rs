@@ -47,6 +47,9 @@ enum State {
     Ok {
         reads: Vec<(usize, CellRange)>,
         whole_model: bool,
+        /// The text with sheet names spelled as the workbook spells them,
+        /// when the formula spelled one differently (`sheet2!A1`).
+        canonical: Option<String>,
     },
     /// Refused before evaluation.
     Refused(FormulaError),
@@ -97,6 +100,18 @@ pub struct FormulaGraph {
     wide: BTreeMap<usize, Vec<(CellRange, Key)>>,
     dynamic: BTreeSet<Key>,
     volatile: BTreeSet<Key>,
+}
+
+impl Node {
+    /// The text handed to the evaluator.
+    fn eval_text(&self) -> &str {
+        match &self.state {
+            State::Ok {
+                canonical: Some(t), ..
+            } => t,
+            _ => &self.text,
+        }
+    }
 }
 
 fn sheet_names(wb: &Workbook) -> Vec<String> {
@@ -270,9 +285,19 @@ impl FormulaGraph {
                 None => return State::MissingSheet(r.sheet.clone()),
             }
         }
+        let mut canonical: Option<String> = None;
+        for (start, end, name) in analysis.sheet_spans.iter().rev() {
+            if let Some(s) = self.sheet_index(name)
+                && self.sheets[s] != *name
+            {
+                let text = canonical.get_or_insert_with(|| text.to_owned());
+                text.replace_range(*start..*end, &quote_sheet(&self.sheets[s]));
+            }
+        }
         State::Ok {
             reads,
             whole_model: dynamic || has(WHOLE_MODEL).is_some(),
+            canonical,
         }
     }
 
@@ -336,9 +361,9 @@ impl FormulaGraph {
         let mut ev = Evaluator::new(&self.sheets, ctx.now);
         for (si, sheet) in wb.sheets.iter().enumerate() {
             for (addr, cell) in &sheet.cells {
-                match self.nodes.get(&(si, *addr)).map(|n| &n.state) {
-                    Some(State::Ok { .. }) => ev.set_formula(si, *addr, cell.formula.as_deref().unwrap_or_default()),
-                    Some(state) => ev.set_value(si, *addr, &CellValue::Error(fixed_error(state))),
+                match self.nodes.get(&(si, *addr)).map(|n| (&n.state, n.eval_text())) {
+                    Some((State::Ok { .. }, text)) => ev.set_formula(si, *addr, text),
+                    Some((state, _)) => ev.set_value(si, *addr, &CellValue::Error(fixed_error(state))),
                     None => ev.set_value(si, *addr, &cell.value),
                 }
             }
@@ -554,7 +579,7 @@ impl FormulaGraph {
                     }
                 }
             }
-            e.set_formula(k.0, k.1, &node.text);
+            e.set_formula(k.0, k.1, node.eval_text());
             copied.insert(k);
             pending.push(k);
         }
