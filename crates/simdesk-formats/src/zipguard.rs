@@ -48,7 +48,10 @@ pub(crate) struct SafeZip<'a> {
 
 impl std::fmt::Debug for SafeZip<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SafeZip").field("names", &self.names).field("format", &self.format).finish()
+        f.debug_struct("SafeZip")
+            .field("names", &self.names)
+            .field("format", &self.format)
+            .finish()
     }
 }
 
@@ -69,24 +72,37 @@ fn limit(limit: &'static str, actual: u64, max: u64, context: impl Into<String>)
 }
 
 /// Checks the input size against `max_input_bytes`.
-pub(crate) fn check_input_size(bytes: &[u8], limits: &Limits, format: Format) -> Result<(), FormatError> {
+pub(crate) fn check_input_size(
+    bytes: &[u8],
+    limits: &Limits,
+    format: Format,
+) -> Result<(), FormatError> {
     let n = bytes.len() as u64;
     if n > limits.max_input_bytes {
-        return Err(limit("input bytes", n, limits.max_input_bytes, format!("{format:?} input")));
+        return Err(limit(
+            "input bytes",
+            n,
+            limits.max_input_bytes,
+            format!("{format:?} input"),
+        ));
     }
     Ok(())
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u64> {
-    b.get(at..at + 2).map(|s| u64::from(u16::from_le_bytes([s[0], s[1]])))
+    b.get(at..at + 2)
+        .map(|s| u64::from(u16::from_le_bytes([s[0], s[1]])))
 }
 
 fn u32_at(b: &[u8], at: usize) -> Option<u64> {
-    b.get(at..at + 4).map(|s| u64::from(u32::from_le_bytes([s[0], s[1], s[2], s[3]])))
+    b.get(at..at + 4)
+        .map(|s| u64::from(u32::from_le_bytes([s[0], s[1], s[2], s[3]])))
 }
 
 fn u64_at(b: &[u8], at: usize) -> Option<u64> {
-    b.get(at..at + 8).and_then(|s| s.try_into().ok()).map(u64::from_le_bytes)
+    b.get(at..at + 8)
+        .and_then(|s| s.try_into().ok())
+        .map(u64::from_le_bytes)
 }
 
 /// Reads the entry count and central directory size from the end of central
@@ -97,25 +113,39 @@ fn declared_directory(bytes: &[u8], format: Format) -> Result<(u64, u64), Format
     const EOCD64_LOCATOR: [u8; 4] = [0x50, 0x4b, 0x06, 0x07];
     const EOCD64: [u8; 4] = [0x50, 0x4b, 0x06, 0x06];
     if bytes.len() < 22 {
-        return Err(malformed(format, format!("not a zip package: {} bytes, too short", bytes.len())));
+        return Err(malformed(
+            format,
+            format!("not a zip package: {} bytes, too short", bytes.len()),
+        ));
     }
     // The record is 22 bytes plus a comment of at most 65,535 bytes.
     let lowest = bytes.len().saturating_sub(22 + 65_535);
     let pos = (lowest..=bytes.len() - 22)
         .rev()
         .find(|&i| bytes[i..i + 4] == EOCD)
-        .ok_or_else(|| malformed(format, "not a zip package: no end of central directory record"))?;
+        .ok_or_else(|| {
+            malformed(
+                format,
+                "not a zip package: no end of central directory record",
+            )
+        })?;
     let bad = || malformed(format, "truncated end of central directory record");
     let mut entries = u16_at(bytes, pos + 10).ok_or_else(bad)?;
     let mut dir_size = u32_at(bytes, pos + 12).ok_or_else(bad)?;
-    if (entries == 0xFFFF || dir_size == 0xFFFF_FFFF) && pos >= 20 && bytes[pos - 20..pos - 16] == EOCD64_LOCATOR {
+    if (entries == 0xFFFF || dir_size == 0xFFFF_FFFF)
+        && pos >= 20
+        && bytes[pos - 20..pos - 16] == EOCD64_LOCATOR
+    {
         let at = u64_at(bytes, pos - 20 + 8).ok_or_else(bad)?;
         let at = usize::try_from(at).map_err(|_| bad())?;
         if bytes.get(at..at + 4) == Some(&EOCD64[..]) {
             entries = u64_at(bytes, at + 32).ok_or_else(bad)?;
             dir_size = u64_at(bytes, at + 40).ok_or_else(bad)?;
         } else {
-            return Err(malformed(format, "zip64 end of central directory record not found"));
+            return Err(malformed(
+                format,
+                "zip64 end of central directory record not found",
+            ));
         }
     }
     Ok((entries, dir_size))
@@ -135,7 +165,10 @@ fn check_name(name: &str, format: Format) -> Result<(), FormatError> {
         return Err(bad("backslash or NUL in name"));
     }
     let trimmed = name.strip_suffix('/').unwrap_or(name);
-    if trimmed.split('/').any(|c| c == ".." || c == "." || c.is_empty()) {
+    if trimmed
+        .split('/')
+        .any(|c| c == ".." || c == "." || c.is_empty())
+    {
         return Err(bad("`..`, `.` or empty path component"));
     }
     Ok(())
@@ -143,23 +176,40 @@ fn check_name(name: &str, format: Format) -> Result<(), FormatError> {
 
 /// Opens a zip package after checking its central directory against
 /// `limits`. `format` names the file type in errors.
-pub(crate) fn open_zip<'a>(bytes: &'a [u8], limits: &Limits, format: Format) -> Result<SafeZip<'a>, FormatError> {
+pub(crate) fn open_zip<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    format: Format,
+) -> Result<SafeZip<'a>, FormatError> {
     check_input_size(bytes, limits, format)?;
     let (declared_entries, dir_size) = declared_directory(bytes, format)?;
     let max_entries = limits.max_zip_entries as u64;
     if declared_entries > max_entries {
-        return Err(limit("zip entries", declared_entries, max_entries, "central directory"));
+        return Err(limit(
+            "zip entries",
+            declared_entries,
+            max_entries,
+            "central directory",
+        ));
     }
     if dir_size > bytes.len() as u64 {
         return Err(malformed(
             format,
-            format!("central directory declares {dir_size} bytes in a {}-byte file", bytes.len()),
+            format!(
+                "central directory declares {dir_size} bytes in a {}-byte file",
+                bytes.len()
+            ),
         ));
     }
-    let mut archive =
-        ZipArchive::new(Cursor::new(bytes)).map_err(|e| malformed(format, format!("unreadable zip: {e}")))?;
+    let mut archive = ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| malformed(format, format!("unreadable zip: {e}")))?;
     if archive.len() as u64 > max_entries {
-        return Err(limit("zip entries", archive.len() as u64, max_entries, "central directory"));
+        return Err(limit(
+            "zip entries",
+            archive.len() as u64,
+            max_entries,
+            "central directory",
+        ));
     }
     let mut names = Vec::with_capacity(archive.len());
     let mut folded = BTreeSet::new();
@@ -176,12 +226,21 @@ pub(crate) fn open_zip<'a>(bytes: &'a [u8], limits: &Limits, format: Format) -> 
             return Err(malformed(format, format!("duplicate zip entry {name:?}")));
         }
         if entry.encrypted() {
-            return Err(malformed(format, format!("zip entry {name:?} is encrypted")));
-        }
-        if !matches!(entry.compression(), CompressionMethod::Stored | CompressionMethod::Deflated) {
             return Err(malformed(
                 format,
-                format!("zip entry {name:?}: compression {:?} is not supported", entry.compression()),
+                format!("zip entry {name:?} is encrypted"),
+            ));
+        }
+        if !matches!(
+            entry.compression(),
+            CompressionMethod::Stored | CompressionMethod::Deflated
+        ) {
+            return Err(malformed(
+                format,
+                format!(
+                    "zip entry {name:?}: compression {:?} is not supported",
+                    entry.compression()
+                ),
             ));
         }
         let size = entry.size();
@@ -190,11 +249,21 @@ pub(crate) fn open_zip<'a>(bytes: &'a [u8], limits: &Limits, format: Format) -> 
         }
         total = total.saturating_add(size);
         if total > limits.max_total_bytes {
-            return Err(limit("zip total bytes", total, limits.max_total_bytes, name));
+            return Err(limit(
+                "zip total bytes",
+                total,
+                limits.max_total_bytes,
+                name,
+            ));
         }
         let ratio = size / entry.compressed_size().max(1);
         if size > RATIO_FLOOR && ratio > limits.max_inflate_ratio {
-            return Err(limit("inflate ratio", ratio, limits.max_inflate_ratio, name));
+            return Err(limit(
+                "inflate ratio",
+                ratio,
+                limits.max_inflate_ratio,
+                name,
+            ));
         }
         drop(entry);
         names.push(name);
@@ -225,23 +294,46 @@ impl SafeZip<'_> {
         let format = self.format;
         let mut archive = self.archive.borrow_mut();
         let entry = archive.by_name(name).map_err(|e| match e {
-            zip::result::ZipError::FileNotFound => malformed(format, format!("missing zip entry {name:?}")),
+            zip::result::ZipError::FileNotFound => {
+                malformed(format, format!("missing zip entry {name:?}"))
+            }
             e => malformed(format, format!("zip entry {name:?}: {e}")),
         })?;
         let declared = entry.size();
         let cap = declared.min(self.limits.max_entry_bytes);
         let mut out = Vec::with_capacity(usize::try_from(cap.min(1 << 20)).unwrap_or(0));
-        entry
-            .take(cap + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| malformed(format, format!("zip entry {name:?}: {e}")))?;
+        let read = entry.take(cap + 1).read_to_end(&mut out);
+        if let Err(e) = read {
+            // The zip reader stops an entry that inflates past its declared
+            // size (its only error that mentions the declared size); report
+            // that as the limit it is, not as corruption.
+            if out.len() as u64 >= declared && e.to_string().contains("declared") {
+                return Err(limit(
+                    "zip entry bytes (inflated beyond declared size)",
+                    out.len() as u64 + 1,
+                    declared,
+                    name,
+                ));
+            }
+            return Err(malformed(format, format!("zip entry {name:?}: {e}")));
+        }
         let real = out.len() as u64;
         if real > cap {
-            return Err(limit("zip entry bytes (inflated beyond declared size)", real, cap, name));
+            return Err(limit(
+                "zip entry bytes (inflated beyond declared size)",
+                real,
+                cap,
+                name,
+            ));
         }
         let total = self.inflated.get().saturating_add(real);
         if total > self.limits.max_total_bytes {
-            return Err(limit("zip total bytes", total, self.limits.max_total_bytes, name));
+            return Err(limit(
+                "zip total bytes",
+                total,
+                self.limits.max_total_bytes,
+                name,
+            ));
         }
         self.inflated.set(total);
         Ok(out)
@@ -296,7 +388,8 @@ pub(crate) fn check_xml(bytes: &[u8], format: Format, name: &str) -> Result<(), 
 /// [`check_xml`], then UTF-8 decoding (a byte-order mark is dropped).
 pub(crate) fn xml_text(bytes: Vec<u8>, format: Format, name: &str) -> Result<String, FormatError> {
     check_xml(&bytes, format, name)?;
-    let mut s = String::from_utf8(bytes).map_err(|_| malformed(format, format!("{name}: XML is not UTF-8")))?;
+    let mut s = String::from_utf8(bytes)
+        .map_err(|_| malformed(format, format!("{name}: XML is not UTF-8")))?;
     if s.starts_with('\u{feff}') {
         s.drain(..3);
     }
@@ -309,10 +402,24 @@ mod tests {
 
     #[test]
     fn names_are_checked() {
-        for bad in ["/etc/passwd", "C:/x", "a/../b", "..", "a\\b", "a//b", "./a", ""] {
+        for bad in [
+            "/etc/passwd",
+            "C:/x",
+            "a/../b",
+            "..",
+            "a\\b",
+            "a//b",
+            "./a",
+            "",
+        ] {
             assert!(check_name(bad, Format::Docx).is_err(), "{bad}");
         }
-        for ok in ["word/document.xml", "[Content_Types].xml", "xl/", "_rels/.rels"] {
+        for ok in [
+            "word/document.xml",
+            "[Content_Types].xml",
+            "xl/",
+            "_rels/.rels",
+        ] {
             assert!(check_name(ok, Format::Docx).is_ok(), "{ok}");
         }
     }
