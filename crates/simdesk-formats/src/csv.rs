@@ -1,1 +1,104 @@
-//! (being written)
+//! Workbooks (one sheet) and csv text to `.csv`, and `.csv` back to text.
+//!
+//! A sheet is written as its displayed values (the cell's number format
+//! applied, dates as `yyyy-mm-dd` when they have none), row by row over its
+//! extent, fields quoted per RFC 4180 (a field holding `,`, `"`, CR or LF is
+//! quoted and its quotes doubled; records end in CRLF). Text that a
+//! spreadsheet would run as a formula — starting with `=`, `+`, `-`, `@`,
+//! tab, CR or NUL — is prefixed with `'` (the formula-injection guard);
+//! numbers, including negative ones, are written as they are.
+//!
+//! A csv [`Text`](simdesk_model::Text) artifact is written byte for byte. A
+//! `.csv` file is imported as a csv text artifact (see
+//! [`crate::import_text`]): parsing it into a sheet is a data import the
+//! engine does as an operation, not something the file format decides.
+
+use simdesk_model::{Artifact, CellAddr, CellValue, Sheet, TextFormat, Workbook, format_value};
+
+use crate::xlsx::DEFAULT_DATE_FORMAT;
+use crate::{ExportOptions, Format, FormatError};
+
+/// Quotes one field per RFC 4180 when it needs it.
+pub fn quote_field(field: &str) -> String {
+    if field.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_owned()
+    }
+}
+
+/// Prefixes text a spreadsheet would treat as a formula with `'`.
+pub fn guard_formula(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r', '\0']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Writes one sheet as csv.
+pub fn export_sheet(sheet: &Sheet) -> String {
+    let (rows, cols) = sheet.extent();
+    let mut out = String::new();
+    for r in 0..rows {
+        for c in 0..cols {
+            if c > 0 {
+                out.push(',');
+            }
+            let Some(cell) = sheet.cells.get(&CellAddr::new(r, c)) else {
+                continue;
+            };
+            let text = match &cell.value {
+                CellValue::Text(t) => guard_formula(t),
+                CellValue::Date(_) => format_value(
+                    &cell.value,
+                    Some(cell.format.as_deref().unwrap_or(DEFAULT_DATE_FORMAT)),
+                ),
+                v => format_value(v, cell.format.as_deref()),
+            };
+            out.push_str(&quote_field(&text));
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// Writes a one-sheet workbook as csv bytes (UTF-8, no byte-order mark).
+pub fn export_csv(book: &Workbook) -> Result<Vec<u8>, FormatError> {
+    match book.sheets.as_slice() {
+        [sheet] => Ok(export_sheet(sheet).into_bytes()),
+        [] => Ok(Vec::new()),
+        sheets => Err(FormatError::Write {
+            format: Format::Csv,
+            reason: format!("csv holds one sheet, the workbook has {}", sheets.len()),
+        }),
+    }
+}
+
+/// Writes a workbook (one sheet) or a csv text as `.csv`.
+pub fn export(artifact: &Artifact, _opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
+    match artifact {
+        Artifact::Workbook(w) => export_csv(w),
+        Artifact::Text(t) if t.format == TextFormat::Csv => Ok(t.content.as_bytes().to_vec()),
+        a => Err(FormatError::Unsupported {
+            kind: a.kind(),
+            format: Format::Csv,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_and_guard() {
+        assert_eq!(quote_field("a,b"), "\"a,b\"");
+        assert_eq!(quote_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(quote_field("plain"), "plain");
+        assert_eq!(guard_formula("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(guard_formula("@cmd"), "'@cmd");
+        assert_eq!(guard_formula("\tx"), "'\tx");
+        assert_eq!(guard_formula("ok"), "ok");
+    }
+}
