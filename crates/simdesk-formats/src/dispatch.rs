@@ -1,7 +1,8 @@
 //! One door in front of every format: pick a format by extension or by
 //! artifact kind, then export or import through it.
 //!
-//! Text and binary files are handled here. Text is imported as UTF-8 and
+//! xlsx, csv, docx and markdown live in this crate's sibling modules; pptx,
+//! pdf and eml/mbox in theirs. Text and binary files are handled here. Text is imported as UTF-8 and
 //! refused with a typed error when it is not: a world's text artifacts are
 //! strings, and a lossy decode would change the bytes on the next export;
 //! undecodable files belong in a [`Binary`] instead (import them with
@@ -68,12 +69,15 @@ pub fn export(
         Format::Csv => crate::csv::export(artifact, opts),
         Format::Docx => crate::docx::export(artifact, opts),
         Format::Markdown => crate::markdown::export(artifact, opts),
-        // Wired to the pptx, pdf and eml modules once they land (their
-        // agreed entry points are pptx::export_pptx, pdf::export_pdf,
-        // eml::export_eml and eml::export_mbox).
-        Format::Pptx | Format::Pdf | Format::Eml | Format::Mbox => {
-            Err(unsupported(artifact, format))
-        }
+        Format::Pptx => crate::pptx::export_pptx(artifact, opts),
+        Format::Pdf => crate::pdf::export_pdf(artifact, opts),
+        Format::Eml => crate::eml::export_eml(artifact, opts),
+        // One artifact is one message: an mbox of it. A folder of messages
+        // goes through eml::export_mbox directly.
+        Format::Mbox => match artifact {
+            Artifact::Email(e) => crate::eml::export_mbox(&[e], opts),
+            a => Err(unsupported(a, format)),
+        },
         Format::Text => match artifact {
             Artifact::Text(t) => Ok(t.content.as_bytes().to_vec()),
             a => Err(unsupported(a, format)),
@@ -109,6 +113,9 @@ pub fn import_text(
 
 /// Reads bytes in a format.
 ///
+/// [`Format::Mbox`] answers [`FormatError::Unsupported`]: an mbox is many
+/// messages, read with [`crate::eml::import_mbox`].
+///
 /// [`Format::Text`] gives a plain text artifact (use [`import_text`] to say
 /// json or markdown); [`Format::Csv`] and [`Format::Markdown`] give text
 /// artifacts of those kinds; [`Format::Binary`] keeps the bytes.
@@ -125,18 +132,12 @@ pub fn import(bytes: &[u8], format: Format, limits: &Limits) -> Result<Artifact,
                 bytes: bytes.to_vec(),
             }))
         }
-        // Wired to pptx::import_pptx, pdf::import_pdf and eml::import_eml once
-        // they land. An mbox holds many messages: read it with
-        // eml::import_mbox, not through this one-artifact door.
-        Format::Pptx => Err(FormatError::Unsupported {
-            kind: ArtifactKind::Deck,
-            format,
-        }),
-        Format::Pdf => Err(FormatError::Unsupported {
-            kind: ArtifactKind::Pdf,
-            format,
-        }),
-        Format::Eml | Format::Mbox => Err(FormatError::Unsupported {
+        Format::Pptx => crate::pptx::import_pptx(bytes, limits),
+        Format::Pdf => crate::pdf::import_pdf(bytes, limits),
+        Format::Eml => crate::eml::import_eml(bytes, limits),
+        // An mbox holds many messages: read it with eml::import_mbox, not
+        // through this one-artifact door.
+        Format::Mbox => Err(FormatError::Unsupported {
             kind: ArtifactKind::Email,
             format,
         }),
