@@ -27,7 +27,9 @@ pub enum FormulaError {
     },
     /// A chain of operators is too long to evaluate safely (each operator
     /// is one level of recursion in the evaluator).
-    #[error("formula is too complex at byte {position}: more than {max} chained operators and nesting levels")]
+    #[error(
+        "formula is too complex at byte {position}: more than {max} chained operators and nesting levels"
+    )]
     TooComplex {
         /// Byte offset of the operator that went over the limit.
         position: usize,
@@ -67,9 +69,9 @@ impl FormulaError {
     pub fn cell_error(&self) -> simdesk_model::CellError {
         use simdesk_model::CellError;
         match self {
-            FormulaError::TooLong { .. } | FormulaError::TooDeep { .. } | FormulaError::TooComplex { .. } => {
-                CellError::Value
-            }
+            FormulaError::TooLong { .. }
+            | FormulaError::TooDeep { .. }
+            | FormulaError::TooComplex { .. } => CellError::Value,
             FormulaError::Unsupported { .. } => CellError::Ref,
             FormulaError::Syntax { .. } | FormulaError::NonDeterministic { .. } => CellError::Name,
         }
@@ -80,7 +82,9 @@ impl FormulaError {
     pub fn is_limit(&self) -> bool {
         matches!(
             self,
-            FormulaError::TooLong { .. } | FormulaError::TooDeep { .. } | FormulaError::TooComplex { .. }
+            FormulaError::TooLong { .. }
+                | FormulaError::TooDeep { .. }
+                | FormulaError::TooComplex { .. }
         )
     }
 }

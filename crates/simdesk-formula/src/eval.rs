@@ -93,7 +93,9 @@ impl Evaluator {
         let _ = match v {
             // Models start empty and cells are only ever added to them.
             CellValue::Empty => Ok(()),
-            CellValue::Number(n) | CellValue::Date(n) => self.model.update_cell_with_number(s, r, c, *n),
+            CellValue::Number(n) | CellValue::Date(n) => {
+                self.model.update_cell_with_number(s, r, c, *n)
+            }
             CellValue::Text(t) => self.model.update_cell_with_text(s, r, c, t),
             CellValue::Bool(b) => self.model.update_cell_with_bool(s, r, c, *b),
             CellValue::Error(e) => match self.model.workbook.worksheet_mut(s) {
@@ -124,10 +126,20 @@ impl Evaluator {
 
     /// Sets a formula; false when ironcalc made it an array formula.
     fn try_formula(&mut self, s: u32, r: i32, c: i32, text: &str) -> bool {
-        if self.model.update_cell_with_formula(s, r, c, text.to_owned()).is_err() {
+        if self
+            .model
+            .update_cell_with_formula(s, r, c, text.to_owned())
+            .is_err()
+        {
             return true;
         }
-        let array = match self.model.workbook.worksheet(s).ok().and_then(|ws| ws.cell(r, c)) {
+        let array = match self
+            .model
+            .workbook
+            .worksheet(s)
+            .ok()
+            .and_then(|ws| ws.cell(r, c))
+        {
             Some(cell) => matches!(cell.as_ref(), IcCell::ArrayFormula { .. }),
             None => false,
         };

@@ -121,7 +121,7 @@ fn sheet_names(wb: &Workbook) -> Vec<String> {
 /// True when a number format shows dates or times (`yyyy-mm-dd`, `h:mm`):
 /// it has a date or time letter outside quotes, brackets and escapes.
 /// Formula results in cells with such a format are stored as
-/// [`CellValue::Date`].
+/// [`CellValue::Date`](simdesk_model::CellValue::Date).
 pub fn is_date_format(format: &str) -> bool {
     let mut quoted = false;
     let mut bracket = false;
@@ -211,7 +211,11 @@ impl FormulaGraph {
     /// range), in sheet and row-major order.
     pub fn dependents(&self, cell: &CellKey) -> Vec<CellKey> {
         match self.resolve(cell) {
-            Some(k) => self.readers_of(k).into_iter().map(|k| self.cell_key(k)).collect(),
+            Some(k) => self
+                .readers_of(k)
+                .into_iter()
+                .map(|k| self.cell_key(k))
+                .collect(),
             None => Vec::new(),
         }
     }
@@ -237,7 +241,10 @@ impl FormulaGraph {
         if let State::Ok { reads, .. } = &state {
             for (s, range) in reads {
                 if range.len() == 1 {
-                    self.cell_readers.entry((*s, range.start)).or_default().push(k);
+                    self.cell_readers
+                        .entry((*s, range.start))
+                        .or_default()
+                        .push(k);
                     continue;
                 }
                 let (b0, b1) = (range.start.row / BLOCK_ROWS, range.end.row / BLOCK_ROWS);
@@ -248,7 +255,10 @@ impl FormulaGraph {
                 }
                 for col in range.start.col..=range.end.col {
                     for b in b0..=b1 {
-                        self.buckets.entry((*s, col, b)).or_default().push((*range, k));
+                        self.buckets
+                            .entry((*s, col, b))
+                            .or_default()
+                            .push((*range, k));
                     }
                 }
             }
@@ -267,7 +277,12 @@ impl FormulaGraph {
             Ok(a) => a,
             Err(e) => return State::Refused(e),
         };
-        let has = |list: &[&str]| analysis.functions.iter().find(|f| list.contains(&f.as_str()));
+        let has = |list: &[&str]| {
+            analysis
+                .functions
+                .iter()
+                .find(|f| list.contains(&f.as_str()))
+        };
         if let Some(name) = has(RANDOM) {
             return State::Refused(FormulaError::NonDeterministic { name: name.clone() });
         }
@@ -361,17 +376,25 @@ impl FormulaGraph {
         let mut ev = Evaluator::new(&self.sheets, ctx.now);
         for (si, sheet) in wb.sheets.iter().enumerate() {
             for (addr, cell) in &sheet.cells {
-                match self.nodes.get(&(si, *addr)).map(|n| (&n.state, n.eval_text())) {
+                match self
+                    .nodes
+                    .get(&(si, *addr))
+                    .map(|n| (&n.state, n.eval_text()))
+                {
                     Some((State::Ok { .. }, text)) => ev.set_formula(si, *addr, text),
-                    Some((state, _)) => ev.set_value(si, *addr, &CellValue::Error(fixed_error(state))),
+                    Some((state, _)) => {
+                        ev.set_value(si, *addr, &CellValue::Error(fixed_error(state)))
+                    }
                     None => ev.set_value(si, *addr, &cell.value),
                 }
             }
         }
         ev.evaluate();
         let keys: Vec<Key> = self.nodes.keys().copied().collect();
-        let mut outcomes: Vec<(Key, Outcome)> =
-            keys.iter().map(|k| (*k, self.outcome_of(wb, &ev, *k))).collect();
+        let mut outcomes: Vec<(Key, Outcome)> = keys
+            .iter()
+            .map(|k| (*k, self.outcome_of(wb, &ev, *k)))
+            .collect();
         // ironcalc marks the cells of a cycle and everything reading them
         // with #CIRC!; find the cycles among those to report them.
         let circ: BTreeSet<Key> = outcomes
@@ -410,7 +433,11 @@ impl FormulaGraph {
         ctx: &EvalContext,
     ) -> RecalcReport {
         if self.sheets.len() != wb.sheets.len()
-            || self.sheets.iter().zip(&wb.sheets).any(|(a, b)| *a != b.name)
+            || self
+                .sheets
+                .iter()
+                .zip(&wb.sheets)
+                .any(|(a, b)| *a != b.name)
         {
             *self = FormulaGraph::new(wb);
         }
@@ -419,7 +446,10 @@ impl FormulaGraph {
         seeds.dedup();
         // Pick up formula edits.
         for &k in &seeds {
-            let now = wb.sheets[k.0].cells.get(&k.1).and_then(|c| c.formula.as_deref());
+            let now = wb.sheets[k.0]
+                .cells
+                .get(&k.1)
+                .and_then(|c| c.formula.as_deref());
             let before = self.nodes.get(&k).map(|n| n.text.as_str());
             if now != before {
                 self.remove_node(k);
@@ -429,8 +459,11 @@ impl FormulaGraph {
             }
         }
         // Everything downstream, with the edges found on the way.
-        let mut nodes: BTreeSet<Key> =
-            seeds.iter().copied().filter(|k| self.nodes.contains_key(k)).collect();
+        let mut nodes: BTreeSet<Key> = seeds
+            .iter()
+            .copied()
+            .filter(|k| self.nodes.contains_key(k))
+            .collect();
         let mut woken: BTreeSet<Key> = nodes.clone();
         let mut succ: BTreeMap<Key, Vec<Key>> = BTreeMap::new();
         let mut queue: Vec<Key> = seeds.clone();
@@ -471,7 +504,11 @@ impl FormulaGraph {
                 }
             }
         }
-        let mut ready: Vec<Key> = indeg.iter().filter(|(_, d)| **d == 0).map(|(k, _)| *k).collect();
+        let mut ready: Vec<Key> = indeg
+            .iter()
+            .filter(|(_, d)| **d == 0)
+            .map(|(k, _)| *k)
+            .collect();
         let mut done: BTreeSet<Key> = BTreeSet::new();
         let mut report = RecalcReport::default();
         let mut ev: Option<(Evaluator, BTreeSet<Key>)> = None;
@@ -558,10 +595,18 @@ impl FormulaGraph {
                 out.push((k, self.fixed_outcome(k, &node.state)));
                 continue;
             };
-            let (e, copied) = ev.get_or_insert_with(|| (Evaluator::new(&self.sheets, ctx.now), BTreeSet::new()));
+            // A fresh model per wave: its size, and so the cost of its
+            // evaluation, is what this wave reads, not what earlier waves did.
+            if pending.is_empty() {
+                *ev = Some((Evaluator::new(&self.sheets, ctx.now), BTreeSet::new()));
+            }
+            let Some((e, copied)) = ev.as_mut() else {
+                continue;
+            };
             for (s, range) in reads {
                 let cells = &wb.sheets[*s].cells;
-                let rows = CellAddr::new(range.start.row, 0)..=CellAddr::new(range.end.row, u32::MAX);
+                let rows =
+                    CellAddr::new(range.start.row, 0)..=CellAddr::new(range.end.row, u32::MAX);
                 let mut put = |addr: &CellAddr, value: &CellValue| {
                     if copied.insert((*s, *addr)) {
                         e.set_value(*s, *addr, value);
@@ -589,8 +634,6 @@ impl FormulaGraph {
             e.evaluate();
             for k in pending {
                 let o = self.outcome_of(wb, e, k);
-                // Freeze the result: later waves read it as a constant.
-                e.set_value(k.0, k.1, &o.value);
                 out.push((k, o));
             }
         }
@@ -615,7 +658,10 @@ impl FormulaGraph {
         let message = match state {
             State::Ok { .. } => None,
             State::Refused(e) => Some(e.to_string()),
-            State::MissingSheet(s) => Some(format!("reads sheet {} which does not exist", quote_sheet(s))),
+            State::MissingSheet(s) => Some(format!(
+                "reads sheet {} which does not exist",
+                quote_sheet(s)
+            )),
         };
         Outcome {
             value: CellValue::Error(fixed_error(state)),
@@ -637,8 +683,11 @@ impl FormulaGraph {
                 _ => "an error",
             };
             report.diagnostics.push(
-                Diagnostic::warning(code, format!("{name} evaluates to {shown}: {}", explain(message)))
-                    .with_ref(cell_ref(&self.sheets, k)),
+                Diagnostic::warning(
+                    code,
+                    format!("{name} evaluates to {shown}: {}", explain(message)),
+                )
+                .with_ref(cell_ref(&self.sheets, k)),
             );
         }
         report.recomputed.push(ck.clone());
@@ -655,15 +704,21 @@ impl FormulaGraph {
 
     fn report_cycles(&self, cycles: &[Vec<Key>], report: &mut RecalcReport) {
         for cycle in cycles {
-            let mut hops: Vec<String> =
-                cycle.iter().take(MAX_CYCLE_HOPS).map(|k| key_name(&self.sheets, *k)).collect();
+            let mut hops: Vec<String> = cycle
+                .iter()
+                .take(MAX_CYCLE_HOPS)
+                .map(|k| key_name(&self.sheets, *k))
+                .collect();
             if cycle.len() > MAX_CYCLE_HOPS {
                 hops.push(format!("… {} more", cycle.len() - MAX_CYCLE_HOPS));
             }
             hops.push(key_name(&self.sheets, cycle[0]));
             let mut d = Diagnostic::warning(
                 Code::CircularReference,
-                format!("circular reference: {} (each cell reads the next)", hops.join(" -> ")),
+                format!(
+                    "circular reference: {} (each cell reads the next)",
+                    hops.join(" -> ")
+                ),
             )
             .with_hint("the cells of the cycle hold #CIRC!; break the cycle to get values");
             for k in cycle.iter().take(MAX_CYCLE_HOPS) {
@@ -691,7 +746,10 @@ impl FormulaGraph {
 
     /// Cycles among `set`, following what each formula reads.
     fn cycles_among(&self, set: &BTreeSet<Key>) -> Vec<Vec<Key>> {
-        let edges: BTreeMap<Key, Vec<Key>> = set.iter().map(|k| (*k, self.precedents_in(*k, set))).collect();
+        let edges: BTreeMap<Key, Vec<Key>> = set
+            .iter()
+            .map(|k| (*k, self.precedents_in(*k, set)))
+            .collect();
         cycles(&edges)
     }
 
@@ -765,10 +823,10 @@ fn cycles(edges: &BTreeMap<Key, Vec<Key>>) -> Vec<Vec<Key>> {
             }
             work.pop();
             let (vi, vl) = index[&v];
-            if let Some(&(parent, _)) = work.last() {
-                if let Some(e) = index.get_mut(&parent) {
-                    e.1 = e.1.min(vl);
-                }
+            if let Some(&(parent, _)) = work.last()
+                && let Some(e) = index.get_mut(&parent)
+            {
+                e.1 = e.1.min(vl);
             }
             if vi == vl {
                 let mut scc = Vec::new();

@@ -73,7 +73,12 @@ impl fmt::Display for Area {
             Area::Range(r) => write!(f, "{r}"),
             Area::Rows { first, last } => write!(f, "{}:{}", first + 1, last + 1),
             Area::Cols { first, last } => {
-                write!(f, "{}:{}", CellAddr::col_name(*first), CellAddr::col_name(*last))
+                write!(
+                    f,
+                    "{}:{}",
+                    CellAddr::col_name(*first),
+                    CellAddr::col_name(*last)
+                )
             }
         }
     }
@@ -467,7 +472,10 @@ impl Lexer<'_> {
     fn number(&mut self) -> Result<(), FormulaError> {
         let start = self.i;
         let mut j = self.i;
-        while self.peek(j).is_some_and(|b| b.is_ascii_digit() || b == b'.') {
+        while self
+            .peek(j)
+            .is_some_and(|b| b.is_ascii_digit() || b == b'.')
+        {
             j += 1;
         }
         let digits_only = self.b[start..j].iter().all(u8::is_ascii_digit);
@@ -495,7 +503,10 @@ impl Lexer<'_> {
                 j = k;
             }
         }
-        if self.peek(j).is_some_and(|b| b.is_ascii_alphabetic() || b == b'_') {
+        if self
+            .peek(j)
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        {
             return Err(self.syntax("malformed number"));
         }
         self.i = j;
@@ -571,7 +582,11 @@ mod tests {
     use super::*;
 
     fn refs(f: &str) -> Vec<String> {
-        references(f, "S").unwrap().iter().map(ToString::to_string).collect()
+        references(f, "S")
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]
@@ -587,25 +602,48 @@ mod tests {
 
     #[test]
     fn refuses_bad_text() {
-        for bad in ["(", ")", "\"abc", "'S!A1", "S!", "1+#FOO", "SUM(1}", "  ", "A1 ` B1"] {
-            assert!(matches!(analyze(bad, "S"), Err(FormulaError::Syntax { .. })), "{bad}");
+        for bad in [
+            "(", ")", "\"abc", "'S!A1", "S!", "1+#FOO", "SUM(1}", "  ", "A1 ` B1",
+        ] {
+            assert!(
+                matches!(analyze(bad, "S"), Err(FormulaError::Syntax { .. })),
+                "{bad}"
+            );
         }
-        assert!(matches!(analyze("[1]S!A1", "S"), Err(FormulaError::Unsupported { .. })));
-        assert!(matches!(analyze("S1:S3!A1", "S"), Err(FormulaError::Unsupported { .. })));
-        assert!(matches!(analyze("'a':'b'!A1", "S"), Err(FormulaError::Unsupported { .. })));
+        assert!(matches!(
+            analyze("[1]S!A1", "S"),
+            Err(FormulaError::Unsupported { .. })
+        ));
+        assert!(matches!(
+            analyze("S1:S3!A1", "S"),
+            Err(FormulaError::Unsupported { .. })
+        ));
+        assert!(matches!(
+            analyze("'a':'b'!A1", "S"),
+            Err(FormulaError::Unsupported { .. })
+        ));
     }
 
     #[test]
     fn limits() {
         let deep = format!("{}1{}", "(".repeat(65), ")".repeat(65));
-        assert!(matches!(analyze(&deep, "S"), Err(FormulaError::TooDeep { .. })));
+        assert!(matches!(
+            analyze(&deep, "S"),
+            Err(FormulaError::TooDeep { .. })
+        ));
         let ok = format!("{}1{}", "(".repeat(64), ")".repeat(64));
         assert!(analyze(&ok, "S").is_ok());
         let chain = format!("1{}", "+1".repeat(MAX_CHAIN + 1));
-        assert!(matches!(analyze(&chain, "S"), Err(FormulaError::TooComplex { .. })));
+        assert!(matches!(
+            analyze(&chain, "S"),
+            Err(FormulaError::TooComplex { .. })
+        ));
         let args = format!("SUM({})", vec!["1+1"; 300].join(","));
         assert!(analyze(&args, "S").is_ok());
         let long = "1".repeat(MAX_FORMULA_CHARS + 1);
-        assert!(matches!(analyze(&long, "S"), Err(FormulaError::TooLong { .. })));
+        assert!(matches!(
+            analyze(&long, "S"),
+            Err(FormulaError::TooLong { .. })
+        ));
     }
 }

@@ -12,14 +12,20 @@ fn fixture() -> Workbook {
     for i in 0..5u32 {
         let n = f64::from(i + 1);
         s1.cells.insert(a(&format!("A{}", i + 1)), Cell::value(n));
-        s1.cells.insert(a(&format!("B{}", i + 1)), Cell::value(fruit[i as usize]));
-        s1.cells.insert(a(&format!("C{}", i + 1)), Cell::value(n * 10.0));
+        s1.cells
+            .insert(a(&format!("B{}", i + 1)), Cell::value(fruit[i as usize]));
+        s1.cells
+            .insert(a(&format!("C{}", i + 1)), Cell::value(n * 10.0));
     }
     s1.cells.insert(a("D1"), Cell::value("3"));
     s1.cells.insert(a("D2"), Cell::value(true));
-    s1.cells.insert(a("D4"), Cell::value(CellValue::Error(CellError::Div0)));
+    s1.cells
+        .insert(a("D4"), Cell::value(CellValue::Error(CellError::Div0)));
     s1.cells.insert(a("D5"), Cell::value("  hello   world  "));
-    s1.cells.insert(a("E1"), Cell::value(CellValue::Date(46_027.0)).with_format("yyyy-mm-dd"));
+    s1.cells.insert(
+        a("E1"),
+        Cell::value(CellValue::Date(46_027.0)).with_format("yyyy-mm-dd"),
+    );
     let mut s2 = Sheet::new("Sheet2");
     s2.cells.insert(a("A1"), Cell::value(100.0));
     s2.cells.insert(a("B1"), Cell::value("north"));
@@ -53,7 +59,9 @@ fn parse_expect(s: &str) -> Expect {
     match s {
         "TRUE" => Expect::Exact(CellValue::Bool(true)),
         "FALSE" => Expect::Exact(CellValue::Bool(false)),
-        _ => Expect::Exact(CellValue::Number(s.parse().unwrap_or_else(|_| panic!("bad expectation {s}")))),
+        _ => Expect::Exact(CellValue::Number(
+            s.parse().unwrap_or_else(|_| panic!("bad expectation {s}")),
+        )),
     }
 }
 
@@ -80,16 +88,31 @@ fn formula_table() {
             continue;
         }
         let parts: Vec<&str> = line.rsplitn(3, " | ").collect();
-        assert_eq!(parts.len(), 3, "line {}: want `formula | expected | oracle`", line_no + 1);
+        assert_eq!(
+            parts.len(),
+            3,
+            "line {}: want `formula | expected | oracle`",
+            line_no + 1
+        );
         let (oracle, expected, formula) = (parts[0], parts[1], parts[2]);
-        assert!(["hand", "excel-doc", "ironcalc"].contains(&oracle), "line {}: oracle {oracle}", line_no + 1);
+        assert!(
+            ["hand", "excel-doc", "ironcalc"].contains(&oracle),
+            "line {}: oracle {oracle}",
+            line_no + 1
+        );
         let addr = a(&format!("Z{}", 20 + cases.len()));
         let mut cell = Cell::formula(formula);
         if expected.starts_with("date:") {
             cell = cell.with_format("yyyy-mm-dd");
         }
         wb.sheets[0].cells.insert(addr, cell);
-        cases.push((line_no + 1, formula.to_owned(), parse_expect(expected), expected.to_owned(), addr));
+        cases.push((
+            line_no + 1,
+            formula.to_owned(),
+            parse_expect(expected),
+            expected.to_owned(),
+            addr,
+        ));
     }
     assert!(cases.len() >= 300, "only {} cases", cases.len());
     recalc_all(&mut wb, &ctx());
@@ -97,8 +120,16 @@ fn formula_table() {
     for (line, formula, want, shown, addr) in &cases {
         let got = wb.sheets[0].value(*addr);
         if !matches(got, want) {
-            failures.push(format!("line {line}: ={formula} gave {got:?}, want {shown}"));
+            failures.push(format!(
+                "line {line}: ={formula} gave {got:?}, want {shown}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

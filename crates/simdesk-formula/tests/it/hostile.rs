@@ -22,7 +22,10 @@ fn hundred_thousand_parentheses() {
     assert_eq!(d[0].code, Code::LimitExceeded);
     assert!(d[0].message.contains("S!B1"), "{}", d[0].message);
     let unbalanced = "(".repeat(100_000);
-    assert!(matches!(references(&unbalanced, "S"), Err(FormulaError::TooLong { .. })));
+    assert!(matches!(
+        references(&unbalanced, "S"),
+        Err(FormulaError::TooLong { .. })
+    ));
 }
 
 #[test]
@@ -30,7 +33,11 @@ fn nesting_over_64_levels() {
     let f = format!("{}1{}", "SUM(".repeat(65), ")".repeat(65));
     let (v, d) = eval_one(&f);
     assert_eq!(v, CellValue::Error(CellError::Value));
-    assert!(d[0].message.contains("nests deeper than 64"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("nests deeper than 64"),
+        "{}",
+        d[0].message
+    );
     let ok = format!("{}1{}", "SUM(".repeat(64), ")".repeat(64));
     assert_eq!(eval_one(&ok).0, CellValue::Number(1.0));
 }
@@ -40,7 +47,11 @@ fn too_long() {
     let f = format!("1{}", "+1".repeat(MAX_FORMULA_CHARS / 2));
     let (v, d) = eval_one(&f);
     assert_eq!(v, CellValue::Error(CellError::Value));
-    assert!(d[0].message.contains("longer than the limit of 8192"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("longer than the limit of 8192"),
+        "{}",
+        d[0].message
+    );
 }
 
 #[test]
@@ -53,7 +64,12 @@ fn long_operator_chains_do_not_overflow_the_stack() {
         assert_eq!(eval_one(&f).0, CellValue::Error(CellError::Value));
     }
     // Just under the limit still evaluates, in a thread with a small stack.
-    let f = format!("{}1{}{}", "SUM(".repeat(64), "+1".repeat(MAX_CHAIN - 64), ")".repeat(64));
+    let f = format!(
+        "{}1{}{}",
+        "SUM(".repeat(64),
+        "+1".repeat(MAX_CHAIN - 64),
+        ")".repeat(64)
+    );
     let v = std::thread::Builder::new()
         .stack_size(2 << 20)
         .spawn(move || eval_one(&f).0)
@@ -68,7 +84,9 @@ fn long_formula_chains_between_cells() {
     // 20,000 cells each reading the previous one: no recursion limit hit.
     let mut wb = book(&[("S", &[("A1", "1")])]);
     for r in 2..=20_000 {
-        wb.sheets[0].cells.insert(a(&format!("A{r}")), Cell::formula(&format!("A{}+1", r - 1)));
+        wb.sheets[0]
+            .cells
+            .insert(a(&format!("A{r}")), Cell::formula(&format!("A{}+1", r - 1)));
     }
     recalc_all(&mut wb, &ctx());
     assert_eq!(value(&wb, "S", "A20000"), &CellValue::Number(20_000.0));
@@ -78,10 +96,18 @@ fn long_formula_chains_between_cells() {
 fn unknown_and_random_functions() {
     let (v, d) = eval_one("NOPE(1)+1");
     assert_eq!(v, CellValue::Error(CellError::Name));
-    assert!(d[0].message.contains("unknown function NOPE"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("unknown function NOPE"),
+        "{}",
+        d[0].message
+    );
     let (v, d) = eval_one("RAND()");
     assert_eq!(v, CellValue::Error(CellError::Name));
-    assert!(d[0].message.contains("RAND is not deterministic"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("RAND is not deterministic"),
+        "{}",
+        d[0].message
+    );
 }
 
 proptest! {

@@ -5,7 +5,7 @@ mod hostile;
 mod recalc;
 
 use simdesk_formula::EvalContext;
-use simdesk_model::{Cell, CellAddr, CellValue, SimTime, Sheet, Workbook};
+use simdesk_model::{Cell, CellAddr, CellValue, Sheet, SimTime, Workbook};
 
 /// A1-style address.
 pub fn a(s: &str) -> CellAddr {

@@ -11,12 +11,24 @@ fn keys(list: &[(&str, &str)]) -> Vec<CellKey> {
 }
 
 fn set(wb: &mut Workbook, sheet: &str, addr: &str, v: f64) {
-    wb.sheet_mut(sheet).unwrap().cells.insert(a(addr), Cell::value(v));
+    wb.sheet_mut(sheet)
+        .unwrap()
+        .cells
+        .insert(a(addr), Cell::value(v));
 }
 
 #[test]
 fn chain_recomputes_in_order() {
-    let mut wb = book(&[("S", &[("A1", "1"), ("A2", "=A1+1"), ("A3", "=A2*2"), ("A4", "=A3-1"), ("B9", "7")])]);
+    let mut wb = book(&[(
+        "S",
+        &[
+            ("A1", "1"),
+            ("A2", "=A1+1"),
+            ("A3", "=A2*2"),
+            ("A4", "=A3-1"),
+            ("B9", "7"),
+        ],
+    )]);
     recalc_all(&mut wb, &ctx());
     assert_eq!(value(&wb, "S", "A4"), &CellValue::Number(3.0));
     set(&mut wb, "S", "A1", 10.0);
@@ -30,19 +42,38 @@ fn chain_recomputes_in_order() {
 fn fan_out_and_ranges() {
     let mut wb = book(&[(
         "S",
-        &[("A1", "1"), ("A2", "2"), ("B1", "=A1*2"), ("B2", "=SUM(A1:A2)"), ("B3", "=SUM(A:A)"), ("B4", "=A2"), ("C1", "=B1+B2")],
+        &[
+            ("A1", "1"),
+            ("A2", "2"),
+            ("B1", "=A1*2"),
+            ("B2", "=SUM(A1:A2)"),
+            ("B3", "=SUM(A:A)"),
+            ("B4", "=A2"),
+            ("C1", "=B1+B2"),
+        ],
     )]);
     recalc_all(&mut wb, &ctx());
     set(&mut wb, "S", "A1", 5.0);
     let r = recalc_dirty(&mut wb, &keys(&[("S", "A1")]), &ctx());
     // B4 reads only A2: not recomputed. C1 comes after B1 and B2.
-    assert_eq!(r.recomputed, keys(&[("S", "B1"), ("S", "B2"), ("S", "B3"), ("S", "C1")]));
+    assert_eq!(
+        r.recomputed,
+        keys(&[("S", "B1"), ("S", "B2"), ("S", "B3"), ("S", "C1")])
+    );
     assert_eq!(value(&wb, "S", "C1"), &CellValue::Number(17.0));
 }
 
 #[test]
 fn early_cutoff_stops_at_unchanged_value() {
-    let mut wb = book(&[("S", &[("A1", "1.2"), ("B1", "=ROUND(A1,0)"), ("C1", "=B1*10"), ("D1", "=C1+1")])]);
+    let mut wb = book(&[(
+        "S",
+        &[
+            ("A1", "1.2"),
+            ("B1", "=ROUND(A1,0)"),
+            ("C1", "=B1*10"),
+            ("D1", "=C1+1"),
+        ],
+    )]);
     recalc_all(&mut wb, &ctx());
     set(&mut wb, "S", "A1", 1.3);
     let r = recalc_dirty(&mut wb, &keys(&[("S", "A1")]), &ctx());
@@ -61,7 +92,13 @@ fn cutoff_in_a_diamond_wakes_only_what_changed() {
     // reads only B2 and is not.
     let mut wb = book(&[(
         "S",
-        &[("A1", "1"), ("B1", "=A1+1"), ("B2", "=MIN(A1,0)"), ("C1", "=B1+B2"), ("C2", "=B2*3")],
+        &[
+            ("A1", "1"),
+            ("B1", "=A1+1"),
+            ("B2", "=MIN(A1,0)"),
+            ("C1", "=B1+B2"),
+            ("C2", "=B2*3"),
+        ],
     )]);
     recalc_all(&mut wb, &ctx());
     set(&mut wb, "S", "A1", 4.0);
@@ -79,7 +116,11 @@ fn unrelated_edit_recomputes_nothing() {
     recalc_all(&mut wb, &ctx());
     set(&mut wb, "S", "Z99", 6.0);
     set(&mut wb, "T", "A2", 4.0);
-    let r = recalc_dirty(&mut wb, &keys(&[("S", "Z99"), ("T", "A2"), ("Nope", "A1")]), &ctx());
+    let r = recalc_dirty(
+        &mut wb,
+        &keys(&[("S", "Z99"), ("T", "A2"), ("Nope", "A1")]),
+        &ctx(),
+    );
     assert!(r.recomputed.is_empty(), "{:?}", r.recomputed);
     assert!(r.diagnostics.is_empty());
 }
@@ -88,26 +129,55 @@ fn unrelated_edit_recomputes_nothing() {
 fn cross_sheet_dependents() {
     let mut wb = book(&[
         ("Data", &[("A1", "1"), ("A2", "2")]),
-        ("My Sheet", &[("B1", "=SUM(Data!A1:A2)"), ("B2", "=data!A2*10")]),
+        (
+            "My Sheet",
+            &[("B1", "=SUM(Data!A1:A2)"), ("B2", "=data!A2*10")],
+        ),
         ("Out", &[("C1", "='My Sheet'!B1+'my sheet'!B2")]),
     ]);
     recalc_all(&mut wb, &ctx());
     assert_eq!(value(&wb, "Out", "C1"), &CellValue::Number(23.0));
     set(&mut wb, "Data", "A2", 5.0);
     let r = recalc_dirty(&mut wb, &keys(&[("Data", "A2")]), &ctx());
-    assert_eq!(r.recomputed, keys(&[("My Sheet", "B1"), ("My Sheet", "B2"), ("Out", "C1")]));
+    assert_eq!(
+        r.recomputed,
+        keys(&[("My Sheet", "B1"), ("My Sheet", "B2"), ("Out", "C1")])
+    );
     assert_eq!(value(&wb, "Out", "C1"), &CellValue::Number(56.0));
 }
 
 #[test]
 fn circular_reference_is_reported_with_its_path() {
-    let mut wb = book(&[("Sheet1", &[("A1", "=B1"), ("B1", "=A1"), ("C1", "=A1+1"), ("D1", "5"), ("E1", "=D1*2")])]);
+    let mut wb = book(&[(
+        "Sheet1",
+        &[
+            ("A1", "=B1"),
+            ("B1", "=A1"),
+            ("C1", "=A1+1"),
+            ("D1", "5"),
+            ("E1", "=D1*2"),
+        ],
+    )]);
     let r = recalc_all(&mut wb, &ctx());
-    let circ: Vec<_> = r.diagnostics.iter().filter(|d| d.code == Code::CircularReference).collect();
+    let circ: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::CircularReference)
+        .collect();
     assert_eq!(circ.len(), 1, "{:?}", r.diagnostics);
-    assert!(circ[0].message.contains("Sheet1!A1 -> Sheet1!B1 -> Sheet1!A1"), "{}", circ[0].message);
+    assert!(
+        circ[0]
+            .message
+            .contains("Sheet1!A1 -> Sheet1!B1 -> Sheet1!A1"),
+        "{}",
+        circ[0].message
+    );
     for c in ["A1", "B1", "C1"] {
-        assert_eq!(value(&wb, "Sheet1", c), &CellValue::Error(CellError::Circ), "{c}");
+        assert_eq!(
+            value(&wb, "Sheet1", c),
+            &CellValue::Error(CellError::Circ),
+            "{c}"
+        );
     }
     assert_eq!(value(&wb, "Sheet1", "E1"), &CellValue::Number(10.0));
 }
@@ -118,21 +188,42 @@ fn cycle_made_by_an_edit_and_broken_by_another() {
     let mut g = FormulaGraph::new(&wb);
     g.recalc_all(&mut wb, &ctx());
     // A1 becomes =C1: A1 -> C1 -> B1 -> A1.
-    wb.sheet_mut("S").unwrap().cells.insert(a("A1"), Cell::formula("C1"));
+    wb.sheet_mut("S")
+        .unwrap()
+        .cells
+        .insert(a("A1"), Cell::formula("C1"));
     let r = g.recalc_dirty(&mut wb, &keys(&[("S", "A1")]), &ctx());
-    let d = r.diagnostics.iter().find(|d| d.code == Code::CircularReference).expect("a cycle diagnostic");
-    assert!(d.message.contains("S!A1 -> S!C1 -> S!B1 -> S!A1"), "{}", d.message);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::CircularReference)
+        .expect("a cycle diagnostic");
+    assert!(
+        d.message.contains("S!A1 -> S!C1 -> S!B1 -> S!A1"),
+        "{}",
+        d.message
+    );
     for c in ["A1", "B1", "C1"] {
         assert_eq!(value(&wb, "S", c), &CellValue::Error(CellError::Circ));
     }
     // A self-reference through a range is a cycle too, and never hangs.
-    wb.sheet_mut("S").unwrap().cells.insert(a("A1"), Cell::value(3.0));
+    wb.sheet_mut("S")
+        .unwrap()
+        .cells
+        .insert(a("A1"), Cell::value(3.0));
     let r = g.recalc_dirty(&mut wb, &keys(&[("S", "A1")]), &ctx());
     assert!(r.diagnostics.is_empty());
     assert_eq!(value(&wb, "S", "C1"), &CellValue::Number(8.0));
-    wb.sheet_mut("S").unwrap().cells.insert(a("D1"), Cell::formula("SUM(A1:D1)"));
+    wb.sheet_mut("S")
+        .unwrap()
+        .cells
+        .insert(a("D1"), Cell::formula("SUM(A1:D1)"));
     let r = g.recalc_dirty(&mut wb, &keys(&[("S", "D1")]), &ctx());
-    assert!(r.diagnostics[0].message.contains("S!D1 -> S!D1"), "{:?}", r.diagnostics);
+    assert!(
+        r.diagnostics[0].message.contains("S!D1 -> S!D1"),
+        "{:?}",
+        r.diagnostics
+    );
 }
 
 #[test]
@@ -144,9 +235,14 @@ fn missing_sheet_gives_ref_and_a_diagnostic() {
     assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
     let d = &r.diagnostics[0];
     assert_eq!(d.code, Code::FormulaError);
-    assert!(d.message.contains("S!A1") && d.message.contains("'Gone Sheet'"), "{}", d.message);
+    assert!(
+        d.message.contains("S!A1") && d.message.contains("'Gone Sheet'"),
+        "{}",
+        d.message
+    );
     // Adding the sheet makes the graph rebuild and the formula work.
-    wb.sheets.push(book(&[("Gone Sheet", &[("A1", "41")])]).sheets.remove(0));
+    wb.sheets
+        .push(book(&[("Gone Sheet", &[("A1", "41")])]).sheets.remove(0));
     let mut g = FormulaGraph::new(&wb);
     g.recalc_all(&mut wb, &ctx());
     assert_eq!(value(&wb, "S", "A2"), &CellValue::Number(42.0));
@@ -154,7 +250,10 @@ fn missing_sheet_gives_ref_and_a_diagnostic() {
 
 #[test]
 fn clock_comes_from_the_context() {
-    let mut wb = book(&[("S", &[("A1", "=TODAY()"), ("A2", "=A1+1"), ("A3", "=NOW()")])]);
+    let mut wb = book(&[(
+        "S",
+        &[("A1", "=TODAY()"), ("A2", "=A1+1"), ("A3", "=NOW()")],
+    )]);
     let mut g = FormulaGraph::new(&wb);
     g.recalc_all(&mut wb, &ctx());
     assert_eq!(value(&wb, "S", "A1"), &CellValue::Number(46_027.0));
@@ -175,7 +274,13 @@ fn unknown_function_is_diagnosed() {
     let r = recalc_all(&mut wb, &ctx());
     assert_eq!(value(&wb, "S", "A2"), &CellValue::Error(CellError::Name));
     assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
-    assert!(r.diagnostics[0].message.contains("unknown function FROBNICATE"), "{}", r.diagnostics[0].message);
+    assert!(
+        r.diagnostics[0]
+            .message
+            .contains("unknown function FROBNICATE"),
+        "{}",
+        r.diagnostics[0].message
+    );
 }
 
 #[test]
@@ -183,12 +288,19 @@ fn formula_edits_are_followed_by_the_graph() {
     let mut wb = book(&[("S", &[("A1", "1"), ("A2", "2"), ("B1", "=A1")])]);
     let mut g = FormulaGraph::new(&wb);
     g.recalc_all(&mut wb, &ctx());
-    wb.sheet_mut("S").unwrap().cells.insert(a("B1"), Cell::formula("A2*5"));
+    wb.sheet_mut("S")
+        .unwrap()
+        .cells
+        .insert(a("B1"), Cell::formula("A2*5"));
     let r = g.recalc_dirty(&mut wb, &keys(&[("S", "B1")]), &ctx());
     assert_eq!(r.recomputed, keys(&[("S", "B1")]));
     assert_eq!(value(&wb, "S", "B1"), &CellValue::Number(10.0));
     set(&mut wb, "S", "A1", 9.0);
-    assert!(g.recalc_dirty(&mut wb, &keys(&[("S", "A1")]), &ctx()).recomputed.is_empty());
+    assert!(
+        g.recalc_dirty(&mut wb, &keys(&[("S", "A1")]), &ctx())
+            .recomputed
+            .is_empty()
+    );
     set(&mut wb, "S", "A2", 3.0);
     let r = g.recalc_dirty(&mut wb, &keys(&[("S", "A2")]), &ctx());
     assert_eq!(r.recomputed, keys(&[("S", "B1")]));
@@ -196,7 +308,10 @@ fn formula_edits_are_followed_by_the_graph() {
 
 #[test]
 fn indirect_falls_back_to_a_full_recalculation() {
-    let mut wb = book(&[("S", &[("A1", "1"), ("B1", "=INDIRECT(\"A1\")*2"), ("C1", "=7")])]);
+    let mut wb = book(&[(
+        "S",
+        &[("A1", "1"), ("B1", "=INDIRECT(\"A1\")*2"), ("C1", "=7")],
+    )]);
     recalc_all(&mut wb, &ctx());
     set(&mut wb, "S", "A1", 4.0);
     let r = recalc_dirty(&mut wb, &keys(&[("S", "A1")]), &ctx());
@@ -210,7 +325,8 @@ fn random_book(formulas: &[(u8, u8, u8)], inputs: &[f64]) -> Workbook {
     let mut wb = book(&[("S", &[])]);
     let s = wb.sheet_mut("S").unwrap();
     for (i, v) in inputs.iter().enumerate() {
-        s.cells.insert(simdesk_model::CellAddr::new(i as u32, 0), Cell::value(*v));
+        s.cells
+            .insert(simdesk_model::CellAddr::new(i as u32, 0), Cell::value(*v));
     }
     let rows = inputs.len() as u32;
     for (n, (kind, r1, r2)) in formulas.iter().enumerate() {
@@ -227,7 +343,8 @@ fn random_book(formulas: &[(u8, u8, u8)], inputs: &[f64]) -> Workbook {
             3 => format!("IF({}>2,{},0)", src(*r1), src(*r2)),
             _ => format!("MAX({},1)*2", src(*r1)),
         };
-        s.cells.insert(simdesk_model::CellAddr::new(row, col), Cell::formula(&f));
+        s.cells
+            .insert(simdesk_model::CellAddr::new(row, col), Cell::formula(&f));
     }
     wb
 }
