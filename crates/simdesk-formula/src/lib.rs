@@ -50,7 +50,7 @@
 //!   never the machine clock. `RAND`, `RANDBETWEEN` and `RANDARRAY` are
 //!   refused (`#NAME?` and a diagnostic): they would break determinism.
 //! - **Dates.** The evaluator returns numbers. A formula result is stored
-//!   as [`CellValue::Date`] when the formula cell's number format is a date
+//!   as [`CellValue::Date`](simdesk_model::CellValue::Date) when the formula cell's number format is a date
 //!   or time format ([`is_date_format`]), otherwise as a number: `=DATE(…)`
 //!   in a cell without a format is `Number(46027.0)`. Dates read by
 //!   formulas are their serial numbers.
