@@ -264,7 +264,7 @@ fn cell_strategy() -> impl Strategy<Value = Cell> {
         bold,
         ..Cell::default()
     });
-    let boolean = any::<bool>().prop_map(|b| Cell::value(b));
+    let boolean = any::<bool>().prop_map(Cell::value);
     let error = error_strategy().prop_map(|e| Cell::value(CellValue::Error(e)));
     let formula_value = prop_oneof![
         (-1e9f64..1e9).prop_map(CellValue::Number),
