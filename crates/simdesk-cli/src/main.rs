@@ -1,1 +1,309 @@
-fn main() {}
+//! `simdesk`: build, change, inspect and check synthetic computers from a
+//! shell. The only crate that touches the real filesystem and the terminal.
+
+mod demo;
+mod world_io;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use simdesk_engine::{StaleExportPolicy, Workspace, WorkspacePolicy};
+use simdesk_model::{Op, Persona, SimTime, VPath};
+
+/// Synthetic computers: worlds of interlinked office files for agents.
+#[derive(Parser)]
+#[command(name = "simdesk", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Replay the classic mistake: export a report before refreshing the
+    /// workbook it quotes, then the right order.
+    Demo,
+    /// Create an empty world file.
+    New {
+        /// The world file to create.
+        world: PathBuf,
+        /// Simulated start time (RFC 3339 or a date).
+        #[arg(long, default_value = "2026-01-05T09:00:00Z")]
+        start: String,
+        /// The persona's name.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Refuse exports of stale sources instead of warning.
+        #[arg(long)]
+        refuse_stale_exports: bool,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Apply a JSON Lines file of ops ('-' for stdin) to a world.
+    Apply {
+        /// The world file (updated in place, atomically).
+        world: PathBuf,
+        /// JSON Lines, one op per line.
+        ops: PathBuf,
+        /// Actor recorded in the trajectory.
+        #[arg(long, default_value = "agent")]
+        actor: String,
+    },
+    /// List the tree (or one folder).
+    Ls {
+        /// The world file.
+        world: PathBuf,
+        /// A folder inside the world.
+        path: Option<String>,
+    },
+    /// Print an artifact as text.
+    Cat {
+        /// The world file.
+        world: PathBuf,
+        /// The artifact's path inside the world.
+        path: String,
+    },
+    /// Show stale artifacts with the chains that make them stale.
+    Stale {
+        /// The world file.
+        world: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the trajectory.
+    Log {
+        /// The world file.
+        world: PathBuf,
+        /// Print JSON Lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replay a trajectory (JSON Lines) on a world and save the result.
+    Replay {
+        /// The starting world file.
+        world: PathBuf,
+        /// The trajectory.
+        trajectory: PathBuf,
+        /// Where to write the resulting world.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn vpath(s: &str) -> Result<VPath> {
+    VPath::parse(s).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Most bytes of one line of an op stream.
+const MAX_OP_LINE: usize = 256 << 20;
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Demo => {
+            let (text, ok) = demo::run();
+            print!("{text}");
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::New {
+            world,
+            start,
+            name,
+            refuse_stale_exports,
+            force,
+        } => {
+            if world.exists() && !force {
+                bail!("{} exists; pass --force to overwrite it", world.display());
+            }
+            let start = SimTime::parse(&start)?;
+            let policy = WorkspacePolicy {
+                stale_export: if refuse_stale_exports {
+                    StaleExportPolicy::Refuse
+                } else {
+                    StaleExportPolicy::Warn
+                },
+            };
+            let ws = Workspace::new(
+                start,
+                Persona {
+                    name,
+                    ..Persona::default()
+                },
+            )
+            .with_policy(policy);
+            world_io::save_snapshot(&ws, &world)?;
+            println!("created {}", world.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Apply { world, ops, actor } => {
+            let mut ws = world_io::load_world(&world)?;
+            let reader: Box<dyn Read> = if ops.as_os_str() == "-" {
+                Box::new(std::io::stdin())
+            } else {
+                Box::new(
+                    std::fs::File::open(&ops)
+                        .with_context(|| format!("cannot open {}", ops.display()))?,
+                )
+            };
+            let mut reader = BufReader::new(reader.take(world_io::MAX_INPUT_BYTES));
+            let (mut applied, mut refused) = (0usize, 0usize);
+            let mut line = String::new();
+            let mut n = 0usize;
+            loop {
+                line.clear();
+                let read = (&mut reader)
+                    .take(MAX_OP_LINE as u64 + 1)
+                    .read_line(&mut line)?;
+                if read == 0 {
+                    break;
+                }
+                n += 1;
+                if line.len() > MAX_OP_LINE {
+                    bail!("line {n}: longer than {MAX_OP_LINE} bytes; nothing was saved");
+                }
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let op: Op = serde_json::from_str(&line)
+                    .with_context(|| format!("line {n}: not an op; nothing was saved"))?;
+                let out = ws.apply_as(&actor, op);
+                let status = if out.is_applied() {
+                    applied += 1;
+                    "applied"
+                } else {
+                    refused += 1;
+                    "REFUSED"
+                };
+                println!(
+                    "#{} line {n}: {status} (revision {})",
+                    out.seq, out.revision
+                );
+                for d in &out.diagnostics {
+                    println!("    {d}");
+                    for h in &d.hints {
+                        println!("      hint: {h}");
+                    }
+                }
+            }
+            world_io::save_snapshot(&ws, &world)?;
+            println!(
+                "{applied} applied, {refused} refused; saved {}",
+                world.display()
+            );
+            Ok(if refused > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Ls { world, path } => {
+            let ws = world_io::load_world(&world)?;
+            match path {
+                None => print!("{}", ws.tree_text()),
+                Some(p) => {
+                    let p = vpath(&p)?;
+                    if !ws.is_folder(&p) {
+                        bail!("{p} is not a folder in {}", world.display());
+                    }
+                    for e in ws.list(&p) {
+                        match e.kind {
+                            None => println!("{}/", e.path),
+                            Some(k) => println!("{}  ({k}, rev {})", e.path, e.rev),
+                        }
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Cat { world, path } => {
+            let ws = world_io::load_world(&world)?;
+            let p = vpath(&path)?;
+            let text = ws.view(&p).with_context(|| format!("no artifact at {p}"))?;
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stale { world, json } => {
+            let ws = world_io::load_world(&world)?;
+            let stale = ws.stale();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&stale)?);
+            } else if stale.is_empty() {
+                println!("nothing is stale");
+            } else {
+                for s in &stale {
+                    println!("{}", s.path);
+                    for c in &s.causes {
+                        println!("  {}", c.message);
+                    }
+                }
+            }
+            Ok(if stale.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Log { world, json } => {
+            let ws = world_io::load_world(&world)?;
+            if json {
+                print!("{}", ws.trajectory_jsonl());
+            } else {
+                for e in ws.trajectory() {
+                    println!(
+                        "#{} {} {} {} {:?} rev {}",
+                        e.seq,
+                        e.time,
+                        e.actor,
+                        e.op.name(),
+                        e.outcome,
+                        e.revision
+                    );
+                    for d in &e.diagnostics {
+                        println!("    {d}");
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Replay {
+            world,
+            trajectory,
+            out,
+        } => {
+            let mut ws = world_io::load_world(&world)?;
+            let text = String::from_utf8(world_io::read_limited(
+                &trajectory,
+                world_io::MAX_INPUT_BYTES,
+            )?)
+            .context("the trajectory is not UTF-8")?;
+            let events = simdesk_engine::parse_jsonl(&text)?;
+            ws.replay(&events)?;
+            world_io::save_snapshot(&ws, &out)?;
+            println!(
+                "replayed {} events; state {}",
+                events.len(),
+                ws.state_hash()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -56,7 +56,7 @@ impl Chain {
     pub fn describe(&self, st: &State) -> String {
         let p = |id| st.path_of(id).map(VPath::to_string).unwrap_or_default();
         format!(
-            "{} changed at revision {} but {} last took it in at revision {} (missing: {}); chain: {}",
+            "{} changed at revision {} but {} still holds its revision {} (missing: {}); chain: {}",
             p(self.cause.source),
             self.source_rev,
             p(self.cause.dependent),

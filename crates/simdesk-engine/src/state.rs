@@ -6,6 +6,7 @@ use std::sync::Arc;
 use imbl::{OrdMap, OrdSet, Vector};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use serde::{Deserialize, Serialize};
+use simdesk_formula::FormulaGraph;
 use simdesk_model::{Artifact, Objective, Persona, Policy, SimTime, VPath};
 
 /// An artifact's identity inside the engine. Paths are resolved to ids once,
@@ -162,6 +163,9 @@ pub(crate) struct State {
     pub persona: Arc<Persona>,
     pub objectives: Vector<Objective>,
     pub policy: WorkspacePolicy,
+    /// Kept formula dependency graphs of workbooks (a cache: rebuilt when
+    /// missing, never saved).
+    pub formulas: OrdMap<ArtifactId, Arc<FormulaGraph>>,
 }
 
 impl State {
@@ -186,6 +190,7 @@ impl State {
             persona: Arc::new(persona),
             objectives: Vector::new(),
             policy: WorkspacePolicy::default(),
+            formulas: OrdMap::new(),
         }
     }
 

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use simdesk_formula::{CellKey, EvalContext};
+use simdesk_formula::{CellKey, EvalContext, FormulaGraph, RecalcReport};
 use simdesk_model::{
     Artifact, ArtifactKind, Cell, CellAddr, CellEdit, CellInput, CellValue, Code, Diagnostic,
     DocEdit, Email, LinkKind, Op, PathRule, Policy, Ref, RefTarget, Severity, SimTime, SlideEdit,
@@ -78,6 +78,39 @@ impl<'a> Tx<'a> {
 
     fn ctx(&self) -> EvalContext {
         EvalContext { now: self.st.clock }
+    }
+
+    /// Recalculates a workbook with its kept formula graph: everything
+    /// (`changed` = `None`) or what depends on the changed cells.
+    fn recalc(
+        &mut self,
+        id: ArtifactId,
+        w: &mut Workbook,
+        changed: Option<&[CellKey]>,
+    ) -> RecalcReport {
+        let ctx = self.ctx();
+        let report = match changed {
+            None => {
+                let mut g = FormulaGraph::default();
+                let r = g.recalc_all(w, &ctx);
+                self.st.formulas.insert(id, Arc::new(g));
+                r
+            }
+            Some(c) => {
+                let mut g = self
+                    .st
+                    .formulas
+                    .remove(&id)
+                    .unwrap_or_else(|| Arc::new(FormulaGraph::new(w)));
+                let r = Arc::make_mut(&mut g).recalc_dirty(w, c, &ctx);
+                self.st.formulas.insert(id, g);
+                r
+            }
+        };
+        for k in &report.recomputed {
+            self.recomputed_cells.push((id, k.clone()));
+        }
+        report
     }
 
     // ------------------------------------------------------------ lookups
@@ -476,16 +509,13 @@ impl<'a> Tx<'a> {
                 }
             }
             let report = if sources.is_none() {
-                simdesk_formula::recalc_all(w, &self.ctx())
+                self.recalc(id, w, None)
             } else if changed_cells.is_empty() {
-                simdesk_formula::RecalcReport::default()
+                RecalcReport::default()
             } else {
                 let changed: Vec<CellKey> = changed_cells.iter().cloned().collect();
-                simdesk_formula::recalc_dirty(w, &changed, &self.ctx())
+                self.recalc(id, w, Some(&changed))
             };
-            for k in &report.recomputed {
-                self.recomputed_cells.push((id, k.clone()));
-            }
             changed_cells.extend(report.changed);
             for d in report.diagnostics {
                 self.warn(d.with_ref(path_ref(&own)));
@@ -650,6 +680,7 @@ impl<'a> Tx<'a> {
                     ));
                 }
                 self.st.clock = self.st.clock.plus_secs(*seconds);
+                self.recalc_volatile();
                 Ok(())
             }
             Op::AddObjective { objective } => {
@@ -668,6 +699,36 @@ impl<'a> Tx<'a> {
                 self.st.objectives.push_back(objective.clone());
                 Ok(())
             }
+        }
+    }
+
+    /// After the clock moved: recomputes TODAY()/NOW() and what reads them.
+    fn recalc_volatile(&mut self) {
+        let books: Vec<ArtifactId> = self
+            .st
+            .slots
+            .iter()
+            .filter(|(_, s)| s.artifact.kind() == ArtifactKind::Workbook)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in books {
+            let Artifact::Workbook(mut w) = self.artifact_of(id).clone() else {
+                continue;
+            };
+            let graph = self
+                .st
+                .formulas
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| Arc::new(FormulaGraph::new(&w)));
+            let volatile = graph.volatile_cells();
+            self.st.formulas.insert(id, graph);
+            if volatile.is_empty() {
+                continue;
+            }
+            let report = self.recalc(id, &mut w, Some(&volatile));
+            let changed: BTreeSet<CellKey> = report.changed.into_iter().collect();
+            self.set_content(id, Artifact::Workbook(w), Some(changed));
         }
     }
 
@@ -777,6 +838,7 @@ impl<'a> Tx<'a> {
                 }
             }
             self.st.remove_node(id);
+            self.st.formulas.remove(&id);
             self.st.slots.remove(&id);
             self.changed.remove(&id);
         }
@@ -957,14 +1019,11 @@ impl<'a> Tx<'a> {
                 ));
             }
         }
-        let report = simdesk_formula::recalc_dirty(
+        let report = self.recalc(
+            id,
             &mut w,
-            &changed.iter().cloned().collect::<Vec<_>>(),
-            &self.ctx(),
+            Some(&changed.iter().cloned().collect::<Vec<_>>()),
         );
-        for k in &report.recomputed {
-            self.recomputed_cells.push((id, k.clone()));
-        }
         for d in report.diagnostics {
             self.warn(d.with_ref(path_ref(path)));
         }
@@ -1261,13 +1320,13 @@ impl<'a> Tx<'a> {
             s.cells = fresh;
             s.freeze_header = true;
         }
-        let report = simdesk_formula::recalc_dirty(
+        let report = self.recalc(
+            key.dependent,
             &mut w,
-            &changed.iter().cloned().collect::<Vec<_>>(),
-            &self.ctx(),
+            Some(&changed.iter().cloned().collect::<Vec<_>>()),
         );
-        for k in &report.recomputed {
-            self.recomputed_cells.push((key.dependent, k.clone()));
+        for d in report.diagnostics {
+            self.warn(d.with_ref(path_ref(&self.path(key.dependent))));
         }
         changed.extend(report.changed);
         let src_rev = self.st.rev_of(key.source);
@@ -1354,6 +1413,7 @@ impl<'a> Tx<'a> {
                     did = true;
                 }
                 EdgeKind::Copy => {
+                    self.st.formulas.remove(&id);
                     let art = self.artifact_of(k.source).clone();
                     let old_refs = resolve::content_refs(self.artifact_of(id), path);
                     self.set_content(id, art, None);
@@ -1409,10 +1469,10 @@ impl<'a> Tx<'a> {
         if chains.is_empty() {
             return Ok(());
         }
-        let verb = if code == Code::StaleAttachment {
-            "attached"
+        let (verb, again) = if code == Code::StaleAttachment {
+            ("attached", "attach")
         } else {
-            "exported"
+            ("exported", "export")
         };
         let mut d = Diagnostic::warning(
             code,
@@ -1436,7 +1496,7 @@ impl<'a> Tx<'a> {
             d.hints
                 .push(format!("refresh {} first", self.path(c.cause.dependent)));
         }
-        d.hints.push(format!("then {verb} {src_path} again"));
+        d.hints.push(format!("then {again} {src_path} again"));
         if self.st.policy.stale_export == StaleExportPolicy::Refuse {
             d.severity = Severity::Error;
             return Err(d);
