@@ -104,7 +104,7 @@ pub(crate) fn chains_for(st: &State, id: ArtifactId) -> Vec<Chain> {
             }
         }
     }
-    out.sort_by(|a, b| a.cause.cmp(&b.cause));
+    out.sort_by_key(|c| c.cause);
     out
 }
 

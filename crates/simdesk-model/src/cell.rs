@@ -71,7 +71,7 @@ impl CellAddr {
             }
             n = n * 26 + u32::from(b - b'A' + 1);
         }
-        (n >= 1 && n <= MAX_COLS).then(|| n - 1)
+        (1..=MAX_COLS).contains(&n).then(|| n - 1)
     }
 
     /// Parses `B4`, `$B$4` or `b4`.
