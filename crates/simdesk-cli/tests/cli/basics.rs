@@ -1,0 +1,130 @@
+//! The demo and the world-file commands.
+
+use crate::{TempDir, simdesk};
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn demo_shows_stale_source_for_the_wrong_order_only() {
+    let dir = TempDir::new("demo");
+    let out = simdesk(&dir.0, &["demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    let (wrong, right) = text.split_once("== Right order ==").expect("two parts");
+    assert!(wrong.contains("warning[SD001 stale-source]"), "{text}");
+    assert!(
+        wrong.contains("missing: refresh /Users/mei.chen/Clients/Chen Family/portfolio.xlsx"),
+        "{text}"
+    );
+    assert!(!right.contains("stale-source"), "{text}");
+    assert!(
+        right.contains("the PDF says: The portfolio closed the quarter at $22,727.00"),
+        "{text}"
+    );
+    assert!(right.contains("stale now: nothing"), "{text}");
+}
+
+#[test]
+fn new_apply_ls_cat_stale_log_replay() {
+    let dir = TempDir::new("basics");
+    let d = &dir.0;
+    assert!(
+        simdesk(d, &["new", "w.simdesk", "--name", "Ana"])
+            .status
+            .success()
+    );
+    // A second `new` without --force refuses to overwrite.
+    assert_eq!(simdesk(d, &["new", "w.simdesk"]).status.code(), Some(2));
+    let ops = [
+        r#"{"op":"create","path":"/Data/p.csv","artifact":{"kind":"text","format":"csv","content":"T,P\nA,1\n"}}"#,
+        r#"{"op":"create","path":"/Models/m.xlsx","artifact":{"kind":"workbook","sheets":[{"name":"S","cells":{"A1":{"value":{"number":2},"formula":null}}}]}}"#,
+        r#"{"op":"link","source":"/Data/p.csv","dependent":"/Models/m.xlsx#Prices","kind":"import"}"#,
+        r#"{"op":"set_cells","path":"/Models/m.xlsx","sheet":"S","cells":[{"cell":"B1","formula":"A1*Prices!B2"}]}"#,
+        r#"{"op":"write","path":"/Data/p.csv","artifact":{"kind":"text","format":"csv","content":"T,P\nA,5\n"}}"#,
+        r#"{"op":"delete","path":"/nope"}"#,
+    ];
+    std::fs::write(d.join("ops.jsonl"), ops.join("\n")).unwrap();
+    let out = simdesk(d, &["apply", "w.simdesk", "ops.jsonl"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "one op is refused: {}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("5 applied, 1 refused"),
+        "{}",
+        stdout(&out)
+    );
+    let ls = stdout(&simdesk(d, &["ls", "w.simdesk"]));
+    assert!(
+        ls.contains("m.xlsx  (workbook") && ls.contains("STALE"),
+        "{ls}"
+    );
+    let cat = stdout(&simdesk(d, &["cat", "w.simdesk", "/Models/m.xlsx"]));
+    assert!(cat.contains("2 [=A1*Prices!B2]"), "{cat}");
+    let stale = simdesk(d, &["stale", "w.simdesk"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        stdout(&stale).contains("missing: refresh /Models/m.xlsx"),
+        "{}",
+        stdout(&stale)
+    );
+    let log = stdout(&simdesk(d, &["log", "w.simdesk", "--json"]));
+    assert_eq!(log.lines().count(), 6);
+    std::fs::write(d.join("t.jsonl"), &log).unwrap();
+    assert!(
+        simdesk(d, &["new", "empty.simdesk", "--name", "Ana"])
+            .status
+            .success()
+    );
+    let rep = simdesk(
+        d,
+        &[
+            "replay",
+            "empty.simdesk",
+            "t.jsonl",
+            "--out",
+            "again.simdesk",
+        ],
+    );
+    assert!(
+        rep.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rep.stderr)
+    );
+    assert_eq!(
+        std::fs::read(d.join("again.simdesk")).unwrap(),
+        std::fs::read(d.join("w.simdesk")).unwrap()
+    );
+    // Bad input: a malformed op line saves nothing.
+    std::fs::write(
+        d.join("bad.jsonl"),
+        "{\"op\":\"mkdir\",\"path\":\"/a/../b\"}\n",
+    )
+    .unwrap();
+    let before = std::fs::read(d.join("w.simdesk")).unwrap();
+    let bad = simdesk(d, &["apply", "w.simdesk", "bad.jsonl"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("line 1"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert_eq!(std::fs::read(d.join("w.simdesk")).unwrap(), before);
+    // A corrupt world file is a clear error.
+    std::fs::write(d.join("corrupt.simdesk"), &before[..before.len() / 2]).unwrap();
+    let c = simdesk(d, &["ls", "corrupt.simdesk"]);
+    assert_eq!(c.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&c.stderr).contains("checksum"),
+        "{}",
+        String::from_utf8_lossy(&c.stderr)
+    );
+}

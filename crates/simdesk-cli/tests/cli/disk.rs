@@ -1,0 +1,1 @@
+//! Tests of export and import of worlds on disk.
