@@ -97,7 +97,59 @@ fn big_world() -> (Workspace, VPath, VPath) {
     (ws, src, csv)
 }
 
+/// Three workbooks: an input cell read by 34 formulas in the first, a live
+/// cell link into the second read by 33 formulas there, and the same into
+/// the third: 100 formulas depend on the input.
+fn three_workbooks() -> (Workspace, VPath) {
+    let mut ws = Workspace::new(SimTime::from_ymd(2026, 1, 5).unwrap(), Persona::default());
+    let books = [vp("/B/a.xlsx"), vp("/B/b.xlsx"), vp("/B/c.xlsx")];
+    for (i, book) in books.iter().enumerate() {
+        let mut s = Sheet::new("S");
+        if i == 0 {
+            s.cells.insert(CellAddr::new(0, 0), Cell::value(1.0));
+        } else {
+            s.cells.insert(
+                CellAddr::new(0, 0),
+                Cell {
+                    link: Some(CellLink {
+                        source: Ref::cell(books[i - 1].clone(), "S", CellAddr::new(1, 1)),
+                        policy: Policy::Live,
+                    }),
+                    ..Cell::default()
+                },
+            );
+        }
+        let n = if i == 0 { 34 } else { 33 };
+        for r in 0..n {
+            s.cells.insert(
+                CellAddr::new(r + 1, 1),
+                Cell::formula(&format!("$A$1*{}+{r}", r + 1)),
+            );
+        }
+        let out = ws.apply(Op::Create {
+            path: book.clone(),
+            artifact: Artifact::Workbook(Workbook { sheets: vec![s] }),
+        });
+        assert!(out.is_applied());
+    }
+    (ws, books[0].clone())
+}
+
 fn benches(c: &mut Criterion) {
+    let (mut three, input) = three_workbooks();
+    let mut v = 1.0;
+    c.bench_function(
+        "formulas/one_edit_100_dependent_formulas_3_workbooks",
+        |b| {
+            b.iter(|| {
+                v += 1.0;
+                let out = three.apply(set(&input, v));
+                assert_eq!(out.recomputed_cells.len(), 100);
+                out
+            })
+        },
+    );
+
     let (world, src, csv) = big_world();
 
     c.bench_function("apply/set_one_cell_no_dependents", |b| {
