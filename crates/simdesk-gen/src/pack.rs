@@ -1,0 +1,612 @@
+//! Template packs: an occupation described as data (`pack.toml` plus
+//! minijinja prose templates), loaded from the embedded `templates/` folder
+//! or from disk. See `templates/README.md` for the format.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::GenError;
+
+/// One occupation: vocabulary, folder conventions, artifact recipes,
+/// email threads and objectives, plus its prose templates.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// Template id (folder name, `financial-advisor`).
+    pub id: String,
+    /// The parsed `pack.toml`.
+    pub pack: Pack,
+    /// Prose templates by file name (`review.md.j2` → text).
+    pub texts: BTreeMap<String, String>,
+    /// The shared data (`_common/`): names, styles.
+    pub common: Common,
+}
+
+/// Shared data for every pack: name pools, places and writing styles.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Common {
+    /// People names from many cultures.
+    pub names: Vec<NameEntry>,
+    /// Places a persona can live.
+    pub locations: Vec<Location>,
+    /// Greetings and sign-offs per style.
+    pub styles: BTreeMap<String, StyleText>,
+    /// Personal mail domains for private clients.
+    pub personal_domains: Vec<String>,
+}
+
+/// One person name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameEntry {
+    /// As the person writes it (`王芳`, `Ngozi Okafor`).
+    pub display: String,
+    /// Given name in Latin letters (for addresses and file names).
+    pub given: String,
+    /// Family name in Latin letters.
+    pub family: String,
+}
+
+/// A city with its country and time zone.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    /// City.
+    pub city: String,
+    /// Country.
+    pub country: String,
+    /// IANA time zone.
+    pub timezone: String,
+}
+
+/// How one style opens and closes a message.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StyleText {
+    /// Greetings (`{name}` is the recipient's given name).
+    pub greetings: Vec<String>,
+    /// Sign-offs.
+    pub signoffs: Vec<String>,
+    /// Extra sentences this style adds (chatty asides, skeptical questions).
+    #[serde(default)]
+    pub asides: Vec<String>,
+}
+
+/// The `pack.toml` of one occupation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    /// Who the persona is.
+    pub meta: Meta,
+    /// Word lists (`pick` from them in recipes, `vocab.NAME` in prose).
+    #[serde(default)]
+    pub vocab: BTreeMap<String, Vec<String>>,
+    /// Tables of records (a security with ticker, name, class, price).
+    #[serde(default)]
+    pub tables: BTreeMap<String, Vec<BTreeMap<String, toml::Value>>>,
+    /// The unit of work the persona handles many of (client, project …).
+    pub entity: EntityRecipe,
+    /// The data file each entity's workbook imports.
+    pub dataset: DatasetRecipe,
+    /// Each entity's workbook.
+    pub workbook: WorkbookRecipe,
+    /// The master tracker across entities.
+    pub tracker: TrackerRecipe,
+    /// Documents, decks, notes and static PDFs.
+    #[serde(default)]
+    pub artifacts: Vec<ArtifactRecipe>,
+    /// Collaborators.
+    pub collaborators: Vec<CollaboratorRecipe>,
+    /// Backlog threads.
+    #[serde(default)]
+    pub threads: Vec<ThreadRecipe>,
+    /// Objectives (each is instantiated once per computer).
+    pub objectives: Vec<ObjectiveRecipe>,
+}
+
+/// Who the persona is.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// One-line description for `simdesk templates`.
+    pub description: String,
+    /// Industry.
+    pub industry: String,
+    /// Job titles to pick from.
+    pub roles: Vec<String>,
+    /// Earlier roles for the career history.
+    pub earlier_roles: Vec<String>,
+    /// Employers: name and mail domain.
+    pub employers: Vec<Employer>,
+    /// Tools the persona uses.
+    pub tools: Vec<String>,
+    /// The work folder under Documents (`Clients`, `Projects`).
+    pub work_folder: String,
+    /// Other folders under the work root.
+    #[serde(default)]
+    pub folders: Vec<String>,
+    /// Currency format for money (`$#,##0`).
+    #[serde(default = "default_money")]
+    pub money_format: String,
+}
+
+fn default_money() -> String {
+    "$#,##0".to_owned()
+}
+
+/// An employer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Employer {
+    /// Name.
+    pub name: String,
+    /// Mail domain (use `.example`).
+    pub domain: String,
+}
+
+/// The unit of work (client, project, matter, study, campaign, team).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityRecipe {
+    /// Singular noun (`client`).
+    pub noun: String,
+    /// How many per computer, inclusive range.
+    pub count: [u32; 2],
+    /// Name template (minijinja; `contact` is a person, `one.LIST` a pick).
+    pub name: String,
+    /// Short name used in file names (minijinja).
+    pub short: String,
+    /// Role of the entity's contact person (`Client`, `Site PI`).
+    pub contact_role: String,
+    /// Mail domain of the contact: `personal` or a minijinja template.
+    #[serde(default = "default_contact_domain")]
+    pub contact_domain: String,
+    /// Extra attributes per entity: name → vocab list to pick from.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+}
+
+fn default_contact_domain() -> String {
+    "personal".to_owned()
+}
+
+/// The downloaded data file (CSV) of each entity.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetRecipe {
+    /// File stem (`holdings`).
+    pub stem: String,
+    /// Rows, inclusive range.
+    pub rows: [u32; 2],
+    /// Table whose records rows are drawn from (unique per dataset).
+    #[serde(default)]
+    pub records: Option<String>,
+    /// Columns.
+    pub columns: Vec<ColumnRecipe>,
+}
+
+/// How one data column is generated.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnRecipe {
+    /// Key used by expressions.
+    pub key: String,
+    /// Header text.
+    pub header: String,
+    /// Take this field of the row's record.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// Pick from this vocab list (with replacement).
+    #[serde(default)]
+    pub pick: Option<String>,
+    /// Cycle through this vocab list in order.
+    #[serde(default)]
+    pub cycle: Option<String>,
+    /// Random integer in range.
+    #[serde(default)]
+    pub int: Option<[i64; 2]>,
+    /// Random number in range.
+    #[serde(default)]
+    pub num: Option<[f64; 2]>,
+    /// Sequence: prefix followed by a number.
+    #[serde(default)]
+    pub seq: Option<String>,
+    /// A date this many days before the start (range), as `yyyy-mm-dd` text.
+    #[serde(default)]
+    pub days_ago: Option<[i64; 2]>,
+    /// Multiply a numeric base by a random factor in `1 ± jitter`.
+    #[serde(default)]
+    pub jitter: Option<f64>,
+    /// Decimals to round to (default 0 for `int`, 2 otherwise).
+    #[serde(default)]
+    pub decimals: Option<u32>,
+    /// Round to a multiple of this (budgets in hundreds).
+    #[serde(default)]
+    pub round_to: Option<f64>,
+    /// Number format in the workbook.
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+/// Each entity's workbook.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkbookRecipe {
+    /// File stem.
+    pub stem: String,
+    /// Name of the imported data sheet.
+    pub data_sheet: String,
+    /// Name of the computed sheet.
+    pub model_sheet: String,
+    /// Name of the key-figures sheet.
+    #[serde(default = "default_summary")]
+    pub summary_sheet: String,
+    /// Name of the assumptions sheet.
+    #[serde(default = "default_assumptions")]
+    pub assumptions_sheet: String,
+    /// Data columns copied to the model sheet first (labels).
+    #[serde(default)]
+    pub copy: Vec<String>,
+    /// Computed columns.
+    #[serde(default)]
+    pub model: Vec<ModelColumn>,
+    /// Typed inputs.
+    #[serde(default)]
+    pub assumptions: Vec<Assumption>,
+    /// Key figures.
+    pub kpis: Vec<Kpi>,
+}
+
+fn default_summary() -> String {
+    "Summary".to_owned()
+}
+fn default_assumptions() -> String {
+    "Assumptions".to_owned()
+}
+
+/// A computed column.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelColumn {
+    /// Key.
+    pub key: String,
+    /// Header.
+    pub header: String,
+    /// Expression per row.
+    pub expr: String,
+    /// Number format.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Total row: `sum` (or none).
+    #[serde(default)]
+    pub total: Option<String>,
+}
+
+/// A typed input.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assumption {
+    /// Key.
+    pub key: String,
+    /// Label.
+    pub label: String,
+    /// Random value in range.
+    pub value: [f64; 2],
+    /// Decimals.
+    #[serde(default = "default_decimals")]
+    pub decimals: u32,
+    /// Number format.
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+fn default_decimals() -> u32 {
+    4
+}
+
+/// A key figure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kpi {
+    /// Key.
+    pub key: String,
+    /// Label.
+    pub label: String,
+    /// Expression.
+    pub expr: String,
+    /// Number format (`money` means the pack's money format).
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+/// The master tracker: one row per entity, key figures linked live.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackerRecipe {
+    /// File stem.
+    pub stem: String,
+    /// Sheet with one row per entity.
+    pub sheet: String,
+    /// Header of the name column.
+    pub name_header: String,
+    /// Text columns from entity attributes: header → attribute.
+    #[serde(default)]
+    pub attributes: Vec<[String; 2]>,
+    /// Entity key figures linked live into the sheet.
+    pub linked: Vec<String>,
+    /// Key figures over the tracker (columns are the linked kpi keys).
+    pub kpis: Vec<Kpi>,
+}
+
+/// A document, deck, note or static PDF.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArtifactRecipe {
+    /// Id, used by threads, objectives and `based_on`.
+    pub id: String,
+    /// `entity` (one per entity) or `global`.
+    pub scope: String,
+    /// `document`, `deck`, `note`, `pdf` or `archive_pdf`.
+    pub kind: String,
+    /// File stem (minijinja).
+    pub stem: String,
+    /// Prose template file.
+    pub template: String,
+    /// `entity`, `work`, `desktop`, `notes`, `reference`, `archive` or a
+    /// folder under the work root.
+    #[serde(default = "default_place")]
+    pub place: String,
+    /// Extension for notes (`md` or `txt`).
+    #[serde(default)]
+    pub ext: Option<String>,
+    /// Export to these extensions (`pdf`, `md`).
+    #[serde(default)]
+    pub export: Vec<String>,
+    /// A "based on" link from this recipe id (`workbook`, another id).
+    #[serde(default)]
+    pub based_on: Option<String>,
+    /// Fraction of entities that get it (entity scope).
+    #[serde(default = "one")]
+    pub share: f64,
+}
+
+fn default_place() -> String {
+    "entity".to_owned()
+}
+fn one() -> f64 {
+    1.0
+}
+
+/// A collaborator role.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollaboratorRecipe {
+    /// Key (`manager`, `compliance`).
+    pub key: String,
+    /// Role title.
+    pub role: String,
+    /// `manager`, `peer`, `vendor`.
+    pub relation: String,
+    /// Mail domain template for outsiders; employer domain when absent.
+    #[serde(default)]
+    pub organisation: Option<String>,
+    /// Always present (else present with probability 1/2).
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// A backlog thread.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThreadRecipe {
+    /// `entity` or `global`.
+    pub scope: String,
+    /// How many instances, inclusive range.
+    #[serde(default = "one_one")]
+    pub count: [u32; 2],
+    /// Subject (minijinja).
+    pub subject: String,
+    /// Messages in order.
+    pub messages: Vec<MessageRecipe>,
+}
+
+fn one_one() -> [u32; 2] {
+    [1, 1]
+}
+
+/// One message of a thread.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageRecipe {
+    /// Sender: `persona`, `contact` or a collaborator key.
+    pub from: String,
+    /// Recipient (same forms).
+    pub to: String,
+    /// Body (minijinja text).
+    pub body: String,
+    /// Attachments: recipe ids (`workbook`, `csv`, `tracker`, `review.pdf`).
+    #[serde(default)]
+    pub attach: Vec<String>,
+}
+
+/// An objective recipe.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectiveRecipe {
+    /// `refresh_export_send`, `refresh_value`, `assumption_change` or
+    /// `export_send`.
+    pub shape: String,
+    /// Who asks: `contact` or a collaborator key.
+    pub from: String,
+    /// Title (minijinja).
+    pub title: String,
+    /// Email subject (minijinja).
+    pub subject: String,
+    /// Email body (minijinja).
+    pub body: String,
+    /// Due in this many days from the last backlog day, inclusive range.
+    pub due_days: [u32; 2],
+    /// The key figure whose value must follow the new data.
+    #[serde(default)]
+    pub kpi: Option<String>,
+    /// The data column that changes, with `jitter` or `scale`.
+    #[serde(default)]
+    pub change: Option<Change>,
+    /// The assumption that changes, to a value in `new_value`.
+    #[serde(default)]
+    pub assumption: Option<String>,
+    /// Range of the new assumption value.
+    #[serde(default)]
+    pub new_value: Option<[f64; 2]>,
+    /// The document/deck (recipe id) or `tracker`/`workbook` exported.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The deliverable's file stem (minijinja) and extension.
+    #[serde(default)]
+    pub deliverable: Option<String>,
+    /// Deliverable extension (`pdf`, `csv`).
+    #[serde(default = "pdf")]
+    pub deliverable_ext: String,
+    /// Stem of the new data file (minijinja).
+    #[serde(default)]
+    pub new_data: Option<String>,
+}
+
+fn pdf() -> String {
+    "pdf".to_owned()
+}
+
+/// How new data differs from the current data.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// The data column.
+    pub column: String,
+    /// Each row multiplied by `1 ± jitter`.
+    #[serde(default)]
+    pub jitter: Option<f64>,
+    /// Every row multiplied by one factor in this range.
+    #[serde(default)]
+    pub scale: Option<[f64; 2]>,
+}
+
+// ---------------------------------------------------------------- loading
+
+include!(concat!(env!("OUT_DIR"), "/embedded_templates.rs"));
+
+/// Files of the shipped templates, embedded at build time: relative path
+/// (`financial-advisor/pack.toml`) and content.
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    EMBEDDED
+}
+
+/// The shipped templates, sorted by id.
+pub fn builtin_templates() -> Result<Vec<Template>, GenError> {
+    let files: BTreeMap<String, String> = EMBEDDED
+        .iter()
+        .map(|(p, c)| ((*p).to_owned(), (*c).to_owned()))
+        .collect();
+    templates_from_files(&files, "embedded templates")
+}
+
+/// The shipped template with this id.
+pub fn builtin_template(id: &str) -> Result<Template, GenError> {
+    builtin_templates()?
+        .into_iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| GenError::UnknownTemplate {
+            name: id.to_owned(),
+        })
+}
+
+/// The template `generate` uses when none is named.
+pub const DEFAULT_TEMPLATE: &str = "financial-advisor";
+
+/// Loads every template under `dir` (one folder per template holding a
+/// `pack.toml`; an optional `_common/` overrides the shipped shared data).
+pub fn load_templates_dir(dir: &Path) -> Result<Vec<Template>, GenError> {
+    let io = |e: std::io::Error, p: &Path| GenError::Io {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut files: BTreeMap<String, String> = EMBEDDED
+        .iter()
+        .filter(|(p, _)| p.starts_with("_common/"))
+        .map(|(p, c)| ((*p).to_owned(), (*c).to_owned()))
+        .collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| io(e, dir))?
+        .flatten()
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let sub = e.path();
+        if !sub.is_dir() {
+            continue;
+        }
+        let name = e.file_name().to_string_lossy().into_owned();
+        let mut inner: Vec<_> = std::fs::read_dir(&sub)
+            .map_err(|e| io(e, &sub))?
+            .flatten()
+            .collect();
+        inner.sort_by_key(|e| e.file_name());
+        for f in inner {
+            let p = f.path();
+            if p.is_file() {
+                let text = std::fs::read_to_string(&p).map_err(|e| io(e, &p))?;
+                files.insert(format!("{name}/{}", f.file_name().to_string_lossy()), text);
+            }
+        }
+    }
+    templates_from_files(&files, &dir.display().to_string())
+}
+
+fn templates_from_files(
+    files: &BTreeMap<String, String>,
+    origin: &str,
+) -> Result<Vec<Template>, GenError> {
+    let mut common_src = String::new();
+    for (p, c) in files {
+        if p.starts_with("_common/") && p.ends_with(".toml") {
+            common_src.push_str(c);
+            common_src.push('\n');
+        }
+    }
+    let common: Common = toml::from_str(&common_src).map_err(|e| GenError::Template {
+        template: "_common".into(),
+        message: format!("{origin}: {e}"),
+    })?;
+    let mut out = Vec::new();
+    for (p, c) in files {
+        let Some(id) = p.strip_suffix("/pack.toml") else {
+            continue;
+        };
+        if id.starts_with('_') || id.contains('/') {
+            continue;
+        }
+        let pack: Pack = toml::from_str(c).map_err(|e| GenError::Template {
+            template: id.to_owned(),
+            message: format!("pack.toml: {e}"),
+        })?;
+        let prefix = format!("{id}/");
+        let texts = files
+            .iter()
+            .filter_map(|(p, c)| {
+                p.strip_prefix(&prefix)
+                    .filter(|n| n.ends_with(".j2"))
+                    .map(|n| (n.to_owned(), c.clone()))
+            })
+            .collect();
+        let t = Template {
+            id: id.to_owned(),
+            pack,
+            texts,
+            common: common.clone(),
+        };
+        crate::generate::check_template(&t)?;
+        out.push(t);
+    }
+    Ok(out)
+}

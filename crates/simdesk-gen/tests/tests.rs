@@ -1,0 +1,6 @@
+//! The single integration-test binary of simdesk-gen: one module per area.
+
+mod build;
+mod common;
+mod generate;
+mod malformed;
