@@ -2,6 +2,7 @@
 //! shell. The only crate that touches the real filesystem and the terminal.
 
 mod demo;
+mod disk;
 mod world_io;
 
 use std::io::{BufRead, BufReader, Read};
@@ -25,7 +26,49 @@ struct Cli {
 enum Command {
     /// Replay the classic mistake: export a report before refreshing the
     /// workbook it quotes, then the right order.
-    Demo,
+    Demo {
+        /// Also save the demo's starting world to this file.
+        #[arg(long)]
+        save: Option<PathBuf>,
+    },
+    /// Write a world as a tree of real files (xlsx, docx, pptx, pdf, eml,
+    /// csv, md …) plus `.simdesk/manifest.json` and the snapshot.
+    Export {
+        /// The world file.
+        world: PathBuf,
+        /// The folder to create (or, with --force, replace).
+        dir: PathBuf,
+        /// Replace a non-empty folder.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Read a tree of files (an export, or any folder of office files)
+    /// into a world file.
+    Import {
+        /// The folder to read.
+        dir: PathBuf,
+        /// The world file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Overwrite an existing world file.
+        #[arg(long)]
+        force: bool,
+        /// Simulated start time of a world built without a manifest.
+        #[arg(long, default_value = "2026-01-05T09:00:00Z")]
+        start: String,
+        /// The persona's name in a world built without a manifest.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Keep files the readers refuse as binaries instead of skipping them.
+        #[arg(long)]
+        keep_unreadable: bool,
+        /// Most files and folders in the tree.
+        #[arg(long, default_value_t = 100_000)]
+        max_files: usize,
+        /// Most bytes of all files together.
+        #[arg(long, default_value_t = 4 << 30)]
+        max_bytes: u64,
+    },
     /// Create an empty world file.
     New {
         /// The world file to create.
@@ -104,7 +147,31 @@ const MAX_OP_LINE: usize = 256 << 20;
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Demo => {
+        Command::Export { world, dir, force } => disk::run_export(&world, &dir, force),
+        Command::Import {
+            dir,
+            out,
+            force,
+            start,
+            name,
+            keep_unreadable,
+            max_files,
+            max_bytes,
+        } => {
+            let opts = disk::ImportOptions {
+                start: SimTime::parse(&start)?,
+                name,
+                keep_unreadable,
+                max_files,
+                max_total_bytes: max_bytes,
+                ..disk::ImportOptions::default()
+            };
+            disk::run_import(&dir, &out, force, &opts)
+        }
+        Command::Demo { save } => {
+            if let Some(path) = save {
+                world_io::save_snapshot(&demo::build(), &path)?;
+            }
             let (text, ok) = demo::run();
             print!("{text}");
             Ok(if ok {
