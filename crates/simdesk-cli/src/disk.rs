@@ -51,7 +51,8 @@
 //! Without a manifest, every regular file becomes an artifact through
 //! [`Op::Create`], read by extension (xlsx/xlsm/xls/ods, docx, pptx, pdf,
 //! eml, csv, md, txt, json; an mbox or anything else is kept byte-exact as a
-//! binary). Attachments of an email that carry bytes and whose path is not a
+//! binary); when the extension's reader refuses a file that is plainly a
+//! zip package or a PDF, the office readers are tried by content. Attachments of an email that carry bytes and whose path is not a
 //! file of the tree are created too.
 //!
 //! Symlinks and special files are never followed or read; names that
@@ -813,8 +814,35 @@ fn same_file(a: &Metadata, b: &Metadata) -> bool {
     a.len() == b.len() && a.modified().ok() == b.modified().ok()
 }
 
-/// Reads a file from outside by its extension.
+/// Reads a file from outside by its extension; when that fails and the
+/// bytes are plainly a zip package or a PDF (a workbook exported under a
+/// `.csv` name, say), by its content.
 fn read_by_extension(
+    path: &VPath,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(Artifact, Vec<eml::ImportedAttachment>), FormatError> {
+    let by_ext = read_by_extension_only(path, bytes, limits);
+    let Err(err) = by_ext else {
+        return by_ext;
+    };
+    let candidates: &[Format] = if bytes.starts_with(b"PK\x03\x04") {
+        &[Format::Xlsx, Format::Docx, Format::Pptx]
+    } else if bytes.starts_with(b"%PDF-") {
+        &[Format::Pdf]
+    } else {
+        &[]
+    };
+    let by_ext_format = simdesk_formats::format_for_extension(path.extension().unwrap_or_default());
+    candidates
+        .iter()
+        .filter(|f| **f != by_ext_format)
+        .find_map(|f| simdesk_formats::import(bytes, *f, limits).ok())
+        .map(|a| (a, Vec::new()))
+        .ok_or(err)
+}
+
+fn read_by_extension_only(
     path: &VPath,
     bytes: &[u8],
     limits: &Limits,
