@@ -272,7 +272,17 @@ impl State {
         }
     }
 
+    /// Removes an artifact's node with every edge into or out of it.
     pub fn remove_node(&mut self, id: ArtifactId) {
+        let incident: Vec<EdgeKey> = self
+            .in_edges(id)
+            .into_iter()
+            .chain(self.out_edges(id))
+            .map(|(k, _)| k)
+            .collect();
+        for k in incident {
+            self.remove_edge(k);
+        }
         if let Some(ix) = self.nodes.remove(&id) {
             Arc::make_mut(&mut self.graph).remove_node(ix);
         }

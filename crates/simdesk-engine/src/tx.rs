@@ -795,6 +795,7 @@ impl<'a> Tx<'a> {
             let p = self.path(id);
             for (k, _) in self.st.out_edges(id) {
                 if gone.contains(&k.dependent) {
+                    self.st.remove_edge(k);
                     continue;
                 }
                 let dep_path = self.path(k.dependent);

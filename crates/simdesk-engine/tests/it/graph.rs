@@ -597,3 +597,36 @@ fn recomputes_exactly_the_dependents() {
         "same value: nothing changed"
     );
 }
+
+/// Regression: deleting a folder that holds both a source and its
+/// dependent left the edge between them in the graph, and the snapshot
+/// could not be loaded again.
+#[test]
+fn deleting_a_source_and_its_dependent_together_leaves_no_edge() {
+    let mut ws = empty();
+    ok(
+        &mut ws,
+        Op::Create {
+            path: p("/d/n.docx"),
+            artifact: doc(vec![field_para("v ", "/d/m.xlsx#S!A1", None)]),
+        },
+    );
+    ok(
+        &mut ws,
+        Op::Create {
+            path: p("/d/m.xlsx"),
+            artifact: workbook(&[("S", &[("A1", Cell::value(1.0))])]),
+        },
+    );
+    assert_eq!(ws.edges().len(), 1);
+    ok(
+        &mut ws,
+        Op::Delete {
+            path: p("/d"),
+            recursive: true,
+        },
+    );
+    assert!(ws.edges().is_empty());
+    let back = simdesk_engine::Workspace::load(&ws.save()).unwrap();
+    assert_eq!(back.state_hash(), ws.state_hash());
+}

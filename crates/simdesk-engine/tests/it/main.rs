@@ -5,3 +5,4 @@ mod formulas;
 mod graph;
 mod ops;
 mod persist;
+mod random_ops;
