@@ -4,7 +4,7 @@
 //!
 //! # Writing
 //!
-//! Text is laid out here ([`layout`]): wrapped at spaces (anywhere in a
+//! Text is laid out here (`layout`): wrapped at spaces (anywhere in a
 //! word too long for the line, as CJK text needs), paginated, headings
 //! larger, tables and sheets as aligned columns, page numbers under
 //! documents, workbooks and decks (`n / N` on slides). A deck is one 16:9
@@ -30,9 +30,9 @@
 //! inside one, pieces placed with `Tm` joined into the line they continue
 //! (that is how this writer places wrapped lines). Untrusted input is
 //! bounded: the input size, the decompressed size of all streams together
-//! ([`Limits::max_pdf_decompressed`], enforced by lopdf while loading and
+//! ([`crate::Limits::max_pdf_decompressed`], enforced by lopdf while loading and
 //! by this reader while extracting), and the page count
-//! ([`Limits::max_items`]); lopdf detects cross-reference loops itself and
+//! ([`crate::Limits::max_items`]); lopdf detects cross-reference loops itself and
 //! the page tree is walked by lopdf with cycle detection.
 //!
 //! # What the format cannot carry (round-trip exceptions)

@@ -4,7 +4,7 @@
 //! No crate writes a usable, deterministic pptx, so the package is built
 //! here from a fixed set of parts: content types, package and part
 //! relationships, core and app properties (times and author from
-//! [`ExportOptions`]), the presentation, one theme, a slide master with a
+//! [`ExportOptions`](crate::ExportOptions)), the presentation, one theme, a slide master with a
 //! title layout and a title-and-content layout, one part per slide, and a
 //! notes master with one notes slide per slide that has speaker notes.
 //! Every zip entry carries the options' modified time, so the same deck and

@@ -14,7 +14,7 @@
 //!
 //! # Import
 //!
-//! The package goes through [`crate::zipguard`] first (every entry inflated
+//! The package goes through `zipguard` first (every entry inflated
 //! once within the limits, DTDs refused). Then each worksheet's XML is
 //! scanned with quick-xml before calamine sees it: the declared
 //! `<dimension>` and the real cell coordinates must fit `max_rows`,
