@@ -1,0 +1,2 @@
+//! Benchmarks of `check`.
+fn main() {}

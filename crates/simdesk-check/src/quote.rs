@@ -1,0 +1,520 @@
+//! Quoted value mismatch: numbers a document, deck or note shows that
+//! disagree with the workbook they come from.
+//!
+//! Two parts:
+//!
+//! 1. **Fields** (error): a field's shown text must equal its source cell's
+//!    current value formatted with the field's (else the cell's) number
+//!    format. The engine keeps fields live, so a mismatch means content
+//!    that came from outside (an import, a hand-edited snapshot).
+//! 2. **Typed numbers** (warning), a heuristic tuned for few false alarms.
+//!    A *label* is a text cell of a workbook followed, within three cells
+//!    to its right on the same row, by a number (`Total | 22,727`). Only
+//!    workbooks the text is connected to count: those linked to it by any
+//!    edge, and those in its own folder. A number typed in a paragraph,
+//!    list item, table row, bullet or line of a note is compared with a
+//!    label when every content word of the label (stop words dropped)
+//!    occurs among the ten words before the number in the same sentence
+//!    (`Total portfolio value: $22,192.00` matches the label `Total`).
+//!    Only the labels with the most matched words are candidates. The
+//!    number agrees when it equals a candidate at the precision it is
+//!    written with (`$22,727` agrees with 22,727.40). It is reported only
+//!    when no candidate agrees, the number and the candidate are both
+//!    percentages or both not, exactly one candidate value lies within a
+//!    factor of two of it (a wrong or outdated quote, not a different
+//!    quantity), and the number is not a year, a date part or glued to a
+//!    word (`Q4`, `v2`). Emails are left out (a sent message quotes the
+//!    value of its day) and so are pdfs (exports: see stale-export).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use simdesk_model::{
+    Artifact, Block, CellAddr, CellValue, Code, Diagnostic, Inline, Ref, RefTarget, VPath,
+    format_value,
+};
+
+use crate::CheckOptions;
+use crate::rules::{Ctx, whole};
+
+pub(crate) fn quoted_values(cx: &Ctx<'_>, opts: &CheckOptions, out: &mut Vec<Diagnostic>) {
+    fields(cx, out);
+    if opts.typed_quotes {
+        typed(cx, out);
+    }
+}
+
+// ------------------------------------------------------------ fields
+
+fn fields(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for (path, a) in cx.ws.artifacts() {
+        for f in a.fields() {
+            let RefTarget::Cell { sheet, cell } = &f.source.target else {
+                continue;
+            };
+            let src = f.source.path.as_ref().unwrap_or(path);
+            let Some(Artifact::Workbook(w)) = cx.ws.artifact(src) else {
+                continue; // missing: a broken reference
+            };
+            let Some(s) = w.sheet(sheet) else { continue };
+            let c = s.cells.get(cell);
+            let value = c.map(|c| c.value.clone()).unwrap_or_default();
+            let fmt = f
+                .format
+                .as_deref()
+                .or_else(|| c.and_then(|c| c.format.as_deref()));
+            let expected = format_value(&value, fmt);
+            if expected != f.display {
+                let target = f.source.resolve(path);
+                out.push(
+                    Diagnostic::error(
+                        Code::QuotedValueMismatch,
+                        format!(
+                            "{path} shows {:?} for {target}, whose current value is {expected:?}",
+                            f.display
+                        ),
+                    )
+                    .with_ref(whole(path))
+                    .with_ref(target)
+                    .with_hint(format!("refresh the field so it shows {expected}")),
+                );
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------ typed numbers
+
+/// A labelled number of a workbook.
+#[derive(Debug, Clone)]
+struct Label {
+    text: String,
+    words: BTreeSet<String>,
+    value: f64,
+    percent: bool,
+    shown: String,
+    at: Ref,
+}
+
+const STOP: &[&str] = &[
+    "a", "an", "and", "the", "of", "to", "in", "on", "for", "per", "by", "at", "vs", "is", "as",
+    "with", "from", "or", "our", "your", "its", "this", "that",
+];
+
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn content_words(s: &str) -> BTreeSet<String> {
+    words(s)
+        .into_iter()
+        .filter(|w| !STOP.contains(&w.as_str()) && w.chars().any(char::is_alphabetic))
+        .collect()
+}
+
+fn labels_of(path: &VPath, a: &Artifact) -> Vec<Label> {
+    let Artifact::Workbook(w) = a else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for s in &w.sheets {
+        let mut rows: BTreeMap<u32, Vec<(u32, &simdesk_model::Cell)>> = BTreeMap::new();
+        for (addr, c) in &s.cells {
+            rows.entry(addr.row).or_default().push((addr.col, c));
+        }
+        for (row, cells) in rows {
+            for (i, (col, c)) in cells.iter().enumerate() {
+                let CellValue::Text(t) = &c.value else {
+                    continue;
+                };
+                let ws = content_words(t);
+                if ws.is_empty() || ws.len() > 8 {
+                    continue;
+                }
+                let next = cells[i + 1..]
+                    .iter()
+                    .take_while(|(c2, _)| *c2 <= col + 3)
+                    .find(|(_, c2)| !matches!(c2.value, CellValue::Empty));
+                let Some((vcol, vc)) = next else { continue };
+                let CellValue::Number(v) = vc.value else {
+                    continue;
+                };
+                out.push(Label {
+                    text: t.clone(),
+                    words: ws,
+                    value: v,
+                    percent: vc.format.as_deref().is_some_and(|f| f.contains('%')),
+                    shown: format_value(&vc.value, vc.format.as_deref()),
+                    at: Ref::cell(path.clone(), &s.name, CellAddr::new(row, *vcol)),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A number as typed in text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Typed {
+    pub start: usize,
+    pub end: usize,
+    pub value: f64,
+    /// Half a unit of the last digit written, in the value's scale.
+    pub tolerance: f64,
+    pub percent: bool,
+    pub text: String,
+    /// Written with a currency sign, a thousands separator, decimals or %.
+    pub decorated: bool,
+}
+
+/// Finds the numbers typed in `s`.
+pub(crate) fn scan_numbers(s: &str) -> Vec<Typed> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        // Glued to a word or part of a date/version/time: skip the token.
+        let prev = s[..i].chars().next_back();
+        let prev2 = s[..i].chars().rev().nth(1);
+        let glued_before = prev.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '/')
+            || (matches!(prev, Some('-' | ':' | '.')) && prev2.is_some_and(|c| c.is_ascii_digit()));
+        let mut j = i;
+        let mut int_digits = String::new();
+        while j < b.len() && (b[j].is_ascii_digit() || (b[j] == b',' && comma_group(b, j))) {
+            if b[j] != b',' {
+                int_digits.push(b[j] as char);
+            }
+            j += 1;
+        }
+        let had_comma = j > i && s[i..j].contains(',');
+        let mut decimals = 0u32;
+        let mut frac = String::new();
+        if j + 1 < b.len() && b[j] == b'.' && b[j + 1].is_ascii_digit() {
+            j += 1;
+            while j < b.len() && b[j].is_ascii_digit() {
+                frac.push(b[j] as char);
+                decimals += 1;
+                j += 1;
+            }
+        }
+        let mut scale = 1.0;
+        let mut percent = false;
+        let mut k = j;
+        if k < b.len() && b[k] == b'%' {
+            percent = true;
+            k += 1;
+        } else if k < b.len() && matches!(b[k], b'k' | b'K' | b'm' | b'M' | b'b' | b'B') {
+            let after = s[k + 1..].chars().next();
+            if !after.is_some_and(char::is_alphanumeric) {
+                scale = match b[k] {
+                    b'k' | b'K' => 1e3,
+                    b'm' | b'M' => 1e6,
+                    _ => 1e9,
+                };
+                k += 1;
+            }
+        }
+        let next = s[k..].chars().next();
+        let next2 = s[k..].chars().nth(1);
+        let glued_after = next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            || (matches!(next, Some('-' | '/' | ':' | '.'))
+                && next2.is_some_and(|c| c.is_ascii_digit()));
+        if glued_before || glued_after {
+            i = k.max(i + 1);
+            continue;
+        }
+        let Ok(mut value) =
+            format!("{int_digits}.{}", if frac.is_empty() { "0" } else { &frac }).parse::<f64>()
+        else {
+            i = k.max(i + 1);
+            continue;
+        };
+        // Sign and currency written before the digits.
+        let mut start = i;
+        let before = &s[..i];
+        let mut currency = false;
+        let mut trimmed = before;
+        if let Some(c) = trimmed.chars().next_back()
+            && matches!(c, '$' | '€' | '£' | '¥')
+        {
+            currency = true;
+            trimmed = &trimmed[..trimmed.len() - c.len_utf8()];
+            start = trimmed.len();
+        }
+        if let Some(c) = trimmed.chars().next_back()
+            && matches!(c, '-' | '−' | '(')
+            && !trimmed[..trimmed.len() - c.len_utf8()]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        {
+            value = -value;
+            start = trimmed.len() - c.len_utf8();
+        }
+        let decorated = currency || had_comma || decimals > 0 || percent || scale != 1.0;
+        let year_like = !decorated && (1900.0..=2100.0).contains(&value) && frac.is_empty();
+        if !year_like {
+            let unit = 0.5 * 10f64.powi(-(decimals as i32)) * scale;
+            let (value, tolerance) = if percent {
+                (value * scale / 100.0, unit / 100.0)
+            } else {
+                (value * scale, unit)
+            };
+            out.push(Typed {
+                start,
+                end: k,
+                value,
+                tolerance,
+                percent,
+                text: s[start..k].to_owned(),
+                decorated,
+            });
+        }
+        i = k.max(i + 1);
+    }
+    out
+}
+
+fn comma_group(b: &[u8], j: usize) -> bool {
+    // A thousands separator: exactly three digits follow, then a non-digit.
+    j > 0
+        && b[j - 1].is_ascii_digit()
+        && b.get(j + 1..j + 4)
+            .is_some_and(|g| g.iter().all(u8::is_ascii_digit))
+        && !b.get(j + 4).is_some_and(u8::is_ascii_digit)
+}
+
+/// The words of the same sentence before `at`, at most ten.
+fn window(s: &str, at: usize, floor: usize) -> BTreeSet<String> {
+    let before = &s[floor..at];
+    let cut = before
+        .char_indices()
+        .filter(|(i, c)| {
+            matches!(c, '!' | '?' | ';' | '\n' | '\u{1}')
+                || (*c == '.'
+                    && before[i + 1..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_whitespace))
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .next_back()
+        .unwrap_or(0);
+    let w = words(&before[cut..]);
+    w.into_iter().rev().take(10).collect()
+}
+
+/// Text units of an artifact that may quote numbers: paragraphs, list
+/// items, table rows, bullets, lines. Fields become a barrier character.
+fn units(a: &Artifact) -> Vec<String> {
+    fn runs(inl: &[Inline]) -> String {
+        inl.iter()
+            .map(|i| match i {
+                Inline::Text { text, .. } => text.as_str(),
+                Inline::Field(_) => "\u{1}",
+            })
+            .collect()
+    }
+    fn table(t: &simdesk_model::Table, out: &mut Vec<String>) {
+        for row in &t.rows {
+            out.push(row.iter().map(|c| runs(c)).collect::<Vec<_>>().join(" | "));
+        }
+    }
+    let mut out = Vec::new();
+    match a {
+        Artifact::Document(d) => {
+            for b in &d.blocks {
+                match b {
+                    Block::Paragraph { inlines } => out.push(runs(inlines)),
+                    Block::List { items, .. } => out.extend(items.iter().map(|i| runs(&i.inlines))),
+                    Block::Table(t) => table(t, &mut out),
+                    Block::Heading { .. } | Block::PageBreak => {}
+                }
+            }
+        }
+        Artifact::Deck(d) => {
+            for s in &d.slides {
+                out.extend(s.bullets.iter().map(|b| runs(&b.inlines)));
+                if let Some(t) = &s.table {
+                    table(t, &mut out);
+                }
+            }
+        }
+        Artifact::Text(t) => out.extend(t.content.lines().map(str::to_owned)),
+        _ => {}
+    }
+    out
+}
+
+fn typed(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let mut cache: BTreeMap<VPath, Vec<Label>> = BTreeMap::new();
+    let ws = cx.ws;
+    for (path, a) in ws.artifacts() {
+        if !matches!(
+            a,
+            Artifact::Document(_) | Artifact::Deck(_) | Artifact::Text(_)
+        ) {
+            continue;
+        }
+        // Exports and copies mirror their source; stale-export covers them.
+        if cx.edges_into(path).any(|e| {
+            matches!(
+                e.kind,
+                simdesk_engine::EdgeKind::Export | simdesk_engine::EdgeKind::Copy
+            )
+        }) {
+            continue;
+        }
+        let texts = units(a);
+        if !texts.iter().any(|t| t.bytes().any(|b| b.is_ascii_digit())) {
+            continue;
+        }
+        // Workbooks this text is connected to.
+        let mut books: BTreeSet<VPath> = BTreeSet::new();
+        for e in cx.edges_into(path).chain(cx.edges_from(path)) {
+            for p in [&e.source, &e.dependent] {
+                if p != path && matches!(ws.artifact(p), Some(Artifact::Workbook(_))) {
+                    books.insert(p.clone());
+                }
+            }
+        }
+        if let Some(dir) = path.parent() {
+            for e in ws.list(&dir) {
+                if e.kind == Some(simdesk_model::ArtifactKind::Workbook) {
+                    books.insert(e.path);
+                }
+            }
+        }
+        if books.is_empty() {
+            continue;
+        }
+        let labels: Vec<Label> = books
+            .iter()
+            .flat_map(|b| {
+                cache
+                    .entry(b.clone())
+                    .or_insert_with(|| ws.artifact(b).map_or_else(Vec::new, |a| labels_of(b, a)))
+                    .clone()
+            })
+            .collect();
+        if labels.is_empty() {
+            continue;
+        }
+        let mut seen = BTreeSet::new();
+        for t in &texts {
+            let mut floor = 0;
+            for n in scan_numbers(t) {
+                let win = window(t, n.start, floor);
+                floor = n.end;
+                if let Some(d) = judge(path, t, &n, &win, &labels)
+                    && seen.insert(d.message.clone())
+                {
+                    out.push(d);
+                }
+            }
+        }
+    }
+}
+
+/// Compares one typed number with the labels whose words precede it.
+fn judge(
+    path: &VPath,
+    text: &str,
+    n: &Typed,
+    win: &BTreeSet<String>,
+    labels: &[Label],
+) -> Option<Diagnostic> {
+    let matched: Vec<&Label> = labels
+        .iter()
+        .filter(|l| l.words.iter().all(|w| win.contains(w)))
+        .collect();
+    let best = matched.iter().map(|l| l.words.len()).max()?;
+    let cands: Vec<&Label> = matched
+        .into_iter()
+        .filter(|l| l.words.len() == best && l.percent == n.percent)
+        .collect();
+    if cands.is_empty() {
+        return None;
+    }
+    let agrees = |l: &Label| (l.value - n.value).abs() <= n.tolerance + 1e-9 * l.value.abs();
+    if cands.iter().any(|l| agrees(l)) {
+        return None;
+    }
+    let near: BTreeMap<String, &Label> = cands
+        .iter()
+        .filter(|l| {
+            l.value != 0.0 && {
+                let r = n.value / l.value;
+                (0.5..=2.0).contains(&r)
+            }
+        })
+        .map(|l| (l.shown.clone(), *l))
+        .collect();
+    if near.len() != 1 {
+        return None;
+    }
+    let (_, l) = near.into_iter().next()?;
+    let excerpt: String = {
+        let s = text.replace('\u{1}', "…");
+        let chars: Vec<char> = s.chars().collect();
+        if chars.len() > 120 {
+            format!("{}…", chars[..120].iter().collect::<String>())
+        } else {
+            s
+        }
+    };
+    Some(
+        Diagnostic::warning(
+            Code::QuotedValueMismatch,
+            format!(
+                "{path} says {} for {:?}, but {} shows {} (in: {excerpt:?})",
+                n.text, l.text, l.at, l.shown
+            ),
+        )
+        .with_ref(whole(path))
+        .with_ref(l.at.clone())
+        .with_hint(format!(
+            "type {} or, better, quote {} through a field so it stays current",
+            l.shown, l.at
+        )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nums(s: &str) -> Vec<(String, f64)> {
+        scan_numbers(s)
+            .into_iter()
+            .map(|t| (t.text, t.value))
+            .collect()
+    }
+
+    #[test]
+    fn scans_typed_numbers() {
+        assert_eq!(
+            nums("Total portfolio value: $22,192.00 as of Q4 2025 (v2), up 3.5% or -$1.2M."),
+            vec![
+                ("$22,192.00".to_owned(), 22192.0),
+                ("3.5%".to_owned(), 0.035),
+                ("-$1.2M".to_owned(), -1_200_000.0)
+            ]
+        );
+        assert!(nums("due 2026-01-31 at 09:30, ref A1").is_empty());
+        assert_eq!(nums("12 clients")[0].1, 12.0);
+    }
+
+    #[test]
+    fn windows_stop_at_sentences() {
+        let s = "Fees were low. Total value: 10";
+        let w = window(s, s.len() - 2, 0);
+        assert!(w.contains("total") && !w.contains("fees"));
+    }
+}

@@ -1,0 +1,239 @@
+//! Reports of findings: human-readable text grouped by file, JSON, and
+//! SARIF 2.1.0 for code-scanning tools.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use simdesk_model::{Code, Diagnostic, RefTarget, Severity, VPath};
+
+use crate::rules::{RULES, primary_path, rule_for};
+
+/// Counts by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Error-level findings.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Information.
+    pub infos: usize,
+}
+
+impl Summary {
+    /// Counts the findings.
+    pub fn of(found: &[Diagnostic]) -> Summary {
+        let mut s = Summary::default();
+        for d in found {
+            match d.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+        }
+        s
+    }
+}
+
+/// One finding in the JSON report: the file it is about, the rule's name,
+/// and the diagnostic (code, severity, message, refs, hints).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportFinding {
+    /// The file at fault, if any.
+    pub path: Option<VPath>,
+    /// The rule's kebab-case name (`stale-export`).
+    pub rule: &'static str,
+    /// The diagnostic.
+    #[serde(flatten)]
+    pub diagnostic: Diagnostic,
+}
+
+/// The JSON report of a check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Version of this JSON form.
+    pub version: u32,
+    /// Counts by severity.
+    pub summary: Summary,
+    /// The findings, grouped by file.
+    pub findings: Vec<ReportFinding>,
+}
+
+impl Report {
+    /// Wraps findings (as [`crate::check`] returns them).
+    pub fn new(found: &[Diagnostic]) -> Report {
+        Report {
+            version: 1,
+            summary: Summary::of(found),
+            findings: found
+                .iter()
+                .map(|d| ReportFinding {
+                    path: primary_path(d).cloned(),
+                    rule: d.code.name(),
+                    diagnostic: d.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn paint(s: &str, code: &str, color: bool) -> String {
+    if color {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Findings as text grouped by file, with ANSI colour when `color`.
+pub fn text_report(found: &[Diagnostic], color: bool) -> String {
+    let mut groups: BTreeMap<Option<&VPath>, Vec<&Diagnostic>> = BTreeMap::new();
+    for d in found {
+        groups.entry(primary_path(d)).or_default().push(d);
+    }
+    let mut out = String::new();
+    for (path, ds) in groups {
+        let title = path.map_or_else(|| "(world)".to_owned(), VPath::to_string);
+        let _ = writeln!(out, "{}", paint(&title, "1", color));
+        for d in ds {
+            let (label, c) = match d.severity {
+                Severity::Error => ("error", "1;31"),
+                Severity::Warning => ("warning", "1;33"),
+                Severity::Info => ("info", "1;36"),
+            };
+            let _ = writeln!(
+                out,
+                "  {}[{} {}]: {}",
+                paint(label, c, color),
+                d.code.as_str(),
+                d.code.name(),
+                d.message
+            );
+            if d.refs.len() > 1 {
+                let refs: Vec<String> = d.refs.iter().skip(1).map(ToString::to_string).collect();
+                let _ = writeln!(out, "      see: {}", refs.join(", "));
+            }
+            for h in &d.hints {
+                let _ = writeln!(out, "      {} {h}", paint("hint:", "32", color));
+            }
+        }
+    }
+    let s = Summary::of(found);
+    if found.is_empty() {
+        out.push_str("no findings\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "{} finding(s): {} error(s), {} warning(s), {} info",
+            found.len(),
+            s.errors,
+            s.warnings,
+            s.infos
+        );
+    }
+    out
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A world path as a relative URI reference: percent-encoded except for
+/// unreserved characters and '/'.
+fn uri(p: &VPath) -> String {
+    let mut out = String::new();
+    for b in p.as_str().trim_start_matches('/').bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+fn location(r: &simdesk_model::Ref) -> Option<Value> {
+    let path = r.path.as_ref()?;
+    let mut loc = json!({ "physicalLocation": { "artifactLocation": { "uri": uri(path) } } });
+    if r.target != RefTarget::Whole {
+        let full = r.to_string();
+        let frag = full.split_once('#').map_or(full.as_str(), |(_, f)| f);
+        loc["logicalLocations"] =
+            json!([{ "fullyQualifiedName": full, "name": frag, "kind": "element" }]);
+    }
+    Some(loc)
+}
+
+/// Findings as a SARIF 2.1.0 log: one run whose driver lists every rule
+/// (ids are the stable codes), one result per finding with its level,
+/// message, location (the file at fault) and related locations (the other
+/// refs); hints travel in the result's properties.
+pub fn sarif(found: &[Diagnostic]) -> Value {
+    let mut codes: Vec<Code> = RULES.iter().map(|r| r.code).collect();
+    for d in found {
+        if !codes.contains(&d.code) {
+            codes.push(d.code);
+        }
+    }
+    let rules: Vec<Value> = codes
+        .iter()
+        .map(|c| {
+            let (summary, help, sev) = rule_for(*c).map_or(("", "", Severity::Warning), |r| {
+                (r.summary, r.help, r.severity)
+            });
+            json!({
+                "id": c.as_str(),
+                "name": c.name(),
+                "shortDescription": { "text": if summary.is_empty() { c.name() } else { summary } },
+                "help": { "text": if help.is_empty() { c.name() } else { help } },
+                "defaultConfiguration": { "level": level(sev) },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = found
+        .iter()
+        .map(|d| {
+            let mut r = json!({
+                "ruleId": d.code.as_str(),
+                "ruleIndex": codes.iter().position(|c| *c == d.code).unwrap_or(0),
+                "level": level(d.severity),
+                "message": { "text": d.message },
+            });
+            let mut locs = d.refs.iter().filter_map(location);
+            if let Some(first) = locs.next() {
+                r["locations"] = json!([first]);
+                let related: Vec<Value> = locs
+                    .enumerate()
+                    .map(|(i, mut l)| {
+                        l["id"] = json!(i);
+                        l
+                    })
+                    .collect();
+                if !related.is_empty() {
+                    r["relatedLocations"] = Value::Array(related);
+                }
+            }
+            if !d.hints.is_empty() {
+                r["properties"] = json!({ "hints": d.hints });
+            }
+            r
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "simdesk",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            } },
+            "results": results,
+        }],
+    })
+}
