@@ -1312,7 +1312,9 @@ impl<'t> Gen<'t> {
                "n_rows": e.book.n, "files": files})
     }
 
-    fn base_ctx(&mut self) -> J {
+    /// The prose context; `entities` (every entity's figures) only for
+    /// global artifacts, where it is used — it is the costly part.
+    fn base_ctx(&mut self, with_entities: bool) -> J {
         let mut ctx = self.pick_ctx(None);
         let (y, m, _) = self.now.date();
         let months = [
@@ -1349,7 +1351,11 @@ impl<'t> Gen<'t> {
                 .map(|i| self.entity_ctx(i))
                 .collect();
         }
-        let entities = self.ent_ctx.clone();
+        let entities = if with_entities {
+            self.ent_ctx.clone()
+        } else {
+            Vec::new()
+        };
         let obj = ctx.as_object_mut();
         if let Some(o) = obj {
             o.insert("today".into(), J::String(self.now.date_string()));
@@ -1713,7 +1719,7 @@ impl<'t> Gen<'t> {
     }
 
     fn make_artifact(&mut self, r: &ArtifactRecipe, ent: Option<usize>) -> Result<(), GenError> {
-        let mut ctx = self.base_ctx();
+        let mut ctx = self.base_ctx(ent.is_none());
         if let Some(i) = ent
             && let Some(o) = ctx.as_object_mut()
         {
@@ -2091,7 +2097,7 @@ impl<'t> Gen<'t> {
                 vec![None; n.min(1)]
             };
             for ent in ents {
-                let mut ctx = self.base_ctx();
+                let mut ctx = self.base_ctx(false);
                 if let Some(i) = ent
                     && let Some(o) = ctx.as_object_mut()
                 {
@@ -2262,7 +2268,7 @@ impl<'t> Gen<'t> {
                     * 86_400,
             )
             .at(17, 0, 0);
-        let mut ctx = self.base_ctx();
+        let mut ctx = self.base_ctx(false);
         let mut goals = Vec::new();
         let mut attach = Vec::new();
         let mut extra = serde_json::Map::new();
