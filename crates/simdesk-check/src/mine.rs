@@ -206,12 +206,12 @@ impl Miner {
         self.flush_refused(&e.actor);
         let state = self.ok.then_some(&before);
         match &e.op {
-            Op::Export { source, target, .. } => self.export(e, source, target),
+            Op::Export { source, target, .. } => self.export(e, state, source, target),
             Op::Refresh { path } => {
                 if let Some(ws) = state {
                     for edge in ws.edges_into(path) {
                         match edge.kind {
-                            EdgeKind::Export => self.export(e, &edge.source, path),
+                            EdgeKind::Export => self.export(e, state, &edge.source, path),
                             EdgeKind::Copy => {
                                 if let Some(edits) = self.copy_edits.remove(path)
                                     && !edits.is_empty()
@@ -245,21 +245,12 @@ impl Miner {
                     .filter(|d| d.code == Code::StaleAttachment)
                 {
                     let att = d.refs.first().and_then(|r| r.path.clone());
-                    let mut events = Vec::new();
                     let mut paths = vec![path.clone()];
-                    paths.extend(att.clone());
-                    for r in d.refs.iter().skip(1) {
-                        if let Some(p) = &r.path {
-                            paths.push(p.clone());
-                            if let Some(&c) = self.last_change.get(p)
-                                && !events.contains(&c)
-                                && c < e.seq
-                            {
-                                events.push(c);
-                            }
-                        }
-                    }
-                    events.sort_unstable();
+                    paths.extend(d.refs.iter().filter_map(|r| r.path.clone()));
+                    let mut events = match &att {
+                        Some(a) => self.causes(state, a, d, e.seq),
+                        None => Vec::new(),
+                    };
                     events.push(e.seq);
                     self.push(
                         MistakeKind::SentStaleAttachment,
@@ -349,17 +340,33 @@ impl Miner {
         }
     }
 
-    fn export(&mut self, e: &Event, source: &VPath, target: &VPath) {
+    /// The events that last changed the sources behind `path`'s staleness
+    /// (from the state before the event; else every path the diagnostic
+    /// names).
+    fn causes(
+        &self,
+        state: Option<&Workspace>,
+        path: &VPath,
+        d: &simdesk_model::Diagnostic,
+        seq: u64,
+    ) -> Vec<u64> {
+        let paths: Vec<VPath> = match state.and_then(|ws| ws.staleness(path)) {
+            Some(s) => s.causes.into_iter().map(|c| c.source).collect(),
+            None => d.refs.iter().filter_map(|r| r.path.clone()).collect(),
+        };
+        let mut events: Vec<u64> = paths
+            .iter()
+            .filter_map(|p| self.last_change.get(p).copied())
+            .filter(|c| *c < seq)
+            .collect();
+        events.sort_unstable();
+        events.dedup();
+        events
+    }
+
+    fn export(&mut self, e: &Event, state: Option<&Workspace>, source: &VPath, target: &VPath) {
         if let Some(d) = e.diagnostics.iter().find(|d| d.code == Code::StaleSource) {
-            let mut events: Vec<u64> = d
-                .refs
-                .iter()
-                .filter_map(|r| r.path.as_ref())
-                .filter_map(|p| self.last_change.get(p).copied())
-                .filter(|c| *c < e.seq)
-                .collect();
-            events.sort_unstable();
-            events.dedup();
+            let mut events = self.causes(state, source, d, e.seq);
             events.push(e.seq);
             let mut paths = vec![source.clone(), target.clone()];
             paths.extend(d.refs.iter().filter_map(|r| r.path.clone()));

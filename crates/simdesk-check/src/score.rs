@@ -17,7 +17,9 @@
 //!
 //! Collateral changes are artifacts the agent's own ops targeted (created,
 //! wrote, edited, moved, deleted, exported to, sent) whose content differs
-//! from the start, minus the artifacts some goal of any objective names.
+//! from the start, minus the artifacts some goal of any objective names
+//! (for a fresh export, also everything upstream of its source, which may
+//! need a refresh first).
 //! Artifacts that changed only through live propagation (a memo whose
 //! field follows an edited cell) are not collateral: they follow what was
 //! asked.
@@ -373,7 +375,7 @@ pub(crate) fn op_targets(op: &Op) -> Vec<&VPath> {
 }
 
 /// Paths some goal of any objective names (emails: those sent to a goal's
-/// recipient).
+/// recipient; fresh exports: their source and everything upstream of it).
 fn asked(ws: &Workspace) -> BTreeSet<VPath> {
     let mut out = BTreeSet::new();
     for o in ws.objectives() {
@@ -384,8 +386,14 @@ fn asked(ws: &Workspace) -> BTreeSet<VPath> {
                     out.insert(path.clone());
                 }
                 Goal::ExportedFresh { path, source } => {
+                    // A fresh export may need anything upstream refreshed.
                     out.insert(path.clone());
-                    out.insert(source.clone());
+                    let mut todo = vec![source.clone()];
+                    while let Some(p) = todo.pop() {
+                        if out.insert(p.clone()) {
+                            todo.extend(ws.edges_into(&p).into_iter().map(|e| e.source));
+                        }
+                    }
                 }
                 Goal::EmailSent { to, .. } => {
                     for (_, path, m) in sent_emails(ws) {

@@ -1,6 +1,7 @@
 //! `simdesk`: build, change, inspect and check synthetic computers from a
 //! shell. The only crate that touches the real filesystem and the terminal.
 
+mod check_cmd;
 mod demo;
 mod disk;
 mod world_io;
@@ -24,6 +25,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check a world, or a folder of office files, for files that disagree
+    /// with each other (exit 1 when something is at error level).
+    Check(check_cmd::CheckArgs),
+    /// Score the objectives recorded in a world, with evidence and
+    /// collateral changes (exit 1 when a goal is not met).
+    Score(check_cmd::ScoreArgs),
+    /// Mine a world's trajectory, or a JSON Lines trajectory, for mistakes.
+    Mine(check_cmd::MineArgs),
     /// Replay the classic mistake: export a report before refreshing the
     /// workbook it quotes, then the right order.
     Demo {
@@ -147,6 +156,9 @@ const MAX_OP_LINE: usize = 256 << 20;
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Check(a) => check_cmd::run_check(&a),
+        Command::Score(a) => check_cmd::run_score(&a),
+        Command::Mine(a) => check_cmd::run_mine(&a),
         Command::Export { world, dir, force } => disk::run_export(&world, &dir, force),
         Command::Import {
             dir,
