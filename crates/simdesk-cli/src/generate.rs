@@ -173,9 +173,14 @@ fn write_computer(spec: &WorldSpec, dir: &Path, force: bool) -> Result<()> {
         serde_json::to_string_pretty(spec)?.as_bytes(),
     )?;
     crate::world_io::save_snapshot(&ws, &dir.join("world.simdesk"))?;
-    // LEAD: the exported tree of real files plus the manifest of the graph
-    // (the manifest should include `spec.faults` as ground truth).
-    crate::world_io::export_world(&ws, &dir.join("files"), force)?;
+    // The exported tree of real files with its manifest of the graph; the
+    // planted faults go beside the manifest as ground truth for checkers.
+    let files = dir.join("files");
+    crate::disk::export_world(&ws, &files, force)?;
+    crate::world_io::write_atomic(
+        &files.join(crate::disk::META_DIR).join("faults.json"),
+        serde_json::to_string_pretty(&spec.faults)?.as_bytes(),
+    )?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 mod check_cmd;
 mod demo;
 mod disk;
+mod generate;
 mod world_io;
 
 use std::io::{BufRead, BufReader, Read};
@@ -25,6 +26,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Generate synthetic computers from a template (the main job).
+    Generate(generate::GenerateArgs),
+    /// List the built-in (and extra) templates.
+    Templates(generate::TemplatesArgs),
+    /// Print the JSON Schema of the world spec `build` accepts.
+    Schema,
+    /// Build a world from an externally written spec file.
+    Build(generate::BuildArgs),
     /// Check a world, or a folder of office files, for files that disagree
     /// with each other (exit 1 when something is at error level).
     Check(check_cmd::CheckArgs),
@@ -156,6 +165,10 @@ const MAX_OP_LINE: usize = 256 << 20;
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Generate(a) => generate::run_generate(&a).map(|()| ExitCode::SUCCESS),
+        Command::Templates(a) => generate::run_templates(&a).map(|()| ExitCode::SUCCESS),
+        Command::Schema => generate::run_schema().map(|()| ExitCode::SUCCESS),
+        Command::Build(a) => generate::run_build(&a).map(|()| ExitCode::SUCCESS),
         Command::Check(a) => check_cmd::run_check(&a),
         Command::Score(a) => check_cmd::run_score(&a),
         Command::Mine(a) => check_cmd::run_mine(&a),
