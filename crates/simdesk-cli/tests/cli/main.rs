@@ -4,6 +4,7 @@
 mod basics;
 mod check;
 mod disk;
+mod generate;
 
 use std::path::Path;
 use std::process::{Command, Output};
