@@ -224,8 +224,9 @@ pub struct Sheet {
     /// Freeze the first row when shown (a header row).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub freeze_header: bool,
-    /// Explicit column widths in characters, by zero-based column.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// Explicit column widths in characters, by zero-based column. JSON:
+    /// an object keyed by column letters (`{"A": 12.5}`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "col_keys")]
     pub col_widths: BTreeMap<u32, f64>,
 }
 
@@ -732,6 +733,42 @@ pub struct Binary {
     pub bytes: Vec<u8>,
 }
 
+/// Column widths keyed by column letters in JSON. Integer map keys cannot
+/// be read back inside an internally tagged enum such as [`Artifact`].
+mod col_keys {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::cell::CellAddr;
+
+    pub fn serialize<S: Serializer>(m: &BTreeMap<u32, f64>, s: S) -> Result<S::Ok, S::Error> {
+        m.iter()
+            .map(|(c, w)| (CellAddr::col_name(*c), *w))
+            .collect::<BTreeMap<String, f64>>()
+            .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<u32, f64>, D::Error> {
+        BTreeMap::<String, f64>::deserialize(d)?
+            .into_iter()
+            .map(|(k, w)| {
+                let c = CellAddr::parse_col(&k).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "column width key {k:?} is not a column A..XFD"
+                    ))
+                })?;
+                if !(0.0..=255.0).contains(&w) {
+                    return Err(serde::de::Error::custom(format!(
+                        "column {k} width {w} is outside 0..255"
+                    )));
+                }
+                Ok((c, w))
+            })
+            .collect()
+    }
+}
+
 mod b64 {
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD;
@@ -744,5 +781,28 @@ mod b64 {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         let s = String::deserialize(d)?;
         STANDARD.decode(s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: integer-keyed column widths could not be read back from
+    /// JSON inside the tagged `Artifact` enum.
+    #[test]
+    fn column_widths_round_trip_inside_artifacts() {
+        let mut s = Sheet::new("S");
+        s.col_widths.insert(0, 12.5);
+        s.col_widths.insert(27, 30.0);
+        let a = Artifact::Workbook(Workbook { sheets: vec![s] });
+        let json = serde_json::to_string(&a).unwrap();
+        assert!(
+            json.contains(r#""col_widths":{"A":12.5,"AB":30.0}"#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Artifact>(&json).unwrap(), a);
+        let bad = json.replace("\"AB\"", "\"A1\"");
+        assert!(serde_json::from_str::<Artifact>(&bad).is_err());
     }
 }
