@@ -266,3 +266,55 @@ fn generated_files_pass_third_party_readers() {
         }
     }
 }
+
+#[test]
+fn build_accepts_a_generated_spec_and_refuses_a_malformed_one() {
+    let dir = TempDir::new("build");
+    let d = &dir.0;
+    ok(&simdesk(
+        d,
+        &[
+            "generate",
+            "--template",
+            "marketing-manager",
+            "--seed",
+            "4",
+            "--out",
+            "g",
+        ],
+    ));
+    let comp = std::fs::read_dir(d.join("g"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.path().is_dir())
+        .unwrap()
+        .path();
+    let spec = comp.join("spec.json");
+    ok(&simdesk(
+        d,
+        &["build", spec.to_str().unwrap(), "--out", "built"],
+    ));
+    assert!(d.join("built/world.simdesk").is_file());
+    let la = simdesk(d, &["ls", comp.join("world.simdesk").to_str().unwrap()]);
+    let lb = simdesk(d, &["ls", "built/world.simdesk"]);
+    assert_eq!(la.stdout, lb.stdout, "the built world has the same tree");
+    // A malformed spec: every problem with its JSON pointer, nothing written.
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&spec).unwrap()).unwrap();
+    v["artifacts"][0]["path"] = serde_json::json!("/Users/x/../etc/passwd");
+    v["artifacts"][1]["artifact"]["kind"] = serde_json::json!("spreadsheet-ish");
+    std::fs::write(d.join("bad.json"), serde_json::to_vec(&v).unwrap()).unwrap();
+    let out = simdesk(d, &["build", "bad.json", "--out", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/artifacts/0/path"), "{err}");
+    assert!(err.contains("/artifacts/1"), "{err}");
+    assert!(
+        !d.join("nope").exists(),
+        "nothing may be written for a malformed spec"
+    );
+    // The schema is generated from the types.
+    let schema = simdesk(d, &["schema"]);
+    ok(&schema);
+    let s: serde_json::Value = serde_json::from_slice(&schema.stdout).unwrap();
+    assert!(s["properties"]["artifacts"].is_object(), "{s}");
+}
