@@ -8,14 +8,27 @@
 //!    format. The engine keeps fields live, so a mismatch means content
 //!    that came from outside (an import, a hand-edited snapshot).
 //! 2. **Typed numbers** (warning), a heuristic tuned for few false alarms.
-//!    A *label* is a text cell of a workbook followed, within three cells
-//!    to its right on the same row, by a number (`Total | 22,727`). Only
+//!    A *label* is the first cell of a workbook row, a text, followed
+//!    within three cells to its right by a number (`Total | 22,727`). Only
 //!    workbooks the text is connected to count: those linked to it by any
 //!    edge, and those in its own folder. A number typed in a paragraph,
 //!    list item, table row, bullet or line of a note is compared with a
 //!    label when every content word of the label (stop words dropped)
-//!    occurs among the ten words before the number in the same sentence
-//!    (`Total portfolio value: $22,192.00` matches the label `Total`).
+//!    occurs among the nearest words before the number in the same
+//!    sentence (no further than the label's length plus four words back:
+//!    `Total portfolio value: $22,192.00` and `total portfolio value now
+//!    stands at $22,192` match the label `Total portfolio value`; `Total`
+//!    matches the first too). Labels holding digits are identifiers
+//!    (`Week 4`) and never count. A bare number (no currency sign,
+//!    thousands separator, decimals or percent sign) is judged only
+//!    against a count: a label with a whole-number value (`headcount now
+//!    stands at 9`, but not `… next deadline in 24 days` against 46.4).
+//!    Only prose is
+//!    read: documents, decks, plain and markdown text (csv and json are
+//!    data).
+//!    Linked workbooks are asked first; workbooks of the folder only when
+//!    no linked label matches (an older version beside the quoted
+//!    workbook must not make the quote ambiguous).
 //!    Only the labels with the most matched words are candidates. The
 //!    number agrees when it equals a candidate at the precision it is
 //!    written with (`$22,727` agrees with 22,727.40). It is reported only
@@ -29,8 +42,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use simdesk_model::{
-    Artifact, Block, CellAddr, CellValue, Code, Diagnostic, Inline, Ref, RefTarget, VPath,
-    format_value,
+    Artifact, Block, CellAddr, CellValue, Code, Diagnostic, Inline, Ref, RefTarget, TextFormat,
+    VPath, format_value,
 };
 
 use crate::CheckOptions;
@@ -125,12 +138,15 @@ fn labels_of(path: &VPath, a: &Artifact) -> Vec<Label> {
             rows.entry(addr.row).or_default().push((addr.col, c));
         }
         for (row, cells) in rows {
-            for (i, (col, c)) in cells.iter().enumerate() {
+            // Only the row's first cell labels it: a text in the middle of
+            // a data row (`Trial preparation` as a status) is not a label.
+            for (i, (col, c)) in cells.iter().enumerate().take(1) {
                 let CellValue::Text(t) = &c.value else {
                     continue;
                 };
+                // Labels with digits are identifiers (`Week 4`, `Q3 2025`).
                 let ws = content_words(t);
-                if ws.is_empty() || ws.len() > 8 {
+                if ws.is_empty() || ws.len() > 8 || t.chars().any(|c| c.is_ascii_digit()) {
                     continue;
                 }
                 let next = cells[i + 1..]
@@ -290,8 +306,8 @@ fn comma_group(b: &[u8], j: usize) -> bool {
         && !b.get(j + 4).is_some_and(u8::is_ascii_digit)
 }
 
-/// The words of the same sentence before `at`, at most ten.
-fn window(s: &str, at: usize, floor: usize) -> BTreeSet<String> {
+/// The words of the same sentence before `at`, nearest first, at most ten.
+fn window(s: &str, at: usize, floor: usize) -> Vec<String> {
     let before = &s[floor..at];
     let cut = before
         .char_indices()
@@ -356,10 +372,12 @@ fn typed(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let mut cache: BTreeMap<VPath, Vec<Label>> = BTreeMap::new();
     let ws = cx.ws;
     for (path, a) in ws.artifacts() {
-        if !matches!(
-            a,
-            Artifact::Document(_) | Artifact::Deck(_) | Artifact::Text(_)
-        ) {
+        let prose = match a {
+            Artifact::Document(_) | Artifact::Deck(_) => true,
+            Artifact::Text(t) => matches!(t.format, TextFormat::Plain | TextFormat::Markdown),
+            _ => false,
+        };
+        if !prose {
             continue;
         }
         // Exports and copies mirror their source; stale-export covers them.
@@ -375,44 +393,55 @@ fn typed(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !texts.iter().any(|t| t.bytes().any(|b| b.is_ascii_digit())) {
             continue;
         }
-        // Workbooks this text is connected to.
-        let mut books: BTreeSet<VPath> = BTreeSet::new();
+        // Workbooks this text is connected to: first those linked to it by
+        // an edge, then (only when those have no matching label) those in
+        // its folder, so an older version lying beside the workbook it
+        // quotes does not make the quote ambiguous.
+        let mut linked: BTreeSet<VPath> = BTreeSet::new();
         for e in cx.edges_into(path).chain(cx.edges_from(path)) {
             for p in [&e.source, &e.dependent] {
                 if p != path && matches!(ws.artifact(p), Some(Artifact::Workbook(_))) {
-                    books.insert(p.clone());
+                    linked.insert(p.clone());
                 }
             }
         }
+        let mut near: BTreeSet<VPath> = BTreeSet::new();
         if let Some(dir) = path.parent() {
             for e in ws.list(&dir) {
-                if e.kind == Some(simdesk_model::ArtifactKind::Workbook) {
-                    books.insert(e.path);
+                if e.kind == Some(simdesk_model::ArtifactKind::Workbook)
+                    && !linked.contains(&e.path)
+                {
+                    near.insert(e.path);
                 }
             }
         }
-        if books.is_empty() {
+        if linked.is_empty() && near.is_empty() {
             continue;
         }
-        let labels: Vec<Label> = books
-            .iter()
-            .flat_map(|b| {
-                cache
-                    .entry(b.clone())
-                    .or_insert_with(|| ws.artifact(b).map_or_else(Vec::new, |a| labels_of(b, a)))
-                    .clone()
-            })
-            .collect();
-        if labels.is_empty() {
-            continue;
-        }
+        let mut tier = |books: &BTreeSet<VPath>| -> Vec<Label> {
+            books
+                .iter()
+                .flat_map(|b| {
+                    cache
+                        .entry(b.clone())
+                        .or_insert_with(|| {
+                            ws.artifact(b).map_or_else(Vec::new, |a| labels_of(b, a))
+                        })
+                        .clone()
+                })
+                .collect()
+        };
+        let tiers = [tier(&linked), tier(&near)];
         let mut seen = BTreeSet::new();
         for t in &texts {
             let mut floor = 0;
             for n in scan_numbers(t) {
                 let win = window(t, n.start, floor);
                 floor = n.end;
-                if let Some(d) = judge(path, t, &n, &win, &labels)
+                let verdict = tiers
+                    .iter()
+                    .find_map(|labels| judge(path, t, &n, &win, labels));
+                if let Some(Some(d)) = verdict
                     && seen.insert(d.message.clone())
                 {
                     out.push(d);
@@ -422,17 +451,28 @@ fn typed(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Compares one typed number with the labels whose words precede it.
+/// Compares one typed number with the labels whose words precede it:
+/// `None` when no label is a candidate, `Some(None)` when the number
+/// agrees or the comparison is ambiguous, `Some(Some(finding))` when it
+/// disagrees.
 fn judge(
     path: &VPath,
     text: &str,
     n: &Typed,
-    win: &BTreeSet<String>,
+    win: &[String],
     labels: &[Label],
-) -> Option<Diagnostic> {
+) -> Option<Option<Diagnostic>> {
+    // A bare number (`9`) is judged only against a count: a label whose
+    // value is a whole number.
+    let eligible = |l: &Label| n.decorated || l.value.fract() == 0.0;
+    // Every label word among the label's length plus four nearest words.
     let matched: Vec<&Label> = labels
         .iter()
-        .filter(|l| l.words.iter().all(|w| win.contains(w)))
+        .filter(|l| eligible(l))
+        .filter(|l| {
+            let near = &win[..win.len().min(l.words.len() + 4)];
+            l.words.iter().all(|w| near.contains(w))
+        })
         .collect();
     let best = matched.iter().map(|l| l.words.len()).max()?;
     let cands: Vec<&Label> = matched
@@ -444,7 +484,7 @@ fn judge(
     }
     let agrees = |l: &Label| (l.value - n.value).abs() <= n.tolerance + 1e-9 * l.value.abs();
     if cands.iter().any(|l| agrees(l)) {
-        return None;
+        return Some(None);
     }
     let near: BTreeMap<String, &Label> = cands
         .iter()
@@ -456,10 +496,10 @@ fn judge(
         })
         .map(|l| (l.shown.clone(), *l))
         .collect();
-    if near.len() != 1 {
-        return None;
-    }
-    let (_, l) = near.into_iter().next()?;
+    let near_len = near.len();
+    let Some((_, l)) = near.into_iter().next().filter(|_| near_len == 1) else {
+        return Some(None);
+    };
     let excerpt: String = {
         let s = text.replace('\u{1}', "…");
         let chars: Vec<char> = s.chars().collect();
@@ -469,7 +509,7 @@ fn judge(
             s
         }
     };
-    Some(
+    Some(Some(
         Diagnostic::warning(
             Code::QuotedValueMismatch,
             format!(
@@ -483,7 +523,7 @@ fn judge(
             "type {} or, better, quote {} through a field so it stays current",
             l.shown, l.at
         )),
-    )
+    ))
 }
 
 #[cfg(test)]
@@ -515,6 +555,6 @@ mod tests {
     fn windows_stop_at_sentences() {
         let s = "Fees were low. Total value: 10";
         let w = window(s, s.len() - 2, 0);
-        assert!(w.contains("total") && !w.contains("fees"));
+        assert!(w.contains(&"total".to_owned()) && !w.contains(&"fees".to_owned()));
     }
 }

@@ -427,6 +427,48 @@ fn broken_references(cx: &Ctx<'_>, _: &CheckOptions, out: &mut Vec<Diagnostic>) 
         );
         missing_seen.insert((referrer, missing));
     }
+    // Dependencies the content does not show (based-on, imports, exports,
+    // copies, attachments) leave no dangling ref when their source is
+    // deleted: the delete event recorded them.
+    for ev in ws.trajectory() {
+        let (Op::Delete { path: deleted, .. }, OutcomeKind::Applied) = (&ev.op, ev.outcome) else {
+            continue;
+        };
+        for d in ev
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::BrokenReference)
+        {
+            let Some(dependent) = d.refs.first().and_then(|r| r.path.clone()) else {
+                continue;
+            };
+            let gone = d
+                .refs
+                .get(1)
+                .and_then(|r| r.path.clone())
+                .unwrap_or_else(|| deleted.clone());
+            if ws.artifact(&gone).is_some()
+                || ws.artifact(&dependent).is_none()
+                || !missing_seen.insert((dependent.clone(), gone.clone()))
+            {
+                continue;
+            }
+            out.push(
+                Diagnostic::error(
+                    Code::BrokenReference,
+                    format!(
+                        "{dependent} depends on {gone}, which was deleted (event #{}): {}",
+                        ev.seq, d.message
+                    ),
+                )
+                .with_ref(whole(&dependent))
+                .with_ref(whole(&gone))
+                .with_hint(format!(
+                    "restore {gone}, or rebuild {dependent} from what replaced it"
+                )),
+            );
+        }
+    }
     for (path, a) in ws.artifacts() {
         for f in a.fields() {
             if let Err(why) = resolve_ref(ws, path, &f.source) {
