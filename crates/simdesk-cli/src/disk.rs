@@ -900,7 +900,9 @@ pub fn import_dir(dir: &Path, opts: &ImportOptions) -> Result<ImportReport> {
     }
     let tree = walk(dir, opts)?;
     let manifest_path = dir.join(META_DIR).join(MANIFEST_FILE);
+    // Neither the folder nor the manifest may be a symlink.
     let has_manifest = tree.has_meta
+        && fs::symlink_metadata(dir.join(META_DIR)).is_ok_and(|m| m.file_type().is_dir())
         && fs::symlink_metadata(&manifest_path).is_ok_and(|m| m.file_type().is_file());
     let mut report = if has_manifest {
         reconcile(dir, &manifest_path, tree, opts)?

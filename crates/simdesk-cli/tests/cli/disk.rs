@@ -753,3 +753,74 @@ fn a_world_holding_the_manifest_folder_is_refused() {
     );
     assert!(!d.join("out").exists());
 }
+
+/// Opens every file of an exported world with readers nobody here wrote:
+/// openpyxl (formula cells carry cached values), python-docx, python-pptx,
+/// pypdf, Python's email parser, and `qpdf --check`. Skipped when Python or
+/// the libraries are missing (`.ci/run` installs them).
+#[test]
+fn third_party_readers_open_an_exported_world() {
+    const CHECK: &str = r#"
+import sys, os, email, email.policy, subprocess, shutil
+import openpyxl, docx, pptx, pypdf
+root = sys.argv[1]
+seen = set()
+for dirpath, dirs, files in os.walk(root):
+    dirs[:] = [d for d in dirs if d != ".simdesk"]
+    for f in files:
+        p = os.path.join(dirpath, f)
+        with open(p, "rb") as h:
+            head = h.read(5)
+        ext = f.rsplit(".", 1)[-1]
+        if head.startswith(b"PK") and (ext in ("xlsx", "csv")):
+            # A file object: openpyxl refuses a `.csv` name by extension.
+            wb = openpyxl.load_workbook(open(p, "rb"), data_only=True)
+            wf = openpyxl.load_workbook(open(p, "rb"))
+            for ws in wf.worksheets:
+                for row in ws.iter_rows():
+                    for c in row:
+                        if isinstance(c.value, str) and c.value.startswith("="):
+                            v = wb[ws.title][c.coordinate].value
+                            assert v is not None, (p, c.coordinate, "no cached value")
+            seen.add("xlsx")
+        elif ext == "docx":
+            assert docx.Document(p).paragraphs, p
+            seen.add("docx")
+        elif ext == "pptx":
+            assert len(pptx.Presentation(p).slides) > 0, p
+            seen.add("pptx")
+        elif ext == "pdf":
+            r = pypdf.PdfReader(p)
+            assert "".join(pg.extract_text() for pg in r.pages).strip(), p
+            if shutil.which("qpdf"):
+                subprocess.run(["qpdf", "--check", p], check=True, capture_output=True)
+            seen.add("pdf")
+        elif ext == "eml":
+            with open(p, "rb") as h:
+                m = email.message_from_binary_file(h, policy=email.policy.default)
+            names = [a.get_filename() for a in m.iter_attachments()]
+            assert names == ["memo.pdf", "model.xlsx"], names
+            for a in m.iter_attachments():
+                assert len(a.get_content()) > 100, a.get_filename()
+            seen.add("eml")
+assert seen == {"xlsx", "docx", "pptx", "pdf", "eml"}, seen
+print("third-party readers: ok", sorted(seen))
+"#;
+    let probe = std::process::Command::new("python3")
+        .args(["-c", "import openpyxl, docx, pptx, pypdf"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: python3 with openpyxl, python-docx, python-pptx, pypdf not found");
+        return;
+    }
+    let dir = TempDir::new("third-party");
+    let d = &dir.0;
+    save_rich(d);
+    ok(simdesk(d, &["export", "w.simdesk", "out"]));
+    let out = std::process::Command::new("python3")
+        .args(["-c", CHECK])
+        .arg(d.join("out"))
+        .output()
+        .expect("run python3");
+    assert!(out.status.success(), "{}", text(&out));
+}
