@@ -42,7 +42,7 @@ fn found_fault(ws: &simdesk_engine::Workspace, found: &[Diagnostic], f: &Fault) 
                 })
             };
             !deps.is_empty()
-                && deps.iter().all(|by| reported(by))
+                && deps.iter().all(reported)
                 && deps.iter().any(|by| referenced_by.contains(by))
         }
         Fault::WrongQuote { path, source, .. } => found.iter().any(|d| {
