@@ -511,7 +511,9 @@ fn broken_references(cx: &Ctx<'_>, _: &CheckOptions, out: &mut Vec<Diagnostic>) 
             Artifact::Workbook(w) => formula_sheets(path, w, out),
             Artifact::Email(m) => {
                 for att in &m.attachments {
-                    if ws.artifact(att).is_none() {
+                    if ws.artifact(att).is_none()
+                        && missing_seen.insert((path.clone(), att.clone()))
+                    {
                         out.push(
                             Diagnostic::error(
                                 Code::BrokenReference,

@@ -1,1 +1,160 @@
-//! Tests of check, score and mine.
+//! Tests of check, score and mine through the binary: formats, exit codes,
+//! folders of files and bare trajectories.
+
+use std::path::Path;
+
+use crate::{TempDir, simdesk};
+
+const SETUP: &str = r#"{"op":"create","path":"/Clients/Chen/model.xlsx","artifact":{"kind":"workbook","sheets":[{"name":"S","cells":{"A1":{"value":{"text":"Total"}},"B1":{"value":{"number":100}}}}]}}
+{"op":"export","source":"/Clients/Chen/model.xlsx","target":"/Out/model.csv"}
+{"op":"add_objective","objective":{"id":"obj-1","title":"Raise the total","due":"2026-01-09T00:00:00Z","goals":[{"goal":"cell_equals","cell":"/Clients/Chen/model.xlsx#S!B1","expected":{"number":120}},{"goal":"exported_fresh","path":"/Out/model.csv","source":"/Clients/Chen/model.xlsx"}]}}
+"#;
+
+/// The agent raises the total, forgets to export again, and makes a note.
+const AGENT: &str = r#"{"op":"set_cells","path":"/Clients/Chen/model.xlsx","sheet":"S","cells":[{"cell":"B1","value":{"number":120}}]}
+{"op":"create","path":"/Scratch/todo.md","artifact":{"kind":"text","format":"markdown","content":"- done"}}
+{"op":"export","source":"/Clients/Chen/model.xlsx","target":"/Out/model.xyz"}
+{"op":"export","source":"/Clients/Chen/model.xlsx","target":"/Out/model.xyz"}
+"#;
+
+fn world(d: &Path) {
+    std::fs::write(d.join("setup.jsonl"), SETUP).expect("write");
+    std::fs::write(d.join("agent.jsonl"), AGENT).expect("write");
+    assert!(simdesk(d, &["new", "w.simdesk"]).status.success());
+    let o = simdesk(
+        d,
+        &["apply", "w.simdesk", "setup.jsonl", "--actor", "generator"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    simdesk(d, &["apply", "w.simdesk", "agent.jsonl"]);
+}
+
+fn json(o: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+#[test]
+fn check_reports_a_stale_export_in_every_format() {
+    let dir = TempDir::new("check");
+    let d = &dir.0;
+    world(d);
+    let text = simdesk(d, &["check", "w.simdesk"]);
+    assert_eq!(text.status.code(), Some(1));
+    let s = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        s.starts_with("/Out/model.csv\n  error[SD013 stale-export]"),
+        "{s}"
+    );
+    assert!(!s.contains('\x1b'), "no colour when not on a terminal");
+
+    let j = json(&simdesk(d, &["check", "w.simdesk", "--format", "json"]));
+    assert_eq!(j["summary"]["errors"], 1);
+    assert_eq!(j["findings"][0]["code"], "SD013");
+    assert_eq!(j["findings"][0]["rule"], "stale-export");
+    assert_eq!(j["findings"][0]["path"], "/Out/model.csv");
+
+    let sarif = json(&simdesk(d, &["check", "w.simdesk", "--format", "sarif"]));
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "SD013");
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "Out/model.csv"
+    );
+}
+
+#[test]
+fn check_exit_codes() {
+    let dir = TempDir::new("check-exit");
+    let d = &dir.0;
+    assert!(simdesk(d, &["new", "clean.simdesk"]).status.success());
+    let o = simdesk(d, &["check", "clean.simdesk"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no findings"));
+    assert_eq!(
+        simdesk(d, &["check", "missing.simdesk"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        simdesk(d, &["check", "clean.simdesk", "--format", "xml"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn check_a_folder_of_files() {
+    let dir = TempDir::new("check-dir");
+    let d = &dir.0;
+    let docs = d.join("tree/Docs");
+    std::fs::create_dir_all(&docs).expect("mkdir");
+    std::fs::write(docs.join("plan.md"), "# Plan\nsame words\n").expect("write");
+    std::fs::write(docs.join("plan_final_v2.md"), "# Plan\nsame words\n").expect("write");
+    let o = simdesk(d, &["check", "tree", "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let j = json(&o);
+    let codes: Vec<&str> = j["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"SD015") && codes.contains(&"SD016"),
+        "{j:#}"
+    );
+}
+
+#[test]
+fn score_shows_evidence_and_collateral() {
+    let dir = TempDir::new("score");
+    let d = &dir.0;
+    world(d);
+    let o = simdesk(d, &["score", "w.simdesk", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let j = json(&o);
+    let goals = &j["objectives"][0]["goals"];
+    assert_eq!(goals[0]["passed"], true);
+    assert_eq!(goals[1]["passed"], false);
+    assert!(
+        goals[1]["actual"]
+            .as_str()
+            .is_some_and(|a| a.contains("is stale"))
+    );
+    assert_eq!(j["collateral"]["method"], "replay");
+    assert_eq!(j["collateral"]["changes"][0]["path"], "/Scratch/todo.md");
+    assert_eq!(j["collateral"]["changes"][0]["change"], "created");
+    let text = simdesk(d, &["score", "w.simdesk", "--objective", "obj-1"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("obj-1 Raise the total: NOT MET (1/2)"));
+    assert_eq!(
+        simdesk(d, &["score", "w.simdesk", "--objective", "nope"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn mine_a_world_and_a_bare_trajectory() {
+    let dir = TempDir::new("mine");
+    let d = &dir.0;
+    world(d);
+    let from_world = json(&simdesk(d, &["mine", "w.simdesk", "--format", "json"]));
+    assert_eq!(from_world["mistakes"][0]["kind"], "repeated-failure");
+    assert_eq!(
+        from_world["mistakes"][0]["events"],
+        serde_json::json!([6, 7])
+    );
+    let log = simdesk(d, &["log", "w.simdesk", "--json"]);
+    std::fs::write(d.join("t.jsonl"), &log.stdout).expect("write");
+    let from_log = json(&simdesk(d, &["mine", "t.jsonl", "--format", "json"]));
+    assert_eq!(from_log["mistakes"], from_world["mistakes"]);
+    let text = simdesk(d, &["mine", "t.jsonl"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("#6 #7 repeated-failure (agent)"));
+}
