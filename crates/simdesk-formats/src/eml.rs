@@ -518,7 +518,8 @@ pub fn import_eml_with(
             .iter()
             .find(|h| h.name().eq_ignore_ascii_case(PATH_HEADER))
             .and_then(|h| h.value().as_text())
-            .and_then(|s| VPath::parse(s.trim()).ok());
+            // Writers fold long headers at a space; unfold before parsing.
+            .and_then(|s| VPath::parse(s.replace("\r\n", "").replace('\n', "").trim()).ok());
         let from_body = if is_ref {
             part.text_contents()
                 .and_then(|s| VPath::parse(s.trim()).ok())

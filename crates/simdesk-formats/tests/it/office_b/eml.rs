@@ -57,6 +57,25 @@ fn attachment_bytes_travel_as_real_parts() {
     assert_eq!(parts[1].path.as_str(), "/Reports/q4 report.pdf");
 }
 
+/// Regression: a long attachment path with spaces was folded by the
+/// writer and not unfolded by the reader, so the attachment came back
+/// under /Attachments instead of its own path.
+#[test]
+fn long_attachment_paths_survive_header_folding() {
+    let mut e = samples::email();
+    let long = "/Users/abebe.tesfaye/Documents/Clients/Nkosi Family/Portfolio reviews 2025/Nkosi_Portfolio final version.xlsx";
+    e.attachments = vec![simdesk_model::VPath::parse(long).unwrap()];
+    let data = [AttachmentData {
+        path: &e.attachments[0],
+        mime: "application/octet-stream",
+        bytes: b"PK",
+    }];
+    let bytes = export_eml_with(&e, &data, &samples::opts()).unwrap();
+    let (back, parts) = import_eml_with(&bytes, &Limits::default()).unwrap();
+    assert_eq!(back.attachments[0].as_str(), long);
+    assert_eq!(parts[0].path.as_str(), long);
+}
+
 #[test]
 fn foreign_attachments_land_under_attachments() {
     let raw = "From: a@b.example\r\nTo: c@d.example\r\nSubject: hi\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nbody\r\n--XX\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"../../etc/pass:wd.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--XX--\r\n";
