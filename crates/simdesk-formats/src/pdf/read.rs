@@ -8,6 +8,74 @@ use simdesk_model::{Artifact, Pdf, PdfPage};
 
 use crate::{Format, FormatError, Limits};
 
+/// Most cross-reference sections followed through `/Prev`.
+const MAX_XREF_SECTIONS: usize = 10_000;
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
+}
+
+fn number_after(bytes: &[u8], at: usize) -> Option<usize> {
+    let rest = bytes.get(at..)?;
+    let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    let digits: Vec<u8> = rest[start..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .take(12)
+        .copied()
+        .collect();
+    std::str::from_utf8(&digits).ok()?.parse().ok()
+}
+
+/// Follows the chain of cross-reference sections (`startxref`, then each
+/// section's `/Prev`) and refuses a chain that loops back on itself. A
+/// repairing reader would otherwise guess at the file's structure.
+fn check_xref_chain(bytes: &[u8]) -> Result<(), FormatError> {
+    let tail_from = bytes.len().saturating_sub(2048);
+    let Some(sx) = bytes[tail_from..]
+        .windows(9)
+        .rposition(|w| w == b"startxref")
+        .map(|i| i + tail_from)
+    else {
+        return Ok(());
+    };
+    let mut next = number_after(bytes, sx + 9);
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(offset) = next {
+        if offset >= bytes.len() {
+            return Ok(());
+        }
+        if !seen.insert(offset) {
+            return Err(malformed(format!(
+                "the cross-reference chain loops back to offset {offset}"
+            )));
+        }
+        if seen.len() > MAX_XREF_SECTIONS {
+            return Err(limit(
+                "cross-reference sections",
+                seen.len() as u64,
+                MAX_XREF_SECTIONS as u64,
+                "trailer /Prev chain",
+            ));
+        }
+        // The section's dictionary ends before its `startxref` (a table
+        // and its trailer) or before `stream` (a cross-reference stream).
+        let end = [
+            find(bytes, b"startxref", offset),
+            find(bytes, b"stream", offset),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(bytes.len());
+        next = find(&bytes[..end], b"/Prev", offset).and_then(|p| number_after(bytes, p + 5));
+    }
+    Ok(())
+}
+
 fn malformed(reason: impl Into<String>) -> FormatError {
     FormatError::Malformed {
         format: Format::Pdf,
@@ -57,6 +125,7 @@ pub fn import_pdf(bytes: &[u8], limits: &Limits) -> Result<Artifact, FormatError
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(malformed("no %PDF- header in the first 1024 bytes"));
     }
+    check_xref_chain(bytes)?;
     let budget = usize::try_from(limits.max_pdf_decompressed).unwrap_or(usize::MAX);
     let options = LoadOptions {
         max_decompressed_size: Some(budget),
