@@ -235,9 +235,22 @@ fn real_path(root: &Path, p: &VPath) -> Result<PathBuf> {
     Ok(out)
 }
 
+/// Whether an export syncs every file and folder to stable storage before
+/// renaming the tree into place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Sync everything (the default for `simdesk export`): after a crash
+    /// the tree is either the old one or the complete new one.
+    Sync,
+    /// Leave flushing to the OS. For datasets that are a pure function of
+    /// their seed (`simdesk generate`), where a crash means regenerating;
+    /// the rename still keeps half-written trees out of sight.
+    NoSync,
+}
+
 /// Creates a file that must not exist yet (never through a symlink), writes
-/// it, stamps its mtime and syncs it.
-fn write_new(path: &Path, bytes: &[u8], mtime: SystemTime) -> Result<()> {
+/// it, stamps its mtime and, when durable, syncs it.
+fn write_new(path: &Path, bytes: &[u8], mtime: SystemTime, durability: Durability) -> Result<()> {
     let mut f = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -245,7 +258,13 @@ fn write_new(path: &Path, bytes: &[u8], mtime: SystemTime) -> Result<()> {
         .with_context(|| format!("cannot create {}", path.display()))?;
     f.write_all(bytes)
         .and_then(|()| f.set_modified(mtime))
-        .and_then(|()| f.sync_all())
+        .and_then(|()| {
+            if durability == Durability::Sync {
+                f.sync_all()
+            } else {
+                Ok(())
+            }
+        })
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
@@ -391,6 +410,16 @@ fn render(
 
 /// Writes `ws` as a tree of real files under `dir` (see the module docs).
 pub fn export_world(ws: &Workspace, dir: &Path, force: bool) -> Result<ExportReport> {
+    export_world_with(ws, dir, force, Durability::Sync)
+}
+
+/// [`export_world`] with a choice of durability.
+pub fn export_world_with(
+    ws: &Workspace,
+    dir: &Path,
+    force: bool,
+    durability: Durability,
+) -> Result<ExportReport> {
     let meta_path: VPath = VPath::parse(&format!("/{META_DIR}"))?;
     if ws.walk().iter().any(|e| e.path.starts_with(&meta_path)) {
         bail!("the world holds {meta_path}, which an export reserves for its manifest");
@@ -403,7 +432,7 @@ pub fn export_world(ws: &Workspace, dir: &Path, force: bool) -> Result<ExportRep
         bail!("the parent folder {} does not exist", parent.display());
     }
     let tmp = fresh_sibling(&parent, &name, "simdesk-export")?;
-    let result = write_tree(ws, &tmp).and_then(|report| {
+    let result = write_tree(ws, &tmp, durability).and_then(|report| {
         install(&tmp, dir, &parent, &name, force)?;
         Ok(report)
     });
@@ -414,7 +443,7 @@ pub fn export_world(ws: &Workspace, dir: &Path, force: bool) -> Result<ExportRep
 }
 
 /// Writes the whole tree into the fresh folder `root`.
-fn write_tree(ws: &Workspace, root: &Path) -> Result<ExportReport> {
+fn write_tree(ws: &Workspace, root: &Path, durability: Durability) -> Result<ExportReport> {
     let now = system_time(ws.now());
     let mut dirs: BTreeSet<VPath> = BTreeSet::new();
     let mut folders = Vec::new();
@@ -449,7 +478,7 @@ fn write_tree(ws: &Workspace, root: &Path) -> Result<ExportReport> {
     let mut write = |path: &VPath, format: Format, bytes: &[u8]| -> Result<ManifestArtifact> {
         let modified_at = ws.modified_at(path).unwrap_or_else(|| ws.now());
         let real = real_path(root, path)?;
-        write_new(&real, bytes, system_time(modified_at))?;
+        write_new(&real, bytes, system_time(modified_at), durability)?;
         total += bytes.len() as u64;
         Ok(ManifestArtifact {
             path: path.clone(),
@@ -496,7 +525,7 @@ fn write_tree(ws: &Workspace, root: &Path) -> Result<ExportReport> {
     let meta = root.join(META_DIR);
     fs::create_dir(&meta).with_context(|| format!("cannot create {}", meta.display()))?;
     let snapshot = ws.save();
-    write_new(&meta.join(SNAPSHOT_FILE), &snapshot, now)?;
+    write_new(&meta.join(SNAPSHOT_FILE), &snapshot, now, durability)?;
     let state_hash = ws.state_hash();
     let manifest = ManifestOut {
         format: MANIFEST_TAG,
@@ -518,7 +547,7 @@ fn write_tree(ws: &Workspace, root: &Path) -> Result<ExportReport> {
     let artifacts = manifest.artifacts.len();
     let mut json = serde_json::to_vec_pretty(&manifest)?;
     json.push(b'\n');
-    write_new(&meta.join(MANIFEST_FILE), &json, now)?;
+    write_new(&meta.join(MANIFEST_FILE), &json, now, durability)?;
 
     // Folder times last (creating entries touches them), deepest first.
     let mut all: Vec<PathBuf> = dirs
@@ -532,7 +561,9 @@ fn write_tree(ws: &Workspace, root: &Path) -> Result<ExportReport> {
         let f = File::open(d).with_context(|| format!("cannot open {}", d.display()))?;
         f.set_modified(now)
             .with_context(|| format!("cannot set the time of {}", d.display()))?;
-        let _ = f.sync_all();
+        if durability == Durability::Sync {
+            let _ = f.sync_all();
+        }
     }
     Ok(ExportReport {
         artifacts,

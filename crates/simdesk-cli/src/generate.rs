@@ -176,7 +176,9 @@ fn write_computer(spec: &WorldSpec, dir: &Path, force: bool) -> Result<()> {
     // The exported tree of real files with its manifest of the graph; the
     // planted faults go beside the manifest as ground truth for checkers.
     let files = dir.join("files");
-    crate::disk::export_world(&ws, &files, force)?;
+    // A computer is a pure function of (template, seed, index): a crash
+    // means generating it again, so the tree is not synced file by file.
+    crate::disk::export_world_with(&ws, &files, force, crate::disk::Durability::NoSync)?;
     crate::world_io::write_atomic(
         &files.join(crate::disk::META_DIR).join("faults.json"),
         serde_json::to_string_pretty(&spec.faults)?.as_bytes(),
