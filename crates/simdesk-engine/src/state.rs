@@ -219,41 +219,32 @@ impl State {
 
     /// Edges into `id`, in key order.
     pub fn in_edges(&self, id: ArtifactId) -> Vec<(EdgeKey, EdgeState)> {
-        let Some(&ix) = self.nodes.get(&id) else {
-            return Vec::new();
-        };
-        let mut keys: Vec<EdgeKey> = self
-            .graph
-            .edges_directed(ix, petgraph::Direction::Incoming)
-            .map(|e| {
-                use petgraph::visit::EdgeRef;
-                EdgeKey {
-                    source: self.graph[e.source()],
-                    dependent: id,
-                    kind: *e.weight(),
-                }
-            })
-            .collect();
-        keys.sort();
-        keys.dedup();
-        keys.into_iter()
-            .filter_map(|k| self.edges.get(&k).map(|s| (k, s.clone())))
-            .collect()
+        self.edges_at(id, petgraph::Direction::Incoming)
     }
 
     /// Edges out of `id`, in key order.
     pub fn out_edges(&self, id: ArtifactId) -> Vec<(EdgeKey, EdgeState)> {
+        self.edges_at(id, petgraph::Direction::Outgoing)
+    }
+
+    /// Edges at `id` in one direction, sorted by key so that nothing
+    /// depends on petgraph's adjacency order.
+    fn edges_at(&self, id: ArtifactId, dir: petgraph::Direction) -> Vec<(EdgeKey, EdgeState)> {
+        use petgraph::visit::EdgeRef;
         let Some(&ix) = self.nodes.get(&id) else {
             return Vec::new();
         };
         let mut keys: Vec<EdgeKey> = self
             .graph
-            .edges_directed(ix, petgraph::Direction::Outgoing)
+            .edges_directed(ix, dir)
             .map(|e| {
-                use petgraph::visit::EdgeRef;
+                let (source, dependent) = match dir {
+                    petgraph::Direction::Incoming => (self.graph[e.source()], id),
+                    petgraph::Direction::Outgoing => (id, self.graph[e.target()]),
+                };
                 EdgeKey {
-                    source: id,
-                    dependent: self.graph[e.target()],
+                    source,
+                    dependent,
                     kind: *e.weight(),
                 }
             })
