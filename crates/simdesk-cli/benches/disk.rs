@@ -230,6 +230,41 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // The main job, single-threaded: one computer from the default
+    // template, generated, built and exported (as `generate` does: no
+    // per-file fsync).
+    let t = simdesk_gen::builtin_template(simdesk_gen::DEFAULT_TEMPLATE).expect("template");
+    let mut g = c.benchmark_group("generate one computer");
+    g.sample_size(10);
+    g.bench_function("in memory (spec + build)", |b| {
+        let mut seed = 0u64;
+        b.iter(|| {
+            seed += 1;
+            let spec = simdesk_gen::generate(&t, seed, 0, &simdesk_gen::GenOptions::default())
+                .expect("spec");
+            simdesk_gen::build(&spec).expect("build")
+        })
+    });
+    g.bench_function("generated and exported to disk", |b| {
+        let mut seed = 0u64;
+        b.iter_batched(
+            || {
+                seed += 1;
+                (seed, root.join(format!("gen-{seed}")))
+            },
+            |(seed, out)| {
+                let spec = simdesk_gen::generate(&t, seed, 0, &simdesk_gen::GenOptions::default())
+                    .expect("spec");
+                let ws = simdesk_gen::build(&spec).expect("build");
+                disk::export_world_with(&ws, &out, false, disk::Durability::NoSync)
+                    .expect("export");
+                Exported(out)
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    g.finish();
     let _ = std::fs::remove_dir_all(&root);
 }
 
