@@ -197,6 +197,19 @@ pub fn build() -> Workspace {
     ws
 }
 
+/// A day passes and the custodian's new prices land in the download.
+fn new_market_data(ws: &mut Workspace, d: &DemoPaths, out: &mut String) {
+    ws.apply(Op::AdvanceClock { seconds: 86_400 });
+    ws.apply(Op::Write {
+        path: d.csv.clone(),
+        artifact: Artifact::Text(Text {
+            format: TextFormat::Csv,
+            content: MARKET_V2.into(),
+        }),
+    });
+    let _ = writeln!(out, "1. new market data arrives in {}", d.csv);
+}
+
 /// Runs the demo and returns what it prints, and whether each order
 /// behaved as expected (a stale-source diagnostic for the wrong order, none
 /// for the right one).
@@ -231,15 +244,7 @@ pub fn run() -> (String, bool) {
     // Wrong order, in a fork of the world.
     let mut wrong = base.fork();
     let _ = writeln!(out, "\n== Wrong order ==");
-    wrong.apply(Op::AdvanceClock { seconds: 86_400 });
-    wrong.apply(Op::Write {
-        path: d.csv.clone(),
-        artifact: Artifact::Text(Text {
-            format: TextFormat::Csv,
-            content: MARKET_V2.into(),
-        }),
-    });
-    let _ = writeln!(out, "1. new market data arrives in {}", d.csv);
+    new_market_data(&mut wrong, &d, &mut out);
     let export = wrong.apply(Op::Export {
         source: d.report.clone(),
         target: d.pdf.clone(),
@@ -272,15 +277,7 @@ pub fn run() -> (String, bool) {
     // Right order, in another fork.
     let mut right = base.fork();
     let _ = writeln!(out, "\n== Right order ==");
-    right.apply(Op::AdvanceClock { seconds: 86_400 });
-    right.apply(Op::Write {
-        path: d.csv.clone(),
-        artifact: Artifact::Text(Text {
-            format: TextFormat::Csv,
-            content: MARKET_V2.into(),
-        }),
-    });
-    let _ = writeln!(out, "1. new market data arrives in {}", d.csv);
+    new_market_data(&mut right, &d, &mut out);
     let refresh = right.apply(Op::Refresh {
         path: d.workbook.clone(),
     });

@@ -343,10 +343,11 @@ fn workbook_plain(w: &Workbook) -> String {
     out
 }
 
-/// One sheet as CSV (RFC 4180), formatted values, with cells that a
-/// spreadsheet would run as a formula (`= + - @`, tab, CR, NUL first)
-/// prefixed by `'`.
+/// One sheet as CSV (RFC 4180): numbers in general format (so the file
+/// reads back as numbers), other values formatted, and text that a
+/// spreadsheet would run as a formula prefixed by `'`.
 pub(crate) fn sheet_csv(s: &simdesk_model::Sheet) -> String {
+    use simdesk_model::csv::{guard_formula, quote_field};
     let (rows, cols) = s.extent();
     let mut out = String::new();
     for r in 0..rows {
@@ -357,28 +358,16 @@ pub(crate) fn sheet_csv(s: &simdesk_model::Sheet) -> String {
                     .get(&CellAddr::new(r, c))
                     .map_or(String::new(), |c| match &c.value {
                         CellValue::Number(n) => format_value(&CellValue::Number(*n), None),
+                        CellValue::Text(t) => guard_formula(t),
                         v => format_value(v, c.format.as_deref()),
                     });
-                csv_field(&t)
+                quote_field(&t)
             })
             .collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
     out
-}
-
-fn csv_field(t: &str) -> String {
-    let guarded = match t.chars().next() {
-        Some('=' | '+' | '@' | '\t' | '\r' | '\0') => format!("'{t}"),
-        Some('-') if t.parse::<f64>().is_err() => format!("'{t}"),
-        _ => t.to_owned(),
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
 }
 
 /// Limits for CSV parsing in imports.
@@ -515,12 +504,19 @@ mod tests {
     }
 
     #[test]
-    fn csv_guards_formulas() {
-        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(csv_field("-5"), "-5");
-        assert_eq!(csv_field("-x"), "'-x");
-        assert_eq!(csv_field("@cmd"), "'@cmd");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
+    fn csv_guards_text_formulas_but_not_numbers() {
+        let mut s = simdesk_model::Sheet::new("S");
+        let cells = ["=SUM(A1)", "-x", "@cmd", "a,b", "-5"];
+        for (i, t) in cells.iter().enumerate() {
+            s.cells
+                .insert(CellAddr::new(0, i as u32), simdesk_model::Cell::value(*t));
+        }
+        s.cells
+            .insert(CellAddr::new(1, 0), simdesk_model::Cell::value(-5.0));
+        assert_eq!(
+            sheet_csv(&s),
+            "'=SUM(A1),'-x,'@cmd,\"a,b\",'-5\r\n-5,,,,\r\n"
+        );
     }
 
     #[test]

@@ -712,20 +712,20 @@ impl<'a> Tx<'a> {
             .map(|(id, _)| *id)
             .collect();
         for id in books {
-            let Artifact::Workbook(mut w) = self.artifact_of(id).clone() else {
-                continue;
+            let graph = match (self.st.formulas.get(&id), self.artifact_of(id)) {
+                (Some(g), _) => g.clone(),
+                (None, Artifact::Workbook(w)) => Arc::new(FormulaGraph::new(w)),
+                (None, _) => continue,
             };
-            let graph = self
-                .st
-                .formulas
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| Arc::new(FormulaGraph::new(&w)));
             let volatile = graph.volatile_cells();
             self.st.formulas.insert(id, graph);
             if volatile.is_empty() {
                 continue;
             }
+            // Only workbooks that read the clock are copied and recomputed.
+            let Artifact::Workbook(mut w) = self.artifact_of(id).clone() else {
+                continue;
+            };
             let report = self.recalc(id, &mut w, Some(&volatile));
             let changed: BTreeSet<CellKey> = report.changed.into_iter().collect();
             self.set_content(id, Artifact::Workbook(w), Some(changed));

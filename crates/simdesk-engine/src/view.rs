@@ -138,6 +138,7 @@ impl Workspace {
     /// The tree as an indented listing with kinds and revisions.
     pub fn tree_text(&self) -> String {
         let mut out = String::from("/\n");
+        let stale: std::collections::BTreeSet<VPath> = self.stale_paths().into_iter().collect();
         for e in self.walk() {
             let depth = e.path.components().count();
             let name = e.path.file_name().unwrap_or_default();
@@ -145,12 +146,12 @@ impl Workspace {
             match e.kind {
                 None => out.push_str(&format!("{indent}{name}/\n")),
                 Some(k) => {
-                    let stale = if self.is_stale(&e.path) {
+                    let mark = if stale.contains(&e.path) {
                         "  STALE"
                     } else {
                         ""
                     };
-                    out.push_str(&format!("{indent}{name}  ({k}, rev {}){stale}\n", e.rev))
+                    out.push_str(&format!("{indent}{name}  ({k}, rev {}){mark}\n", e.rev))
                 }
             }
         }

@@ -18,23 +18,7 @@ use simdesk_model::{Artifact, CellAddr, CellValue, Sheet, TextFormat, Workbook, 
 use crate::xlsx::DEFAULT_DATE_FORMAT;
 use crate::{ExportOptions, Format, FormatError};
 
-/// Quotes one field per RFC 4180 when it needs it.
-pub fn quote_field(field: &str) -> String {
-    if field.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
-    }
-}
-
-/// Prefixes text a spreadsheet would treat as a formula with `'`.
-pub fn guard_formula(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r', '\0']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
+pub use simdesk_model::csv::{guard_formula, quote_field};
 
 /// Writes one sheet as csv.
 pub fn export_sheet(sheet: &Sheet) -> String {

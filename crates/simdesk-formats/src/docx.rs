@@ -50,6 +50,7 @@ use docx_rs::{
 use quick_xml::events::{BytesStart, Event};
 use simdesk_model::{Artifact, Block, Document, Inline, ListItem, SimTime, Table};
 
+use crate::xml::attr;
 use crate::zipguard;
 use crate::{ExportOptions, Format, FormatError, Limits};
 
@@ -340,17 +341,6 @@ pub fn export(artifact: &Artifact, opts: &ExportOptions) -> Result<Vec<u8>, Form
 }
 
 // ------------------------------------------------------------------ import
-
-fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
-}
 
 /// A `w:b`/`w:i` toggle is on unless `w:val` says false.
 fn toggle(e: &BytesStart<'_>) -> bool {

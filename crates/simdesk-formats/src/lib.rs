@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod pdf;
 pub mod pptx;
 pub mod xlsx;
+mod xml;
 mod zipguard;
 
 pub use dispatch::*;

@@ -58,6 +58,7 @@ use simdesk_model::{
     Artifact, Cell, CellAddr, CellError, CellValue, Sheet, Workbook, format_value,
 };
 
+use crate::xml::attr;
 use crate::zipguard::{self, SafeZip};
 use crate::{ExportOptions, Format, FormatError, Limits};
 
@@ -228,17 +229,6 @@ struct SheetScan {
 #[derive(Debug, Default)]
 struct Styles {
     xfs: Vec<(Option<String>, bool)>,
-}
-
-fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
 }
 
 fn xml_err(part: &str, e: impl std::fmt::Display) -> FormatError {

@@ -1317,20 +1317,6 @@ impl<'t> Gen<'t> {
     fn base_ctx(&mut self, with_entities: bool) -> J {
         let mut ctx = self.pick_ctx(None);
         let (y, m, _) = self.now.date();
-        let months = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         let collab: serde_json::Map<String, J> = self
             .collab
             .iter()
@@ -1363,7 +1349,7 @@ impl<'t> Gen<'t> {
             o.insert("year".into(), json!(y));
             o.insert(
                 "month".into(),
-                J::String(months[(m - 1) as usize].to_owned()),
+                J::String(simdesk_model::MONTH_NAMES[(m - 1) as usize].to_owned()),
             );
             o.insert(
                 "quarter".into(),

@@ -20,6 +20,7 @@
 
 mod artifact;
 mod cell;
+pub mod csv;
 mod diag;
 mod numfmt;
 mod objective;
@@ -40,7 +41,7 @@ pub use refs::{
     MAX_REF_BYTES, Ref, RefError, RefTarget, check_sheet_name, quote_sheet, sheet_needs_quotes,
     slug,
 };
-pub use time::{SimTime, TimeError, civil_from_days, days_from_civil, days_in_month};
+pub use time::{MONTH_NAMES, SimTime, TimeError, civil_from_days, days_from_civil, days_in_month};
 pub use vpath::{
     MAX_COMPONENT_BYTES, MAX_PATH_BYTES, PathError, PathRule, VPath, check_component, fold,
 };

@@ -8,7 +8,7 @@
 //! codes (`yyyy-mm-dd`, `d mmm yyyy`, `mmmm d, yyyy`, `h:mm AM/PM`).
 
 use crate::cell::CellValue;
-use crate::time::SimTime;
+use crate::time::{MONTH_NAMES, SimTime};
 
 /// Formats a value with an optional number format code.
 ///
@@ -372,20 +372,6 @@ fn group(digits: &str) -> String {
     out
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 const DAYS: [&str; 7] = [
     "Thursday",
     "Friday",
@@ -429,9 +415,9 @@ fn format_date(serial: f64, tokens: &[Tok]) -> String {
                     "mm" if minutes => format!("{mi:02}"),
                     "m" => mo.to_string(),
                     "mm" => format!("{mo:02}"),
-                    "mmm" => MONTHS[mo as usize - 1][..3].to_owned(),
-                    "mmmmm" => MONTHS[mo as usize - 1][..1].to_owned(),
-                    c if c.starts_with('m') => MONTHS[mo as usize - 1].to_owned(),
+                    "mmm" => MONTH_NAMES[mo as usize - 1][..3].to_owned(),
+                    "mmmmm" => MONTH_NAMES[mo as usize - 1][..1].to_owned(),
+                    c if c.starts_with('m') => MONTH_NAMES[mo as usize - 1].to_owned(),
                     "d" => d.to_string(),
                     "dd" => format!("{d:02}"),
                     "ddd" => weekday[..3].to_owned(),
