@@ -5,13 +5,12 @@
 //! Pdf page); it is written as one `BT … ET` text object whose wrapped
 //! pieces are placed with `Tm`, so a reader gets one line back per block.
 
-use printpdf::ParsedFont;
 use simdesk_model::{
     Block as DocBlock, CellValue, Deck, Document, Layout, Pdf, Table, Workbook, format_value,
     inlines_text,
 };
 
-use super::fonts::{drawable, width};
+use super::fonts::{FontSet, drawable, width};
 
 /// One visual line: where it starts (points from the bottom left), its size
 /// and its text.
@@ -45,7 +44,7 @@ const LEADING: f32 = 1.3;
 /// Splits text into lines no wider than `max_w`: at the last space where
 /// there is one (the space stays at the end of the line, so the pieces
 /// joined give the text back), anywhere in a word too long for a line.
-pub(crate) fn wrap(fonts: &[ParsedFont], text: &str, max_w: f32, size: f32) -> Vec<String> {
+pub(crate) fn wrap(fonts: &FontSet, text: &str, max_w: f32, size: f32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur: Vec<char> = Vec::new();
     let mut cur_w = 0.0;
@@ -77,7 +76,7 @@ pub(crate) fn wrap(fonts: &[ParsedFont], text: &str, max_w: f32, size: f32) -> V
 
 /// Lays text out top to bottom, page after page.
 struct Flow<'f> {
-    fonts: &'f [ParsedFont],
+    fonts: &'f FontSet,
     size: (f32, f32),
     margin: f32,
     /// Baseline of the next line.
@@ -87,7 +86,7 @@ struct Flow<'f> {
 }
 
 impl<'f> Flow<'f> {
-    fn new(fonts: &'f [ParsedFont], size: (f32, f32), margin: f32) -> Self {
+    fn new(fonts: &'f FontSet, size: (f32, f32), margin: f32) -> Self {
         Flow {
             fonts,
             size,
@@ -225,12 +224,7 @@ impl<'f> Flow<'f> {
 }
 
 /// Column widths for a table: natural widths, scaled down to fit.
-fn columns(
-    fonts: &[ParsedFont],
-    rows: &[Vec<String>],
-    size: f32,
-    available: f32,
-) -> Vec<(f32, f32)> {
+fn columns(fonts: &FontSet, rows: &[Vec<String>], size: f32, available: f32) -> Vec<(f32, f32)> {
     let n = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut natural = vec![24.0_f32; n];
     for r in rows {
@@ -276,7 +270,7 @@ fn table(flow: &mut Flow<'_>, t: &Table, size: f32) {
 }
 
 /// Adds `Page n of N` (or `n / N` for slides) under every page.
-fn number_pages(fonts: &[ParsedFont], pages: &mut [Page], slides: bool) {
+fn number_pages(fonts: &FontSet, pages: &mut [Page], slides: bool) {
     let n = pages.len();
     for (i, p) in pages.iter_mut().enumerate() {
         let text = if slides {
@@ -297,7 +291,7 @@ fn number_pages(fonts: &[ParsedFont], pages: &mut [Page], slides: bool) {
 
 /// A document: title, headings (larger), paragraphs, lists, tables as
 /// aligned columns, page breaks, page numbers.
-pub(crate) fn document(fonts: &[ParsedFont], d: &Document) -> Vec<Page> {
+pub(crate) fn document(fonts: &FontSet, d: &Document) -> Vec<Page> {
     let mut flow = Flow::new(fonts, A4, MARGIN);
     if let Some(t) = &d.title {
         flow.paragraph(t, 20.0, 0.0, 10.0);
@@ -345,7 +339,7 @@ pub(crate) fn document(fonts: &[ParsedFont], d: &Document) -> Vec<Page> {
 
 /// A deck: one 16:9 page per slide, the title larger, bullets indented by
 /// level, the table below them; speaker notes are not printed.
-pub(crate) fn deck(fonts: &[ParsedFont], d: &Deck) -> Vec<Page> {
+pub(crate) fn deck(fonts: &FontSet, d: &Deck) -> Vec<Page> {
     let mut pages = Vec::new();
     for s in &d.slides {
         let mut flow = Flow::new(fonts, SLIDE, 36.0);
@@ -405,7 +399,7 @@ fn col_name(mut c: u32) -> String {
 /// A workbook: each sheet as an aligned grid under its name, with column
 /// letters and row numbers, numbers right-aligned; columns that do not fit
 /// the (landscape) page continue on the following pages.
-pub(crate) fn workbook(fonts: &[ParsedFont], w: &Workbook) -> Vec<Page> {
+pub(crate) fn workbook(fonts: &FontSet, w: &Workbook) -> Vec<Page> {
     let size = 8.5;
     let mut pages = Vec::new();
     for sheet in &w.sheets {
@@ -498,7 +492,7 @@ pub(crate) fn workbook(fonts: &[ParsedFont], w: &Workbook) -> Vec<Page> {
 /// A Pdf artifact: one page per page, one block per line of its text, so
 /// the text reads back line for line. A page whose lines do not fit at
 /// 10 pt is set smaller until they do.
-pub(crate) fn pdf(fonts: &[ParsedFont], p: &Pdf) -> Vec<Page> {
+pub(crate) fn pdf(fonts: &FontSet, p: &Pdf) -> Vec<Page> {
     let mut pages = Vec::new();
     for page in &p.pages {
         let lines: Vec<String> = page.text.split('\n').map(|l| drawable(fonts, l)).collect();

@@ -30,8 +30,9 @@ fn number_after(bytes: &[u8], at: usize) -> Option<usize> {
     std::str::from_utf8(&digits).ok()?.parse().ok()
 }
 
-/// Follows the chain of cross-reference sections (`startxref`, then each
-/// section's `/Prev`) and refuses a chain that loops back on itself. A
+/// Requires the final `startxref`, follows the chain of cross-reference
+/// sections (it, then each section's `/Prev`) and refuses a chain that
+/// loops back on itself. A
 /// repairing reader would otherwise guess at the file's structure.
 fn check_xref_chain(bytes: &[u8]) -> Result<(), FormatError> {
     let tail_from = bytes.len().saturating_sub(2048);
@@ -40,7 +41,11 @@ fn check_xref_chain(bytes: &[u8]) -> Result<(), FormatError> {
         .rposition(|w| w == b"startxref")
         .map(|i| i + tail_from)
     else {
-        return Ok(());
+        // Every PDF ends with `startxref`; without it the file was cut
+        // short, and a repairing reader would return part of it as if whole.
+        return Err(malformed(
+            "no startxref in the last 2048 bytes: the file is truncated",
+        ));
     };
     let mut next = number_after(bytes, sx + 9);
     let mut seen = std::collections::BTreeSet::new();
