@@ -410,21 +410,63 @@ fn render(
 
 /// Writes `ws` as a tree of real files under `dir` (see the module docs).
 pub fn export_world(ws: &Workspace, dir: &Path, force: bool) -> Result<ExportReport> {
-    export_world_with(ws, dir, force, Durability::Sync)
+    export_world_with(
+        ws,
+        dir,
+        &ExportSettings {
+            force,
+            ..ExportSettings::default()
+        },
+    )
 }
 
-/// [`export_world`] with a choice of durability.
+/// How [`export_world_with`] writes a tree.
+#[derive(Debug, Clone)]
+pub struct ExportSettings<'a> {
+    /// Replace a non-empty target folder.
+    pub force: bool,
+    /// Whether every file and folder is synced before the rename.
+    pub durability: Durability,
+    /// The world's snapshot bytes (`Workspace::save`), when the caller
+    /// has them already; otherwise the export makes them.
+    pub snapshot: Option<&'a [u8]>,
+    /// More files for the `.simdesk` folder: a plain file name and its
+    /// bytes (for example the ground truth of planted faults). They are
+    /// written with the rest of the tree, before it is renamed into place.
+    pub extra_meta: Vec<(&'a str, &'a [u8])>,
+}
+
+impl Default for ExportSettings<'_> {
+    fn default() -> Self {
+        ExportSettings {
+            force: false,
+            durability: Durability::Sync,
+            snapshot: None,
+            extra_meta: Vec::new(),
+        }
+    }
+}
+
+/// [`export_world`] with every setting.
 pub fn export_world_with(
     ws: &Workspace,
     dir: &Path,
-    force: bool,
-    durability: Durability,
+    settings: &ExportSettings<'_>,
 ) -> Result<ExportReport> {
     let meta_path: VPath = VPath::parse(&format!("/{META_DIR}"))?;
     if ws.walk().iter().any(|e| e.path.starts_with(&meta_path)) {
         bail!("the world holds {meta_path}, which an export reserves for its manifest");
     }
-    if inspect_target(dir)? == Target::FullDir && !force {
+    for (name, _) in &settings.extra_meta {
+        let plain = matches!(
+            (Path::new(name).components().next(), Path::new(name).components().nth(1)),
+            (Some(Component::Normal(n)), None) if n == *name
+        );
+        if !plain || [MANIFEST_FILE, SNAPSHOT_FILE].contains(name) {
+            bail!("{name:?} cannot be written into {META_DIR}: not a free plain file name");
+        }
+    }
+    if inspect_target(dir)? == Target::FullDir && !settings.force {
         bail!("{} is not empty; pass --force to replace it", dir.display());
     }
     let (parent, name) = split_target(dir)?;
@@ -432,8 +474,8 @@ pub fn export_world_with(
         bail!("the parent folder {} does not exist", parent.display());
     }
     let tmp = fresh_sibling(&parent, &name, "simdesk-export")?;
-    let result = write_tree(ws, &tmp, durability).and_then(|report| {
-        install(&tmp, dir, &parent, &name, force)?;
+    let result = write_tree(ws, &tmp, settings).and_then(|report| {
+        install(&tmp, dir, &parent, &name, settings.force)?;
         Ok(report)
     });
     if result.is_err() {
@@ -442,8 +484,40 @@ pub fn export_world_with(
     result
 }
 
+/// Builds a spec and writes the computer under `dir`: the spec, the
+/// snapshot, the exported tree and its manifest, with the planted faults
+/// beside the manifest as ground truth for checkers.
+///
+/// A computer is a pure function of its spec: a crash means generating it
+/// again, so nothing is synced file by file (each file and the tree are
+/// still renamed into place whole).
+pub fn write_computer(spec: &simdesk_gen::WorldSpec, dir: &Path, force: bool) -> Result<()> {
+    let ws = simdesk_gen::build(spec)?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let snapshot = ws.save();
+    let faults = serde_json::to_vec_pretty(&spec.faults)?;
+    crate::world_io::write_atomic_with(
+        &dir.join("spec.json"),
+        &serde_json::to_vec_pretty(spec)?,
+        Durability::NoSync,
+    )?;
+    crate::world_io::write_atomic_with(&dir.join("world.simdesk"), &snapshot, Durability::NoSync)?;
+    export_world_with(
+        &ws,
+        &dir.join("files"),
+        &ExportSettings {
+            force,
+            durability: Durability::NoSync,
+            snapshot: Some(&snapshot),
+            extra_meta: vec![("faults.json", &faults)],
+        },
+    )?;
+    Ok(())
+}
+
 /// Writes the whole tree into the fresh folder `root`.
-fn write_tree(ws: &Workspace, root: &Path, durability: Durability) -> Result<ExportReport> {
+fn write_tree(ws: &Workspace, root: &Path, settings: &ExportSettings<'_>) -> Result<ExportReport> {
+    let durability = settings.durability;
     let now = system_time(ws.now());
     let mut dirs: BTreeSet<VPath> = BTreeSet::new();
     let mut folders = Vec::new();
@@ -524,8 +598,18 @@ fn write_tree(ws: &Workspace, root: &Path, durability: Durability) -> Result<Exp
     // The snapshot and the manifest.
     let meta = root.join(META_DIR);
     fs::create_dir(&meta).with_context(|| format!("cannot create {}", meta.display()))?;
-    let snapshot = ws.save();
-    write_new(&meta.join(SNAPSHOT_FILE), &snapshot, now, durability)?;
+    let made;
+    let snapshot: &[u8] = match settings.snapshot {
+        Some(s) => s,
+        None => {
+            made = ws.save();
+            &made
+        }
+    };
+    write_new(&meta.join(SNAPSHOT_FILE), snapshot, now, durability)?;
+    for (name, bytes) in &settings.extra_meta {
+        write_new(&meta.join(name), bytes, now, durability)?;
+    }
     let state_hash = ws.state_hash();
     let manifest = ManifestOut {
         format: MANIFEST_TAG,
@@ -538,7 +622,7 @@ fn write_tree(ws: &Workspace, root: &Path, durability: Durability) -> Result<Exp
         snapshot: SnapshotEntry {
             path: format!("{META_DIR}/{SNAPSHOT_FILE}"),
             bytes: snapshot.len() as u64,
-            blake3: blake3::hash(&snapshot).to_hex().to_string(),
+            blake3: blake3::hash(snapshot).to_hex().to_string(),
         },
         folders,
         artifacts: entries.into_values().collect(),

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use simdesk_gen::{GenOptions, SpecLimits, Template, WorldSpec};
+use simdesk_gen::{GenOptions, SpecLimits, Template};
 
 /// `simdesk generate`: one or many computers from a template.
 #[derive(Debug, Clone, Args)]
@@ -140,7 +140,7 @@ pub fn run_build(args: &BuildArgs) -> Result<()> {
             );
         }
     };
-    write_computer(&spec, &args.out, args.force)?;
+    crate::disk::write_computer(&spec, &args.out, args.force)?;
     Ok(())
 }
 
@@ -161,29 +161,6 @@ struct IndexLine {
     objectives: Vec<String>,
     faults: usize,
     dir: String,
-}
-
-/// Builds a spec and writes the computer under `dir`: the spec, the
-/// snapshot, the exported tree and the manifest.
-fn write_computer(spec: &WorldSpec, dir: &Path, force: bool) -> Result<()> {
-    let ws = simdesk_gen::build(spec)?;
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    crate::world_io::write_atomic(
-        &dir.join("spec.json"),
-        serde_json::to_string_pretty(spec)?.as_bytes(),
-    )?;
-    crate::world_io::save_snapshot(&ws, &dir.join("world.simdesk"))?;
-    // The exported tree of real files with its manifest of the graph; the
-    // planted faults go beside the manifest as ground truth for checkers.
-    let files = dir.join("files");
-    // A computer is a pure function of (template, seed, index): a crash
-    // means generating it again, so the tree is not synced file by file.
-    crate::disk::export_world_with(&ws, &files, force, crate::disk::Durability::NoSync)?;
-    crate::world_io::write_atomic(
-        &files.join(crate::disk::META_DIR).join("faults.json"),
-        serde_json::to_string_pretty(&spec.faults)?.as_bytes(),
-    )?;
-    Ok(())
 }
 
 /// Runs `simdesk generate`.
@@ -282,7 +259,7 @@ fn one(t: &Template, args: &GenerateArgs, opts: &GenOptions, index: u64) -> Resu
     if dir.exists() && !args.force {
         bail!("{} exists; use --force to overwrite", dir.display());
     }
-    write_computer(&spec, &dir, args.force)?;
+    crate::disk::write_computer(&spec, &dir, args.force)?;
     let line = IndexLine {
         id: id.clone(),
         template: t.id.clone(),

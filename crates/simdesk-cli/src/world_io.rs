@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use simdesk_engine::Workspace;
 
+use crate::disk::Durability;
+
 /// Largest file read as a world or an op stream.
 pub const MAX_INPUT_BYTES: u64 = 4 << 30;
 
@@ -48,6 +50,12 @@ pub fn save_snapshot(ws: &Workspace, path: &Path) -> Result<()> {
 /// Writes `bytes` to a temporary sibling of `path`, syncs it, and renames
 /// it into place, so an interrupted write leaves the old file whole.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, bytes, Durability::Sync)
+}
+
+/// [`write_atomic`], syncing the file only when `durability` asks for it
+/// (the rename still keeps a half-written file out of sight).
+pub fn write_atomic_with(path: &Path, bytes: &[u8], durability: Durability) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -72,7 +80,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     let result = f
         .write_all(bytes)
-        .and_then(|()| f.sync_all())
+        .and_then(|()| {
+            if durability == Durability::Sync {
+                f.sync_all()
+            } else {
+                Ok(())
+            }
+        })
         .and_then(|()| fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);

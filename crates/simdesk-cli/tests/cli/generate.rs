@@ -318,3 +318,57 @@ fn build_accepts_a_generated_spec_and_refuses_a_malformed_one() {
     let s: serde_json::Value = serde_json::from_slice(&schema.stdout).unwrap();
     assert!(s["properties"]["artifacts"].is_object(), "{s}");
 }
+
+/// One computer's files agree with each other: the snapshot beside the
+/// spec is the one in the tree (and the one the manifest names), and the
+/// planted faults sit in the tree's `.simdesk` folder.
+#[test]
+fn a_computer_writes_one_snapshot_and_its_faults_into_the_tree() {
+    let dir = TempDir::new("gen-layout");
+    let d = &dir.0;
+    ok(&simdesk(
+        d,
+        &[
+            "generate",
+            "--template",
+            "paralegal",
+            "--seed",
+            "5",
+            "--faults",
+            "3",
+            "--out",
+            "g",
+        ],
+    ));
+    let comp = std::fs::read_dir(d.join("g"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.path().is_dir())
+        .unwrap()
+        .path();
+    let beside = std::fs::read(comp.join("world.simdesk")).unwrap();
+    let inside = std::fs::read(comp.join("files/.simdesk/world.snapshot")).unwrap();
+    assert_eq!(beside, inside);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(comp.join("files/.simdesk/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        manifest["snapshot"]["blake3"].as_str().unwrap(),
+        blake3_hex(&inside)
+    );
+    let faults: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(comp.join("files/.simdesk/faults.json")).unwrap())
+            .unwrap();
+    assert_eq!(faults.as_array().unwrap().len(), 3, "{faults}");
+    // Nothing but the computer's three entries, no temporary leftovers.
+    let mut names: Vec<String> = std::fs::read_dir(&comp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["files", "spec.json", "world.simdesk"]);
+}
+
+fn blake3_hex(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
+}
