@@ -41,7 +41,7 @@ pub(crate) fn derive(
 ) -> Result<Artifact, String> {
     Ok(match (source, target) {
         (Artifact::Document(d), ExportTarget::Pdf) => {
-            Artifact::Pdf(paginate(d.title.clone(), &document_markdown(d)))
+            Artifact::Pdf(paginate(d.title.clone(), &document_text(d)))
         }
         (Artifact::Deck(d), ExportTarget::Pdf) => Artifact::Pdf(Pdf {
             title: d.title.clone(),
@@ -50,7 +50,7 @@ pub(crate) fn derive(
                 .iter()
                 .enumerate()
                 .map(|(i, _)| PdfPage {
-                    text: slide_markdown(d, i),
+                    text: slide_text(d, i),
                 })
                 .collect(),
         }),
@@ -129,7 +129,8 @@ fn paginate(title: Option<String>, text: &str) -> Pdf {
 }
 
 fn wrap(line: &str, width: usize, out: &mut Vec<String>) {
-    if line.chars().count() <= width {
+    // A table row stays one line: the PDF writer fits its columns.
+    if line.contains('\t') || line.chars().count() <= width {
         out.push(line.to_owned());
         return;
     }
@@ -199,6 +200,87 @@ fn table_md(rows: &[Vec<Vec<Inline>>], header: bool, out: &mut String) {
     for r in body {
         out.push_str(&line(r));
     }
+}
+
+/// Inline text as one plain line (no markup, no tabs or line breaks).
+fn inline_plain(inlines: &[Inline]) -> String {
+    inlines_text(inlines).replace(['\t', '\n'], " ")
+}
+
+/// Table rows as lines of tab-separated cells.
+fn table_text(rows: &[Vec<Vec<Inline>>], out: &mut String) {
+    for r in rows {
+        let cells: Vec<String> = r.iter().map(|c| inline_plain(c)).collect();
+        out.push_str(&cells.join("\t"));
+        out.push('\n');
+    }
+}
+
+/// A list item's line: indent, bullet or number, text.
+fn item_line(ordered: bool, n: usize, level: u8, text: &str) -> String {
+    let indent = "    ".repeat(usize::from(level));
+    if ordered {
+        format!("{indent}{}. {text}\n", n + 1)
+    } else {
+        format!("{indent}\u{2022} {text}\n")
+    }
+}
+
+/// A document as the text of its PDF export, the way a reader sees the
+/// printed page: headings and paragraphs as lines, list items with their
+/// bullet or number, table rows as tab-separated cells (the PDF writer
+/// lays those out as columns), page breaks as form feeds. No markup.
+pub(crate) fn document_text(d: &Document) -> String {
+    let mut out = String::new();
+    for b in &d.blocks {
+        match b {
+            Block::Heading { text, .. } => {
+                out.push_str(&text.replace(['\t', '\n'], " "));
+                out.push_str("\n\n");
+            }
+            Block::Paragraph { inlines } => {
+                out.push_str(&inline_plain(inlines));
+                out.push_str("\n\n");
+            }
+            Block::List { ordered, items } => {
+                for (n, item) in items.iter().enumerate() {
+                    let text = inline_plain(&item.inlines);
+                    out.push_str(&item_line(*ordered, n, item.level, &text));
+                }
+                out.push('\n');
+            }
+            Block::Table(t) => {
+                table_text(&t.rows, &mut out);
+                out.push('\n');
+            }
+            Block::PageBreak => {
+                out.push_str(PAGE_BREAK);
+                out.push('\n');
+            }
+        }
+    }
+    out.trim_end().to_owned() + "\n"
+}
+
+/// One slide as the text of its PDF page: title, subtitle, bullets and
+/// table, no markup.
+fn slide_text(d: &Deck, i: usize) -> String {
+    let s = &d.slides[i];
+    let mut out = format!("{}\n", s.title.replace(['\t', '\n'], " "));
+    if let Some(sub) = &s.subtitle {
+        out.push_str(&format!("{}\n", sub.replace(['\t', '\n'], " ")));
+    }
+    if !s.bullets.is_empty() {
+        out.push('\n');
+    }
+    for b in &s.bullets {
+        out.push_str(&item_line(false, 0, b.level, &inline_plain(&b.inlines)));
+    }
+    if let Some(t) = &s.table {
+        out.push('\n');
+        table_text(&t.rows, &mut out);
+    }
+    out.trim_end().to_owned()
 }
 
 /// A document as markdown; page breaks become form feeds.
@@ -294,7 +376,9 @@ pub(crate) fn workbook_markdown(w: &Workbook) -> String {
     out
 }
 
-/// A workbook as aligned plain-text columns (PDF export).
+/// A workbook as the text of its PDF export: each sheet's name, then its
+/// rows as tab-separated formatted values (the PDF writer lays those out
+/// as columns), sheets separated by page breaks.
 fn workbook_plain(w: &Workbook) -> String {
     let mut out = String::new();
     for (i, s) in w.sheets.iter().enumerate() {
@@ -305,38 +389,17 @@ fn workbook_plain(w: &Workbook) -> String {
         out.push_str(&format!("{}\n\n", s.name));
         let (rows, cols) = s.extent();
         let (rows, cols) = (rows.min(10_000), cols.min(50));
-        let text = |r: u32, c: u32| {
-            s.cells
-                .get(&CellAddr::new(r, c))
-                .map_or(String::new(), |c| {
-                    format_value(&c.value, c.format.as_deref())
-                })
-        };
-        let widths: Vec<usize> = (0..cols)
-            .map(|c| {
-                (0..rows)
-                    .map(|r| text(r, c).chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
         for r in 0..rows {
             let line: Vec<String> = (0..cols)
                 .map(|c| {
-                    let t = text(r, c);
-                    let pad = widths[c as usize].saturating_sub(t.chars().count());
-                    let numeric = s
-                        .cells
+                    s.cells
                         .get(&CellAddr::new(r, c))
-                        .is_some_and(|c| c.value.as_number().is_some());
-                    if numeric {
-                        format!("{}{t}", " ".repeat(pad))
-                    } else {
-                        format!("{t}{}", " ".repeat(pad))
-                    }
+                        .map_or(String::new(), |c| {
+                            format_value(&c.value, c.format.as_deref()).replace(['\t', '\n'], " ")
+                        })
                 })
                 .collect();
-            out.push_str(line.join("  ").trim_end());
+            out.push_str(line.join("\t").trim_end());
             out.push('\n');
         }
     }
@@ -489,6 +552,51 @@ pub fn plain_text(a: &Artifact) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A document's PDF export reads like the printed page: no markdown
+    /// markers, bullets and numbers on list items, table rows as
+    /// tab-separated cells for the PDF writer to set in columns.
+    #[test]
+    fn document_pdf_text_is_plain() {
+        let d = Document {
+            title: Some("Review".into()),
+            blocks: vec![
+                Block::heading(1, "Q2 Review"),
+                Block::para("Assets stand at $1,200."),
+                Block::List {
+                    ordered: false,
+                    items: vec![simdesk_model::ListItem {
+                        level: 0,
+                        inlines: vec![Inline::text("Call the client")],
+                    }],
+                },
+                Block::List {
+                    ordered: true,
+                    items: vec![simdesk_model::ListItem {
+                        level: 1,
+                        inlines: vec![Inline::text("Send the letter")],
+                    }],
+                },
+                Block::Table(simdesk_model::Table::from_text(
+                    true,
+                    &[&["Household", "Value"], &["Levi", "$955,381"]],
+                )),
+            ],
+        };
+        let Artifact::Pdf(p) = derive(&Artifact::Document(d), ExportTarget::Pdf, None).unwrap()
+        else {
+            panic!("not a pdf")
+        };
+        let text = &p.pages[0].text;
+        assert_eq!(
+            text,
+            "Q2 Review\n\nAssets stand at $1,200.\n\n\u{2022} Call the client\n\n    \
+             1. Send the letter\n\nHousehold\tValue\nLevi\t$955,381"
+        );
+        for marker in ["#", "|", "---", "**"] {
+            assert!(!text.contains(marker), "{marker} in {text}");
+        }
+    }
 
     #[test]
     fn csv_parses_types_and_quotes() {

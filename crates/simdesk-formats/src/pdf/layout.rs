@@ -489,23 +489,44 @@ pub(crate) fn workbook(fonts: &FontSet, w: &Workbook) -> Vec<Page> {
     pages
 }
 
-/// A Pdf artifact: one page per page, one block per line of its text, so
-/// the text reads back line for line. A page whose lines do not fit at
-/// 10 pt is set smaller until they do.
+/// One line of a Pdf page as laid out: plain text (wrapped at the page
+/// width) or a table row (tab-separated cells in the columns of its run of
+/// rows).
+enum PdfLine {
+    Text(Vec<String>),
+    Row(Vec<String>),
+}
+
+/// A Pdf artifact: one page per model page, each line as one block; a run
+/// of lines holding tabs is a table, its cells set in columns measured over
+/// the run (at a smaller size when the columns would not fit). The text
+/// shrinks until the page's lines fit its height.
 pub(crate) fn pdf(fonts: &FontSet, p: &Pdf) -> Vec<Page> {
+    let avail_w = A4.0 - 2.0 * MARGIN;
+    let avail_h = A4.1 - 2.0 * MARGIN;
     let mut pages = Vec::new();
     for page in &p.pages {
-        let lines: Vec<String> = page.text.split('\n').map(|l| drawable(fonts, l)).collect();
-        let avail_w = A4.0 - 2.0 * MARGIN;
-        let avail_h = A4.1 - 2.0 * MARGIN;
+        let raw: Vec<&str> = page.text.split('\n').collect();
         let mut size = 10.0_f32;
-        let mut wrapped: Vec<Vec<String>>;
+        let mut laid: Vec<PdfLine>;
         loop {
-            wrapped = lines
+            laid = raw
                 .iter()
-                .map(|l| wrap(fonts, l, avail_w, size))
+                .map(|l| {
+                    if l.contains('\t') {
+                        PdfLine::Row(l.split('\t').map(|c| drawable(fonts, c)).collect())
+                    } else {
+                        PdfLine::Text(wrap(fonts, &drawable(fonts, l), avail_w, size))
+                    }
+                })
                 .collect();
-            let count: usize = wrapped.iter().map(Vec::len).sum();
+            let count: usize = laid
+                .iter()
+                .map(|l| match l {
+                    PdfLine::Text(w) => w.len(),
+                    PdfLine::Row(_) => 1,
+                })
+                .sum();
             if count as f32 * size * LEADING <= avail_h || size < 0.5 {
                 break;
             }
@@ -517,18 +538,41 @@ pub(crate) fn pdf(fonts: &FontSet, p: &Pdf) -> Vec<Page> {
             ..Page::default()
         };
         let mut y = A4.1 - MARGIN;
-        for pieces in wrapped {
-            let mut block = Vec::new();
-            for text in pieces {
-                y -= size * LEADING;
-                block.push(Piece {
-                    x: MARGIN,
-                    y,
-                    size,
-                    text,
-                });
+        let mut i = 0;
+        while i < laid.len() {
+            match &laid[i] {
+                PdfLine::Text(pieces) => {
+                    let mut block = Vec::new();
+                    for text in pieces {
+                        y -= size * LEADING;
+                        block.push(Piece {
+                            x: MARGIN,
+                            y,
+                            size,
+                            text: text.clone(),
+                        });
+                    }
+                    out.blocks.push(block);
+                    i += 1;
+                }
+                PdfLine::Row(_) => {
+                    let end = laid[i..]
+                        .iter()
+                        .position(|l| matches!(l, PdfLine::Text(_)))
+                        .map_or(laid.len(), |n| i + n);
+                    let rows: Vec<&Vec<String>> = laid[i..end]
+                        .iter()
+                        .filter_map(|l| match l {
+                            PdfLine::Row(r) => Some(r),
+                            PdfLine::Text(_) => None,
+                        })
+                        .collect();
+                    for block in pdf_table(fonts, &rows, size, avail_w, &mut y) {
+                        out.blocks.push(block);
+                    }
+                    i = end;
+                }
             }
-            out.blocks.push(block);
         }
         pages.push(out);
     }
@@ -542,9 +586,146 @@ pub(crate) fn pdf(fonts: &FontSet, p: &Pdf) -> Vec<Page> {
     pages
 }
 
+/// A run of table rows on a Pdf page: columns at their natural widths
+/// (numeric columns right-aligned, header included), the size reduced to fit `avail_w`, each row a
+/// block whose cells after the first start with a space (drawn left of the
+/// column) so extracted text keeps the cells apart.
+fn pdf_table(
+    fonts: &FontSet,
+    rows: &[&Vec<String>],
+    size: f32,
+    avail_w: f32,
+    y: &mut f32,
+) -> Vec<Vec<Piece>> {
+    let n = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+    let gap = 10.0;
+    let mut natural = vec![0.0_f32; n];
+    for r in rows {
+        for (c, text) in r.iter().enumerate() {
+            natural[c] = natural[c].max(width(fonts, text, size) + gap);
+        }
+    }
+    // A column is numeric when its cells below the first row (a header,
+    // perhaps) all read as numbers; the header then aligns with them.
+    let body = if rows.len() > 1 { &rows[1..] } else { rows };
+    let numeric: Vec<bool> = (0..n)
+        .map(|c| {
+            let cells: Vec<&str> = body
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|t| t.trim())
+                .filter(|t| !t.is_empty())
+                .collect();
+            !cells.is_empty() && cells.iter().all(|t| looks_numeric(t))
+        })
+        .collect();
+    let total: f32 = natural.iter().sum();
+    let cell_size = if total > avail_w {
+        (size * avail_w / total).max(0.5)
+    } else {
+        size
+    };
+    let scale = cell_size / size;
+    let mut blocks = Vec::with_capacity(rows.len());
+    for r in rows {
+        *y -= size * LEADING;
+        let mut x = MARGIN;
+        let mut block = Vec::with_capacity(r.len());
+        for (c, text) in r.iter().enumerate() {
+            let col_w = natural[c] * scale;
+            let tw = width(fonts, text, cell_size);
+            let x0 = if numeric[c] && c > 0 {
+                x + col_w - gap * scale - tw
+            } else {
+                x
+            };
+            let (text, lead) = if c > 0 {
+                (format!(" {text}"), width(fonts, " ", cell_size))
+            } else {
+                (text.clone(), 0.0)
+            };
+            block.push(Piece {
+                x: x0 - lead,
+                y: *y,
+                size: cell_size,
+                text,
+            });
+            x += col_w;
+        }
+        blocks.push(block);
+    }
+    blocks
+}
+
+/// Whether a cell reads as a number (currency, percent, separators).
+fn looks_numeric(t: &str) -> bool {
+    t.chars().any(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || " .,%$€£¥()+-−".contains(c))
+}
+
 /// Every run of text an artifact puts on its pages, for the font subsets.
 pub(crate) fn all_text(pages: &[Page]) -> impl Iterator<Item = &str> {
     pages
         .iter()
         .flat_map(|p| p.blocks.iter().flatten().map(|piece| piece.text.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::fonts::base_fonts;
+    use simdesk_model::PdfPage;
+
+    /// Tab-separated lines on a Pdf page are set as a table: every row's
+    /// cells start at the same column positions, a numeric column is
+    /// right-aligned, and plain lines around it stay at the margin.
+    #[test]
+    fn tab_rows_become_aligned_columns() {
+        let fonts = base_fonts().unwrap();
+        let p = Pdf {
+            title: None,
+            pages: vec![PdfPage {
+                text: "Households\nName\tValue\nLevi Household\t$955,381\nIyer\t$8,644\nEnd".into(),
+            }],
+        };
+        let pages = pdf(fonts, &p);
+        let blocks = &pages[0].blocks;
+        assert_eq!(blocks.len(), 5);
+        assert_eq!(blocks[0][0].x, MARGIN);
+        assert_eq!(blocks[4][0].x, MARGIN);
+        let rows = &blocks[1..4];
+        for r in rows {
+            assert_eq!(r.len(), 2);
+            assert_eq!(r[0].x, MARGIN);
+            assert!(r[1].x > MARGIN + width(fonts, "Levi Household", 10.0));
+        }
+        // Right edges of the numbers line up (header text is not numeric
+        // but the column is, so the header is right-aligned too).
+        let right = |p: &Piece| p.x + width(fonts, &p.text, p.size);
+        let r1 = right(&rows[1][1]);
+        let r2 = right(&rows[2][1]);
+        assert!((r1 - r2).abs() < 0.01, "{r1} vs {r2}");
+        // Cells after the first carry a leading space for extraction.
+        assert_eq!(rows[1][1].text, " $955,381");
+        // Each row is one line, one below the other.
+        assert!(rows[0][0].y > rows[1][0].y && rows[1][0].y > rows[2][0].y);
+    }
+
+    #[test]
+    fn wide_tables_shrink_to_the_page() {
+        let fonts = base_fonts().unwrap();
+        let cell = "a long cell of text".repeat(3);
+        let line = [cell.as_str(); 6].join("\t");
+        let p = Pdf {
+            title: None,
+            pages: vec![PdfPage { text: line }],
+        };
+        let pages = pdf(fonts, &p);
+        let row = &pages[0].blocks[0];
+        let last = row.last().unwrap();
+        let right = last.x + width(fonts, &last.text, last.size);
+        assert!(right <= A4.0 - MARGIN + 0.5, "{right}");
+        assert!(last.size < 10.0);
+    }
 }
