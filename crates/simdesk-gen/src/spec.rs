@@ -29,23 +29,19 @@ pub struct WorldSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
     /// The simulated time the world starts at (RFC 3339, UTC).
-    #[schemars(with = "String")]
     pub start: SimTime,
     /// The person whose computer this is. The rich profile (industry,
     /// location, career, skills, tools, hours, quirks, OS flavour) is the
     /// serialised [`crate::Profile`] in `persona.profile`.
-    #[schemars(with = "PersonaSchema")]
     pub persona: Persona,
     /// The persona's home folder (`/Users/<name>` on macOS, `/C/Users/<name>`
     /// for a Windows `C:\Users\<name>`).
-    #[schemars(with = "String")]
     pub home: VPath,
     /// People the persona works with.
     #[serde(default)]
     pub collaborators: Vec<Collaborator>,
     /// Folders to create (parents are implied), including empty ones.
     #[serde(default)]
-    #[schemars(with = "Vec<String>")]
     pub folders: Vec<VPath>,
     /// Artifacts created directly, in creation order (sources first).
     #[serde(default)]
@@ -83,27 +79,6 @@ pub struct Origin {
     pub index: u64,
     /// Stable computer id (`financial-advisor-7-0`).
     pub id: String,
-}
-
-/// JSON Schema stand-in for [`Persona`] (the model crate does not derive
-/// `JsonSchema`); it has exactly the persona's serde shape.
-#[derive(JsonSchema)]
-#[allow(dead_code)]
-struct PersonaSchema {
-    /// Full name as the person writes it.
-    name: String,
-    /// Email address.
-    #[serde(default)]
-    email: String,
-    /// Job title.
-    #[serde(default)]
-    role: String,
-    /// Employer.
-    #[serde(default)]
-    employer: String,
-    /// Profile attributes; generated worlds hold a [`crate::Profile`].
-    #[serde(default)]
-    profile: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// How a collaborator writes.
@@ -160,10 +135,8 @@ pub struct Collaborator {
 #[serde(deny_unknown_fields)]
 pub struct ArtifactSpec {
     /// Where it lives.
-    #[schemars(with = "String")]
     pub path: VPath,
     /// Its content, in the model's JSON form (tagged by `kind`).
-    #[schemars(with = "serde_json::Value")]
     pub artifact: Artifact,
 }
 
@@ -172,26 +145,12 @@ pub struct ArtifactSpec {
 #[serde(deny_unknown_fields)]
 pub struct LinkSpec {
     /// The source (`/Users/x/Downloads/prices.csv`).
-    #[schemars(with = "String")]
     pub source: Ref,
     /// The dependent: a sheet an import fills (`…/model.xlsx#Data`), or a
     /// whole artifact for "based on".
-    #[schemars(with = "String")]
     pub dependent: Ref,
     /// `import` or `based_on`.
-    #[schemars(with = "LinkKindSchema")]
     pub kind: LinkKind,
-}
-
-/// JSON Schema stand-in for [`LinkKind`].
-#[derive(JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)]
-enum LinkKindSchema {
-    /// Re-import values on refresh.
-    Import,
-    /// A "based on" relation.
-    BasedOn,
 }
 
 /// A snapshot copy.
@@ -199,10 +158,8 @@ enum LinkKindSchema {
 #[serde(deny_unknown_fields)]
 pub struct CopySpec {
     /// The original.
-    #[schemars(with = "String")]
     pub from: VPath,
     /// The copy (must not exist).
-    #[schemars(with = "String")]
     pub to: VPath,
 }
 
@@ -211,10 +168,8 @@ pub struct CopySpec {
 #[serde(deny_unknown_fields)]
 pub struct ExportSpec {
     /// The source artifact.
-    #[schemars(with = "String")]
     pub source: VPath,
     /// The derived artifact; its extension picks the format.
-    #[schemars(with = "String")]
     pub target: VPath,
     /// For workbook → csv: the sheet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -226,12 +181,10 @@ pub struct ExportSpec {
 #[serde(deny_unknown_fields)]
 pub struct EmailSpec {
     /// Where the message is stored (`<home>/Mail/Inbox/….eml`).
-    #[schemars(with = "String")]
     pub path: VPath,
     /// Who sends it: `persona` or a collaborator key (recorded as the actor).
     pub actor: String,
     /// The message in the model's JSON form; attachments are artifact paths.
-    #[schemars(with = "serde_json::Value")]
     pub email: Email,
 }
 
@@ -240,7 +193,6 @@ pub struct EmailSpec {
 #[serde(deny_unknown_fields)]
 pub struct ObjectiveSpec {
     /// The objective with its goals, in the model's JSON form.
-    #[schemars(with = "serde_json::Value")]
     pub objective: Objective,
     /// The shape it was generated from (`refresh_export_send`, …), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -258,13 +210,10 @@ pub enum Fault {
         /// Fault id (`fault-1`).
         id: String,
         /// The export that goes stale.
-        #[schemars(with = "String")]
         export: VPath,
         /// The cell that is edited.
-        #[schemars(with = "String")]
         cell: Ref,
         /// Its new value.
-        #[schemars(with = "serde_json::Value")]
         value: CellValue,
     },
     /// A file others depend on is deleted, so their references dangle.
@@ -272,10 +221,8 @@ pub enum Fault {
         /// Fault id.
         id: String,
         /// The deleted artifact.
-        #[schemars(with = "String")]
         deleted: VPath,
         /// Artifacts whose references break.
-        #[schemars(with = "Vec<String>")]
         referenced_by: Vec<VPath>,
     },
     /// A number typed by hand into a document that disagrees with the cell
@@ -284,14 +231,12 @@ pub enum Fault {
         /// Fault id.
         id: String,
         /// The document.
-        #[schemars(with = "String")]
         path: VPath,
         /// Block index the paragraph is inserted at.
         index: usize,
         /// The paragraph text, containing `written`.
         text: String,
         /// The cell the number should agree with.
-        #[schemars(with = "String")]
         source: Ref,
         /// The number as written.
         written: String,

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::cell::{CellAddr, CellValue};
@@ -14,7 +15,7 @@ use crate::time::SimTime;
 use crate::vpath::VPath;
 
 /// Any artifact a world can hold.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Artifact {
     /// A spreadsheet.
@@ -34,7 +35,9 @@ pub enum Artifact {
 }
 
 /// The kind of an artifact, without its content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ArtifactKind {
     /// [`Workbook`]
@@ -195,7 +198,7 @@ fn collect_fields_mut<'a>(inlines: &'a mut [Inline], out: &mut Vec<&'a mut Field
 // ---------------------------------------------------------------- workbook
 
 /// A spreadsheet: named sheets of sparse cells.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Workbook {
     /// Sheets in tab order.
     pub sheets: Vec<Sheet>,
@@ -214,7 +217,7 @@ impl Workbook {
 }
 
 /// One sheet of a workbook.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Sheet {
     /// Sheet name (Excel rules: 1-31 characters, none of `:\/?*[]`).
     pub name: String,
@@ -227,6 +230,7 @@ pub struct Sheet {
     /// Explicit column widths in characters, by zero-based column. JSON:
     /// an object keyed by column letters (`{"A": 12.5}`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "col_keys")]
+    #[schemars(with = "BTreeMap<String, f64>")]
     pub col_widths: BTreeMap<u32, f64>,
 }
 
@@ -255,7 +259,7 @@ impl Sheet {
 
 /// One cell: a value, an optional formula that computes it, an optional
 /// number format, and an optional link that takes the value from elsewhere.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Cell {
     /// The value (for a formula or link cell: its last computed value).
     #[serde(default)]
@@ -306,7 +310,9 @@ impl Cell {
 }
 
 /// How a dependent follows its source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Policy {
     /// Recomputed at once when the source changes (formulas, fields).
@@ -330,7 +336,7 @@ impl Policy {
 }
 
 /// A cell whose value comes from a cell of another workbook.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CellLink {
     /// The source cell (`/Finance/model.xlsx#Summary!B4`).
     pub source: Ref,
@@ -341,7 +347,7 @@ pub struct CellLink {
 // ---------------------------------------------------------------- document
 
 /// A word-processor document: a sequence of blocks.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Document {
     /// Document title (core properties), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -351,7 +357,7 @@ pub struct Document {
 }
 
 /// One block of a document body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// A heading, level 1-3.
@@ -419,7 +425,7 @@ impl Block {
 }
 
 /// One list item, with its nesting level (0 = top).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListItem {
     /// Nesting level, 0-based.
     #[serde(default)]
@@ -429,7 +435,7 @@ pub struct ListItem {
 }
 
 /// A table: rows of cells, each cell a list of runs.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Table {
     /// The first row is a header row.
     #[serde(default)]
@@ -464,7 +470,7 @@ impl Table {
 }
 
 /// A run of text, or a field whose text is the current value of a Ref.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Inline {
     /// Literal text.
@@ -521,7 +527,7 @@ impl Inline {
 
 /// A run whose text is the formatted current value of a Ref, like a linked
 /// field in Word. `display` is maintained by the engine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Field {
     /// What the field quotes (a cell, usually).
     pub source: Ref,
@@ -541,7 +547,7 @@ pub fn inlines_text(inlines: &[Inline]) -> String {
 // ---------------------------------------------------------------- deck
 
 /// A slide deck.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Deck {
     /// Deck title (core properties), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -551,7 +557,7 @@ pub struct Deck {
 }
 
 /// Slide layouts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Layout {
     /// Title slide: title and subtitle.
@@ -562,7 +568,7 @@ pub enum Layout {
 }
 
 /// One slide.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Slide {
     /// Layout.
     #[serde(default)]
@@ -584,7 +590,7 @@ pub struct Slide {
 }
 
 /// One bullet of a slide.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Bullet {
     /// Indent level, 0-based.
     #[serde(default)]
@@ -606,7 +612,7 @@ impl Bullet {
 // ---------------------------------------------------------------- pdf
 
 /// A PDF: pages of text.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Pdf {
     /// Title (document info), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -616,7 +622,7 @@ pub struct Pdf {
 }
 
 /// One page of a PDF.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct PdfPage {
     /// The page's text, lines separated by `\n`.
     pub text: String,
@@ -625,7 +631,7 @@ pub struct PdfPage {
 // ---------------------------------------------------------------- email
 
 /// An email message.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Email {
     /// Sender.
     pub from: Mailbox,
@@ -651,7 +657,9 @@ pub struct Email {
 }
 
 /// A named email address.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema,
+)]
 pub struct Mailbox {
     /// Display name (may be empty).
     #[serde(default)]
@@ -671,7 +679,7 @@ impl Mailbox {
 }
 
 /// A paragraph of runs (email bodies).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Paragraph {
     /// The runs.
     pub inlines: Vec<Inline>,
@@ -689,7 +697,7 @@ impl Paragraph {
 // ---------------------------------------------------------------- text, binary
 
 /// What a text file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TextFormat {
     /// Plain text.
@@ -716,7 +724,7 @@ impl TextFormat {
 }
 
 /// A text file.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Text {
     /// Kind of text.
     #[serde(default)]
@@ -726,10 +734,11 @@ pub struct Text {
 }
 
 /// Any other file, kept byte-exact (JSON: base64).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Binary {
     /// The bytes.
     #[serde(with = "b64")]
+    #[schemars(with = "String")]
     pub bytes: Vec<u8>,
 }
 

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Largest row count of an xlsx sheet (1-based last row is 1,048,576).
@@ -130,8 +131,24 @@ impl<'de> Deserialize<'de> for CellAddr {
     }
 }
 
+impl JsonSchema for CellAddr {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CellAddr".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A cell address in A1 form, column letters then a 1-based row (A1 to XFD1048576).",
+            "pattern": "^[A-Za-z]{1,3}[0-9]{1,7}$"
+        })
+    }
+}
+
 /// A rectangular range of cells, inclusive (`B4:D9`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub struct CellRange {
     /// Top-left corner.
     pub start: CellAddr,
@@ -178,7 +195,9 @@ impl fmt::Display for CellRange {
 }
 
 /// An Excel error value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub enum CellError {
     /// `#DIV/0!`
     #[serde(rename = "#DIV/0!")]
@@ -249,7 +268,7 @@ impl fmt::Display for CellError {
 /// JSON: `{"number": 1.5}`, `{"text": "Cash"}`, `{"bool": true}`,
 /// `{"date": 46023.0}` (Excel serial day, 1899-12-30 = 0), `{"error": "#N/A"}`,
 /// `"empty"`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CellValue {
     /// No value.

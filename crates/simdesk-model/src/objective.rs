@@ -1,5 +1,6 @@
 //! Objectives: work assigned to the persona, with machine-checkable goals.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::artifact::ArtifactKind;
@@ -9,7 +10,7 @@ use crate::time::SimTime;
 use crate::vpath::VPath;
 
 /// A piece of work with a due date and goals over the world's state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Objective {
     /// Stable id (`obj-1`).
     pub id: String,
@@ -31,7 +32,7 @@ pub struct Objective {
 }
 
 /// One machine-checkable condition over the world's state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "goal", rename_all = "snake_case")]
 pub enum Goal {
     /// A cell holds a value (numbers within `tolerance`).

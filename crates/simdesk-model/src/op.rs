@@ -4,6 +4,7 @@
 //! so agents, op files (JSON Lines) and trajectories all speak the same
 //! language.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::artifact::{Artifact, Block, Email, Slide};
@@ -15,7 +16,7 @@ use crate::time::SimTime;
 use crate::vpath::VPath;
 
 /// One change to a world.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
     /// Create a folder and any missing parents.
@@ -175,7 +176,7 @@ impl Op {
 }
 
 /// One cell edit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CellEdit {
     /// Which cell.
     pub cell: CellAddr,
@@ -186,7 +187,7 @@ pub struct CellEdit {
 
 /// What to put in a cell: a value, a formula (`"=SUM(A1:A3)"` style text
 /// without the `=`), or nothing (clear). An optional number format.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct CellInput {
     /// A constant value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -221,7 +222,7 @@ impl CellInput {
 }
 
 /// An edit of a document's blocks (indexes are 0-based).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum DocEdit {
     /// Insert a block before `index` (`index` = length appends).
@@ -256,7 +257,7 @@ pub enum DocEdit {
 }
 
 /// An edit of a deck's slides (indexes are 0-based).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum SlideEdit {
     /// Insert a slide before `index`.
@@ -288,7 +289,9 @@ pub enum SlideEdit {
 }
 
 /// What a manual link does when its dependent is refreshed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkKind {
     /// Re-import: a CSV text or a sheet of another workbook is copied as
@@ -300,7 +303,7 @@ pub enum LinkKind {
 }
 
 /// How an event ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeKind {
     /// The op was applied and committed.
@@ -310,7 +313,7 @@ pub enum OutcomeKind {
 }
 
 /// One entry of a trajectory.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Event {
     /// Sequence number, from 1.
     pub seq: u64,

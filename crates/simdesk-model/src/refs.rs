@@ -16,6 +16,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::cell::{CellAddr, CellRange};
@@ -340,6 +341,20 @@ impl<'de> Deserialize<'de> for Ref {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         Ref::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Ref {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Ref".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A reference in text form: a world path, optionally followed by '#' and a cell, range, named range or anchor (for example /Documents/Book.xlsx#'Q2 Data'!B7).",
+            "pattern": "^/"
+        })
     }
 }
 

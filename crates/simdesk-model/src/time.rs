@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A point in simulated time: whole seconds since 1970-01-01T00:00:00Z.
@@ -204,6 +205,20 @@ impl<'de> Deserialize<'de> for SimTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         SimTime::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for SimTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SimTime".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A simulated instant in UTC, RFC 3339 (2025-05-05T08:00:00Z).",
+            "format": "date-time"
+        })
     }
 }
 
