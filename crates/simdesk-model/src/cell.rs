@@ -131,19 +131,10 @@ impl<'de> Deserialize<'de> for CellAddr {
     }
 }
 
-impl JsonSchema for CellAddr {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "CellAddr".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "A cell address in A1 form, column letters then a 1-based row (A1 to XFD1048576).",
-            "pattern": "^[A-Za-z]{1,3}[0-9]{1,7}$"
-        })
-    }
-}
+string_schema!(CellAddr, "CellAddr", {
+    "description": "A cell address in A1 form, column letters then a 1-based row (A1 to XFD1048576).",
+    "pattern": "^[A-Za-z]{1,3}[0-9]{1,7}$"
+});
 
 /// A rectangular range of cells, inclusive (`B4:D9`).
 #[derive(

@@ -18,6 +18,22 @@
 //! assert_eq!(r.sheet(), Some("Summary"));
 //! ```
 
+/// Implements `JsonSchema` for a type serialised as a string: its schema
+/// name and the string schema's other keywords (description, pattern…).
+macro_rules! string_schema {
+    ($ty:ty, $name:literal, { $($keywords:tt)* }) => {
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                $name.into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", $($keywords)* })
+            }
+        }
+    };
+}
+
 mod artifact;
 mod cell;
 pub mod csv;

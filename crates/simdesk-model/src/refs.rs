@@ -16,7 +16,6 @@
 
 use std::fmt;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::cell::{CellAddr, CellRange};
@@ -344,19 +343,10 @@ impl<'de> Deserialize<'de> for Ref {
     }
 }
 
-impl JsonSchema for Ref {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Ref".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "A reference in text form: a world path, optionally followed by '#' and a cell, range, named range or anchor (for example /Documents/Book.xlsx#'Q2 Data'!B7).",
-            "pattern": "^/"
-        })
-    }
-}
+string_schema!(Ref, "Ref", {
+    "description": "A reference in text form: a world path, optionally followed by '#' and a cell, range, named range or anchor (for example /Documents/Book.xlsx#'Q2 Data'!B7).",
+    "pattern": "^/"
+});
 
 /// The slug of a heading: lowercase, alphanumerics kept, runs of anything
 /// else collapsed to `-` (`"Q4 Performance & Risk"` → `q4-performance-risk`).

@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A point in simulated time: whole seconds since 1970-01-01T00:00:00Z.
@@ -208,19 +207,10 @@ impl<'de> Deserialize<'de> for SimTime {
     }
 }
 
-impl JsonSchema for SimTime {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "SimTime".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "A simulated instant in UTC, RFC 3339 (2025-05-05T08:00:00Z).",
-            "format": "date-time"
-        })
-    }
-}
+string_schema!(SimTime, "SimTime", {
+    "description": "A simulated instant in UTC, RFC 3339 (2025-05-05T08:00:00Z).",
+    "format": "date-time"
+});
 
 #[cfg(test)]
 mod tests {

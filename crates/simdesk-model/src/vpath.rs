@@ -7,7 +7,6 @@
 
 use std::fmt;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use unicode_normalization::UnicodeNormalization;
 
@@ -347,20 +346,11 @@ impl<'de> Deserialize<'de> for VPath {
     }
 }
 
-impl JsonSchema for VPath {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "VPath".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "An absolute world path with / separators, valid as a file name on Windows, macOS and Linux (no . or .. component, none of <>:\"\\\\|?*, components of at most 255 bytes, at most 1024 bytes in all).",
-            "maxLength": 1024,
-            "pattern": "^/"
-        })
-    }
-}
+string_schema!(VPath, "VPath", {
+    "description": "An absolute world path with / separators, valid as a file name on Windows, macOS and Linux (no . or .. component, none of <>:\"\\|?*, components of at most 255 bytes, at most 1024 bytes in all).",
+    "maxLength": 1024,
+    "pattern": "^/"
+});
 
 #[cfg(test)]
 mod tests {

@@ -165,12 +165,7 @@ fn generated_worlds_export_and_import_to_the_same_world() {
             "g",
         ],
     ));
-    let comp = std::fs::read_dir(d.join("g"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .find(|e| e.path().is_dir())
-        .unwrap()
-        .path();
+    let comp = first_computer(&d.join("g"));
     let world = comp.join("world.simdesk");
     let out = simdesk(
         d,
@@ -283,12 +278,7 @@ fn build_accepts_a_generated_spec_and_refuses_a_malformed_one() {
             "g",
         ],
     ));
-    let comp = std::fs::read_dir(d.join("g"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .find(|e| e.path().is_dir())
-        .unwrap()
-        .path();
+    let comp = first_computer(&d.join("g"));
     let spec = comp.join("spec.json");
     ok(&simdesk(
         d,
@@ -340,12 +330,7 @@ fn a_computer_writes_one_snapshot_and_its_faults_into_the_tree() {
             "g",
         ],
     ));
-    let comp = std::fs::read_dir(d.join("g"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .find(|e| e.path().is_dir())
-        .unwrap()
-        .path();
+    let comp = first_computer(&d.join("g"));
     let beside = std::fs::read(comp.join("world.simdesk")).unwrap();
     let inside = std::fs::read(comp.join("files/.simdesk/world.snapshot")).unwrap();
     assert_eq!(beside, inside);
@@ -371,4 +356,14 @@ fn a_computer_writes_one_snapshot_and_its_faults_into_the_tree() {
 
 fn blake3_hex(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex().to_string()
+}
+
+/// The first computer folder of a `generate --out` folder.
+fn first_computer(out: &std::path::Path) -> std::path::PathBuf {
+    std::fs::read_dir(out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.path().is_dir())
+        .unwrap()
+        .path()
 }
