@@ -14,9 +14,11 @@
 //! `docProps/core.xml`, written here because docx-rs cannot set them.
 //!
 //! docx-rs numbers paragraphs from a thread-local counter (the exporter
-//! numbers them itself), and its zip writer would stamp entries with the time of
-//! day if the `zip` crate's `time` feature were ever enabled, so the package
-//! is re-zipped with every entry dated [`ExportOptions::modified`].
+//! numbers them itself), and its zip writer stores parts uncompressed and
+//! would stamp entries with the time of day if the `zip` crate's `time`
+//! feature were ever enabled, so the exporter takes the parts docx-rs builds
+//! and zips them itself: deflated, every entry dated
+//! [`ExportOptions::modified`].
 //!
 //! # Import
 //!
@@ -40,19 +42,18 @@
 //! [`Field::display`]: simdesk_model::Field
 
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
     AbstractNumbering, BreakType, Docx, IndentLevel, Level, LevelJc, LevelText, NumberFormat,
     Numbering, NumberingId, Paragraph, Run, SpecialIndentType, Start, Style, StyleType, TableCell,
-    TableRow,
+    TableRow, XMLDocx,
 };
 use quick_xml::events::{BytesStart, Event};
 use simdesk_model::{Artifact, Block, Document, Inline, ListItem, SimTime, Table};
 
 use crate::xml::attr;
 use crate::zipguard;
-use crate::{ExportOptions, Format, FormatError, Limits};
+use crate::{ExportOptions, Format, FormatError, Limits, ZipPackage};
 
 fn write_err(reason: impl std::fmt::Display) -> FormatError {
     FormatError::Write {
@@ -198,46 +199,40 @@ fn core_xml(title: Option<&str>, opts: &ExportOptions) -> String {
     )
 }
 
-/// The zip date of a simulated time, clamped to what DOS dates can hold.
-pub(crate) fn zip_time(t: SimTime) -> zip::DateTime {
-    let (y, m, d) = t.date();
-    let (h, mi, s) = t.time_of_day();
-    let y = y.clamp(1980, 2107) as u16;
-    zip::DateTime::from_date_and_time(y, m as u8, d as u8, h as u8, mi as u8, s as u8)
-        .unwrap_or_default()
-}
-
-/// Re-zips docx-rs output: deflated, every entry dated `modified`, no
-/// directory entries, `docProps/core.xml` replaced, header rows marked.
-fn repack(raw: &[u8], core: &str, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
-    let mut src = zip::ZipArchive::new(Cursor::new(raw)).map_err(write_err)?;
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip_time(opts.modified))
-        .unix_permissions(0o644);
-    for i in 0..src.len() {
-        let mut entry = src.by_index(i).map_err(write_err)?;
-        if entry.is_dir() {
-            continue;
-        }
-        let name = entry.name().map_err(write_err)?.into_owned();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).map_err(write_err)?;
-        match name.as_str() {
-            "docProps/core.xml" => data = core.as_bytes().to_vec(),
-            "word/document.xml" => {
-                let xml = String::from_utf8(data).map_err(write_err)?;
-                data = xml
-                    .replace("<w:cantSplit />", "<w:tblHeader />")
-                    .into_bytes();
-            }
-            _ => {}
-        }
-        out.start_file(name, options).map_err(write_err)?;
-        out.write_all(&data).map_err(write_err)?;
+/// Zips the parts docx-rs built, in the order its own zipper uses, with
+/// `docProps/core.xml` replaced and header rows marked.
+fn package(xml: XMLDocx, core: &str, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
+    // The exporter adds no headers, footers, images, web extensions or
+    // custom XML; refuse rather than drop them if that ever changes.
+    if !(xml.headers.is_empty()
+        && xml.footers.is_empty()
+        && xml.media.is_empty()
+        && xml.taskpanes.is_none()
+        && xml.custom_items.is_empty())
+    {
+        return Err(write_err(
+            "unexpected docx-rs part (header, footer, media or extension)",
+        ));
     }
-    Ok(out.finish().map_err(write_err)?.into_inner())
+    let document = String::from_utf8(xml.document).map_err(write_err)?;
+    // Marked `w:cantSplit` by the exporter, see `export_docx`.
+    let document = document.replace("<w:cantSplit />", "<w:tblHeader />");
+    let mut zip = ZipPackage::new(Format::Docx, opts.modified);
+    zip.part("[Content_Types].xml", &xml.content_type)?;
+    zip.part("_rels/.rels", &xml.rels)?;
+    zip.part("docProps/app.xml", &xml.doc_props.app)?;
+    zip.part("docProps/core.xml", core.as_bytes())?;
+    zip.part("docProps/custom.xml", &xml.doc_props.custom)?;
+    zip.part("word/_rels/document.xml.rels", &xml.document_rels)?;
+    zip.part("word/document.xml", document.as_bytes())?;
+    zip.part("word/styles.xml", &xml.styles)?;
+    zip.part("word/settings.xml", &xml.settings)?;
+    zip.part("word/fontTable.xml", &xml.font_table)?;
+    zip.part("word/comments.xml", &xml.comments)?;
+    zip.part("word/numbering.xml", &xml.numberings)?;
+    zip.part("word/commentsExtended.xml", &xml.comments_extended)?;
+    zip.part("word/footnotes.xml", &xml.footnotes)?;
+    zip.finish()
 }
 
 /// Writes a document as `.docx` bytes.
@@ -305,7 +300,7 @@ pub fn export_docx(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, Form
                             })
                             .collect();
                         let r = TableRow::new(cells);
-                        // Marked here, turned into `w:tblHeader` by `repack`.
+                        // Marked here, turned into `w:tblHeader` by `package`.
                         if i == 0 && t.header {
                             r.cant_split()
                         } else {
@@ -324,9 +319,7 @@ pub fn export_docx(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, Form
             }
         }
     }
-    let mut raw = Cursor::new(Vec::new());
-    docx.build().pack(&mut raw).map_err(write_err)?;
-    repack(raw.get_ref(), &core_xml(doc.title.as_deref(), opts), opts)
+    package(docx.build(), &core_xml(doc.title.as_deref(), opts), opts)
 }
 
 /// Writes an artifact as `.docx`; only documents can be.

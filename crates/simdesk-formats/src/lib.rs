@@ -11,6 +11,8 @@
 //! Importers treat their input as hostile: [`Limits`] are checked before any
 //! reader allocates.
 
+use std::io::{Cursor, Write as _};
+
 use simdesk_model::{ArtifactKind, SimTime};
 
 pub mod csv;
@@ -161,4 +163,64 @@ pub enum FormatError {
         /// The library's message.
         reason: String,
     },
+}
+
+/// Writes the parts of a zip package (docx, pptx) in the order given:
+/// deflated, every entry dated [`ExportOptions::modified`] and readable by
+/// all, no directory entries — the same bytes for the same parts and time.
+pub(crate) struct ZipPackage {
+    zip: zip::ZipWriter<Cursor<Vec<u8>>>,
+    options: zip::write::SimpleFileOptions,
+    format: Format,
+}
+
+impl ZipPackage {
+    /// An empty package of `format` whose entries are dated `modified`.
+    pub(crate) fn new(format: Format, modified: SimTime) -> Self {
+        ZipPackage {
+            zip: zip::ZipWriter::new(Cursor::new(Vec::new())),
+            options: zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .last_modified_time(zip_time(modified))
+                .unix_permissions(0o644),
+            format,
+        }
+    }
+
+    fn err(&self, e: impl std::fmt::Display) -> FormatError {
+        FormatError::Write {
+            format: self.format,
+            reason: e.to_string(),
+        }
+    }
+
+    /// Adds one part.
+    pub(crate) fn part(&mut self, name: &str, data: &[u8]) -> Result<(), FormatError> {
+        self.zip
+            .start_file(name, self.options)
+            .map_err(|e| self.err(e))?;
+        self.zip.write_all(data).map_err(|e| self.err(e))
+    }
+
+    /// The finished package's bytes.
+    pub(crate) fn finish(self) -> Result<Vec<u8>, FormatError> {
+        let format = self.format;
+        self.zip
+            .finish()
+            .map(Cursor::into_inner)
+            .map_err(|e| FormatError::Write {
+                format,
+                reason: e.to_string(),
+            })
+    }
+}
+
+/// The zip date of a simulated time, clamped to the years DOS dates hold
+/// (1980–2107).
+pub(crate) fn zip_time(t: SimTime) -> zip::DateTime {
+    let (y, m, d) = t.date();
+    let (h, mi, s) = t.time_of_day();
+    let y = y.clamp(1980, 2107) as u16;
+    zip::DateTime::from_date_and_time(y, m as u8, d as u8, h as u8, mi as u8, s as u8)
+        .unwrap_or_default()
 }

@@ -2,14 +2,11 @@
 //! entry times.
 
 use std::fmt::Write as _;
-use std::io::{Cursor, Write as _};
 
 use simdesk_model::{Artifact, Deck, Inline, Layout, SimTime, Slide, Table};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::{MAX_LEVEL, clean_text, deck_of};
-use crate::{ExportOptions, Format, FormatError};
+use crate::{ExportOptions, Format, FormatError, ZipPackage};
 
 const NS_A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
 const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -28,13 +25,6 @@ const WIDTH: i64 = 10_515_600;
 /// Height of one table row, EMU.
 const ROW_H: i64 = 370_840;
 
-fn write_err(e: impl std::fmt::Display) -> FormatError {
-    FormatError::Write {
-        format: Format::Pptx,
-        reason: e.to_string(),
-    }
-}
-
 /// Escapes text for XML content and attribute values, after dropping
 /// characters XML cannot hold.
 fn esc(s: &str) -> String {
@@ -46,34 +36,17 @@ fn w3c(t: SimTime) -> String {
     t.to_string()
 }
 
-fn zip_time(t: SimTime) -> Result<DateTime, FormatError> {
-    let (y, m, d) = t.date();
-    let (hh, mm, ss) = t.time_of_day();
-    // Zip times cover 1980-2107; clamp outside that range.
-    let y = y.clamp(1980, 2107) as u16;
-    DateTime::from_date_and_time(y, m as u8, d as u8, hh as u8, mm as u8, ss as u8)
-        .map_err(|e| write_err(format!("zip entry time {t}: {e}")))
-}
-
 /// Writes an [`Artifact::Deck`] as a `.pptx` package.
 pub fn export_pptx(artifact: &Artifact, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
     let deck = deck_of(artifact).ok_or(FormatError::Unsupported {
         kind: artifact.kind(),
         format: Format::Pptx,
     })?;
-    let parts = package_parts(deck, opts);
-    let time = zip_time(opts.modified)?;
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(6))
-        .last_modified_time(time)
-        .unix_permissions(0o644);
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, body) in &parts {
-        zip.start_file(name.as_str(), options).map_err(write_err)?;
-        zip.write_all(body.as_bytes()).map_err(write_err)?;
+    let mut zip = ZipPackage::new(Format::Pptx, opts.modified);
+    for (name, body) in &package_parts(deck, opts) {
+        zip.part(name, body.as_bytes())?;
     }
-    Ok(zip.finish().map_err(write_err)?.into_inner())
+    zip.finish()
 }
 
 /// Every part of the package, in the order they are zipped
