@@ -165,8 +165,17 @@ pub enum FormatError {
     },
 }
 
+/// The deflate level of every zip part the office exporters write (xlsx,
+/// docx, pptx).
+///
+/// Level 1 is zlib's fastest: on the parts of generated computers (a few
+/// KB each) it takes less than half the time of the default level 6 and
+/// makes the files about a fifth larger; export time is what limits
+/// generation, so speed wins.
+pub(crate) const ZIP_LEVEL: u8 = 1;
+
 /// Writes the parts of a zip package (docx, pptx) in the order given:
-/// deflated, every entry dated [`ExportOptions::modified`] and readable by
+/// deflated at [`ZIP_LEVEL`], every entry dated [`ExportOptions::modified`] and readable by
 /// all, no directory entries — the same bytes for the same parts and time.
 pub(crate) struct ZipPackage {
     zip: zip::ZipWriter<Cursor<Vec<u8>>>,
@@ -181,6 +190,7 @@ impl ZipPackage {
             zip: zip::ZipWriter::new(Cursor::new(Vec::new())),
             options: zip::write::SimpleFileOptions::default()
                 .compression_method(zip::CompressionMethod::Deflated)
+                .compression_level(Some(i64::from(ZIP_LEVEL)))
                 .last_modified_time(zip_time(modified))
                 .unix_permissions(0o644),
             format,

@@ -102,6 +102,7 @@ pub fn export_xlsx(book: &Workbook, opts: &ExportOptions) -> Result<Vec<u8>, For
         .set_author(&opts.author)
         .set_creation_datetime(&excel_time(opts.created)?);
     out.set_properties(&props);
+    out.set_zip_compression_level(crate::ZIP_LEVEL);
     let mut styles: BTreeMap<(Option<String>, bool), rust_xlsxwriter::Format> = BTreeMap::new();
     for sheet in &book.sheets {
         let ws = out.add_worksheet();
