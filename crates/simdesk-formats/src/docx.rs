@@ -18,7 +18,9 @@
 //! would stamp entries with the time of day if the `zip` crate's `time`
 //! feature were ever enabled, so the exporter takes the parts docx-rs builds
 //! and zips them itself: deflated, every entry dated
-//! [`ExportOptions::modified`].
+//! [`ExportOptions::modified`]. The parts that do not depend on the
+//! document (styles, settings, fonts, empty comments and footnotes …) are
+//! deflated once per process and copied into each package.
 //!
 //! # Import
 //!
@@ -42,6 +44,7 @@
 //! [`Field::display`]: simdesk_model::Field
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use docx_rs::{
     AbstractNumbering, BreakType, Docx, IndentLevel, Level, LevelJc, LevelText, NumberFormat,
@@ -53,7 +56,7 @@ use simdesk_model::{Artifact, Block, Document, Inline, ListItem, SimTime, Table}
 
 use crate::xml::attr;
 use crate::zipguard;
-use crate::{ExportOptions, Format, FormatError, Limits, ZipPackage};
+use crate::{ExportOptions, Format, FormatError, Limits, SharedParts, ZipPackage};
 
 fn write_err(reason: impl std::fmt::Display) -> FormatError {
     FormatError::Write {
@@ -199,8 +202,55 @@ fn core_xml(title: Option<&str>, opts: &ExportOptions) -> String {
     )
 }
 
-/// Zips the parts docx-rs built, in the order its own zipper uses, with
-/// `docProps/core.xml` replaced and header rows marked.
+/// docx-rs's parts in the order its own zipper writes them, with our core
+/// properties and document.
+fn named_parts<'a>(
+    xml: &'a XMLDocx,
+    core: &'a [u8],
+    document: &'a [u8],
+) -> [(&'static str, &'a [u8]); 14] {
+    [
+        ("[Content_Types].xml", &xml.content_type),
+        ("_rels/.rels", &xml.rels),
+        ("docProps/app.xml", &xml.doc_props.app),
+        (CORE, core),
+        ("docProps/custom.xml", &xml.doc_props.custom),
+        ("word/_rels/document.xml.rels", &xml.document_rels),
+        (DOCUMENT, document),
+        ("word/styles.xml", &xml.styles),
+        ("word/settings.xml", &xml.settings),
+        ("word/fontTable.xml", &xml.font_table),
+        ("word/comments.xml", &xml.comments),
+        ("word/numbering.xml", &xml.numberings),
+        ("word/commentsExtended.xml", &xml.comments_extended),
+        ("word/footnotes.xml", &xml.footnotes),
+    ]
+}
+
+const CORE: &str = "docProps/core.xml";
+const DOCUMENT: &str = "word/document.xml";
+
+/// The parts of [`base_docx`] other than the document and its core
+/// properties, deflated once per process. Most documents share all of them
+/// (numbering differs when a document has lists).
+fn shared_parts() -> Result<&'static SharedParts, FormatError> {
+    static SHARED: OnceLock<Result<SharedParts, String>> = OnceLock::new();
+    SHARED
+        .get_or_init(|| {
+            let xml = base_docx().build();
+            let parts = named_parts(&xml, &[], &[])
+                .into_iter()
+                .filter(|(name, _)| ![CORE, DOCUMENT].contains(name))
+                .map(|(name, data)| (name.to_owned(), data.to_vec()))
+                .collect();
+            SharedParts::new(Format::Docx, parts).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(write_err)
+}
+
+/// Zips the parts docx-rs built, with `docProps/core.xml` replaced and
+/// header rows marked.
 fn package(xml: XMLDocx, core: &str, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
     // The exporter adds no headers, footers, images, web extensions or
     // custom XML; refuse rather than drop them if that ever changes.
@@ -214,39 +264,20 @@ fn package(xml: XMLDocx, core: &str, opts: &ExportOptions) -> Result<Vec<u8>, Fo
             "unexpected docx-rs part (header, footer, media or extension)",
         ));
     }
-    let document = String::from_utf8(xml.document).map_err(write_err)?;
+    let shared = shared_parts()?;
+    let document = std::str::from_utf8(&xml.document).map_err(write_err)?;
     // Marked `w:cantSplit` by the exporter, see `export_docx`.
     let document = document.replace("<w:cantSplit />", "<w:tblHeader />");
     let mut zip = ZipPackage::new(Format::Docx, opts.modified);
-    zip.part("[Content_Types].xml", &xml.content_type)?;
-    zip.part("_rels/.rels", &xml.rels)?;
-    zip.part("docProps/app.xml", &xml.doc_props.app)?;
-    zip.part("docProps/core.xml", core.as_bytes())?;
-    zip.part("docProps/custom.xml", &xml.doc_props.custom)?;
-    zip.part("word/_rels/document.xml.rels", &xml.document_rels)?;
-    zip.part("word/document.xml", document.as_bytes())?;
-    zip.part("word/styles.xml", &xml.styles)?;
-    zip.part("word/settings.xml", &xml.settings)?;
-    zip.part("word/fontTable.xml", &xml.font_table)?;
-    zip.part("word/comments.xml", &xml.comments)?;
-    zip.part("word/numbering.xml", &xml.numberings)?;
-    zip.part("word/commentsExtended.xml", &xml.comments_extended)?;
-    zip.part("word/footnotes.xml", &xml.footnotes)?;
+    for (name, data) in named_parts(&xml, core.as_bytes(), document.as_bytes()) {
+        zip.part_or_shared(shared, name, data)?;
+    }
     zip.finish()
 }
 
-/// Writes a document as `.docx` bytes.
-pub fn export_docx(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
-    // docx-rs numbers paragraphs from a thread-local counter; number them
-    // here instead so that every export starts from the same id.
-    let ids = std::cell::Cell::new(0u32);
-    let para = || {
-        ids.set(ids.get() + 1);
-        Paragraph::new().id(format!("{:08X}", ids.get()))
-    };
-    let mut docx = Docx::new()
-        .created_at(&w3cdtf(opts.created))
-        .updated_at(&w3cdtf(opts.modified))
+/// A docx with the exporter's styles and list definitions and no content.
+fn base_docx() -> Docx {
+    Docx::new()
         .add_style(heading_style(1))
         .add_style(heading_style(2))
         .add_style(heading_style(3))
@@ -259,7 +290,20 @@ pub fn export_docx(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, Form
                 .indent(Some(720), None, None, None),
         )
         .add_abstract_numbering(abstract_numbering(1, false))
-        .add_abstract_numbering(abstract_numbering(2, true));
+        .add_abstract_numbering(abstract_numbering(2, true))
+}
+
+/// Writes a document as `.docx` bytes.
+pub fn export_docx(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
+    // docx-rs numbers paragraphs from a thread-local counter; number them
+    // here instead so that every export starts from the same id.
+    let ids = std::cell::Cell::new(0u32);
+    let para = || {
+        ids.set(ids.get() + 1);
+        Paragraph::new().id(format!("{:08X}", ids.get()))
+    };
+    // docx-rs's own core properties are replaced by `core_xml`.
+    let mut docx = base_docx();
     let mut next_num = 1usize;
     for block in &doc.blocks {
         match block {
