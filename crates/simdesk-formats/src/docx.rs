@@ -14,9 +14,13 @@
 //! `docProps/core.xml`, written here because docx-rs cannot set them.
 //!
 //! docx-rs numbers paragraphs from a thread-local counter (the exporter
-//! numbers them itself), and its zip writer would stamp entries with the time of
-//! day if the `zip` crate's `time` feature were ever enabled, so the package
-//! is re-zipped with every entry dated [`ExportOptions::modified`].
+//! numbers them itself), and its zip writer stores parts uncompressed and
+//! would stamp entries with the time of day if the `zip` crate's `time`
+//! feature were ever enabled, so the exporter takes the parts docx-rs builds
+//! and zips them itself: deflated, every entry dated
+//! [`ExportOptions::modified`]. The parts that do not depend on the
+//! document (styles, settings, fonts, empty comments and footnotes …) are
+//! deflated once per process and copied into each package.
 //!
 //! # Import
 //!
@@ -40,19 +44,19 @@
 //! [`Field::display`]: simdesk_model::Field
 
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Write};
+use std::sync::OnceLock;
 
 use docx_rs::{
     AbstractNumbering, BreakType, Docx, IndentLevel, Level, LevelJc, LevelText, NumberFormat,
     Numbering, NumberingId, Paragraph, Run, SpecialIndentType, Start, Style, StyleType, TableCell,
-    TableRow,
+    TableRow, XMLDocx,
 };
 use quick_xml::events::{BytesStart, Event};
 use simdesk_model::{Artifact, Block, Document, Inline, ListItem, SimTime, Table};
 
 use crate::xml::attr;
 use crate::zipguard;
-use crate::{ExportOptions, Format, FormatError, Limits};
+use crate::{ExportOptions, Format, FormatError, Limits, SharedParts, ZipPackage};
 
 fn write_err(reason: impl std::fmt::Display) -> FormatError {
     FormatError::Write {
@@ -198,60 +202,82 @@ fn core_xml(title: Option<&str>, opts: &ExportOptions) -> String {
     )
 }
 
-/// The zip date of a simulated time, clamped to what DOS dates can hold.
-pub(crate) fn zip_time(t: SimTime) -> zip::DateTime {
-    let (y, m, d) = t.date();
-    let (h, mi, s) = t.time_of_day();
-    let y = y.clamp(1980, 2107) as u16;
-    zip::DateTime::from_date_and_time(y, m as u8, d as u8, h as u8, mi as u8, s as u8)
-        .unwrap_or_default()
+/// docx-rs's parts in the order its own zipper writes them, with our core
+/// properties and document.
+fn named_parts<'a>(
+    xml: &'a XMLDocx,
+    core: &'a [u8],
+    document: &'a [u8],
+) -> [(&'static str, &'a [u8]); 14] {
+    [
+        ("[Content_Types].xml", &xml.content_type),
+        ("_rels/.rels", &xml.rels),
+        ("docProps/app.xml", &xml.doc_props.app),
+        (CORE, core),
+        ("docProps/custom.xml", &xml.doc_props.custom),
+        ("word/_rels/document.xml.rels", &xml.document_rels),
+        (DOCUMENT, document),
+        ("word/styles.xml", &xml.styles),
+        ("word/settings.xml", &xml.settings),
+        ("word/fontTable.xml", &xml.font_table),
+        ("word/comments.xml", &xml.comments),
+        ("word/numbering.xml", &xml.numberings),
+        ("word/commentsExtended.xml", &xml.comments_extended),
+        ("word/footnotes.xml", &xml.footnotes),
+    ]
 }
 
-/// Re-zips docx-rs output: deflated, every entry dated `modified`, no
-/// directory entries, `docProps/core.xml` replaced, header rows marked.
-fn repack(raw: &[u8], core: &str, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
-    let mut src = zip::ZipArchive::new(Cursor::new(raw)).map_err(write_err)?;
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip_time(opts.modified))
-        .unix_permissions(0o644);
-    for i in 0..src.len() {
-        let mut entry = src.by_index(i).map_err(write_err)?;
-        if entry.is_dir() {
-            continue;
-        }
-        let name = entry.name().map_err(write_err)?.into_owned();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).map_err(write_err)?;
-        match name.as_str() {
-            "docProps/core.xml" => data = core.as_bytes().to_vec(),
-            "word/document.xml" => {
-                let xml = String::from_utf8(data).map_err(write_err)?;
-                data = xml
-                    .replace("<w:cantSplit />", "<w:tblHeader />")
-                    .into_bytes();
-            }
-            _ => {}
-        }
-        out.start_file(name, options).map_err(write_err)?;
-        out.write_all(&data).map_err(write_err)?;
+const CORE: &str = "docProps/core.xml";
+const DOCUMENT: &str = "word/document.xml";
+
+/// The parts of [`base_docx`] other than the document and its core
+/// properties, deflated once per process. Most documents share all of them
+/// (numbering differs when a document has lists).
+fn shared_parts() -> Result<&'static SharedParts, FormatError> {
+    static SHARED: OnceLock<Result<SharedParts, String>> = OnceLock::new();
+    SHARED
+        .get_or_init(|| {
+            let xml = base_docx().build();
+            let parts = named_parts(&xml, &[], &[])
+                .into_iter()
+                .filter(|(name, _)| ![CORE, DOCUMENT].contains(name))
+                .map(|(name, data)| (name.to_owned(), data.to_vec()))
+                .collect();
+            SharedParts::new(Format::Docx, parts).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(write_err)
+}
+
+/// Zips the parts docx-rs built, with `docProps/core.xml` replaced and
+/// header rows marked.
+fn package(xml: XMLDocx, core: &str, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
+    // The exporter adds no headers, footers, images, web extensions or
+    // custom XML; refuse rather than drop them if that ever changes.
+    if !(xml.headers.is_empty()
+        && xml.footers.is_empty()
+        && xml.media.is_empty()
+        && xml.taskpanes.is_none()
+        && xml.custom_items.is_empty())
+    {
+        return Err(write_err(
+            "unexpected docx-rs part (header, footer, media or extension)",
+        ));
     }
-    Ok(out.finish().map_err(write_err)?.into_inner())
+    let shared = shared_parts()?;
+    let document = std::str::from_utf8(&xml.document).map_err(write_err)?;
+    // Marked `w:cantSplit` by the exporter, see `export_docx`.
+    let document = document.replace("<w:cantSplit />", "<w:tblHeader />");
+    let mut zip = ZipPackage::new(Format::Docx, opts.modified);
+    for (name, data) in named_parts(&xml, core.as_bytes(), document.as_bytes()) {
+        zip.part_or_shared(shared, name, data)?;
+    }
+    zip.finish()
 }
 
-/// Writes a document as `.docx` bytes.
-pub fn export_docx(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
-    // docx-rs numbers paragraphs from a thread-local counter; number them
-    // here instead so that every export starts from the same id.
-    let ids = std::cell::Cell::new(0u32);
-    let para = || {
-        ids.set(ids.get() + 1);
-        Paragraph::new().id(format!("{:08X}", ids.get()))
-    };
-    let mut docx = Docx::new()
-        .created_at(&w3cdtf(opts.created))
-        .updated_at(&w3cdtf(opts.modified))
+/// A docx with the exporter's styles and list definitions and no content.
+fn base_docx() -> Docx {
+    Docx::new()
         .add_style(heading_style(1))
         .add_style(heading_style(2))
         .add_style(heading_style(3))
@@ -264,7 +290,20 @@ pub fn export_docx(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, Form
                 .indent(Some(720), None, None, None),
         )
         .add_abstract_numbering(abstract_numbering(1, false))
-        .add_abstract_numbering(abstract_numbering(2, true));
+        .add_abstract_numbering(abstract_numbering(2, true))
+}
+
+/// Writes a document as `.docx` bytes.
+pub fn export_docx(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
+    // docx-rs numbers paragraphs from a thread-local counter; number them
+    // here instead so that every export starts from the same id.
+    let ids = std::cell::Cell::new(0u32);
+    let para = || {
+        ids.set(ids.get() + 1);
+        Paragraph::new().id(format!("{:08X}", ids.get()))
+    };
+    // docx-rs's own core properties are replaced by `core_xml`.
+    let mut docx = base_docx();
     let mut next_num = 1usize;
     for block in &doc.blocks {
         match block {
@@ -305,7 +344,7 @@ pub fn export_docx(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, Form
                             })
                             .collect();
                         let r = TableRow::new(cells);
-                        // Marked here, turned into `w:tblHeader` by `repack`.
+                        // Marked here, turned into `w:tblHeader` by `package`.
                         if i == 0 && t.header {
                             r.cant_split()
                         } else {
@@ -324,9 +363,7 @@ pub fn export_docx(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, Form
             }
         }
     }
-    let mut raw = Cursor::new(Vec::new());
-    docx.build().pack(&mut raw).map_err(write_err)?;
-    repack(raw.get_ref(), &core_xml(doc.title.as_deref(), opts), opts)
+    package(docx.build(), &core_xml(doc.title.as_deref(), opts), opts)
 }
 
 /// Writes an artifact as `.docx`; only documents can be.

@@ -53,7 +53,9 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader};
 use quick_xml::events::{BytesStart, Event};
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Formula, Workbook as XlsxBook, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format as XlsxFormat, Formula, Workbook as XlsxBook, XlsxError,
+};
 use simdesk_model::{
     Artifact, Cell, CellAddr, CellError, CellValue, Sheet, Workbook, format_value,
 };
@@ -102,7 +104,11 @@ pub fn export_xlsx(book: &Workbook, opts: &ExportOptions) -> Result<Vec<u8>, For
         .set_author(&opts.author)
         .set_creation_datetime(&excel_time(opts.created)?);
     out.set_properties(&props);
-    let mut styles: BTreeMap<(Option<String>, bool), rust_xlsxwriter::Format> = BTreeMap::new();
+    out.set_zip_compression_level(crate::ZIP_LEVEL);
+    // One format per (number format, bold) pair, borrowed by every cell that
+    // has it; unstyled cells are written without one, which gives the same
+    // cell XML without rust_xlsxwriter hashing a default format per cell.
+    let mut styles: BTreeMap<(Option<&str>, bool), XlsxFormat> = BTreeMap::new();
     for sheet in &book.sheets {
         let ws = out.add_worksheet();
         ws.set_name(&sheet.name).map_err(write_err)?;
@@ -110,15 +116,14 @@ pub fn export_xlsx(book: &Workbook, opts: &ExportOptions) -> Result<Vec<u8>, For
         for (addr, cell) in &sheet.cells {
             let (row, col) = (addr.row, addr.col as u16);
             let fmt_code = match (&cell.format, &cell.value) {
-                (Some(f), _) => Some(f.clone()),
-                (None, CellValue::Date(_)) => Some(DEFAULT_DATE_FORMAT.to_owned()),
+                (Some(f), _) => Some(f.as_str()),
+                (None, CellValue::Date(_)) => Some(DEFAULT_DATE_FORMAT),
                 (None, _) => None,
             };
-            let style = styles
-                .entry((fmt_code.clone(), cell.bold))
-                .or_insert_with(|| {
-                    let mut f = rust_xlsxwriter::Format::new();
-                    if let Some(code) = &fmt_code {
+            let style = (fmt_code.is_some() || cell.bold).then(|| {
+                &*styles.entry((fmt_code, cell.bold)).or_insert_with(|| {
+                    let mut f = XlsxFormat::new();
+                    if let Some(code) = fmt_code {
                         f = f.set_num_format(code);
                     }
                     if cell.bold {
@@ -126,53 +131,53 @@ pub fn export_xlsx(book: &Workbook, opts: &ExportOptions) -> Result<Vec<u8>, For
                     }
                     f
                 })
-                .clone();
-            let shown = format_value(&cell.value, fmt_code.as_deref());
+            });
             let w = widths.entry(addr.col).or_default();
-            *w = (*w).max(shown.chars().count());
+            if !sheet.col_widths.contains_key(&addr.col) {
+                *w = (*w).max(shown_chars(&cell.value, fmt_code));
+            }
             let value = match &cell.value {
-                CellValue::Number(n) | CellValue::Date(n) if !n.is_finite() => {
-                    CellValue::Error(CellError::Num)
-                }
-                v => v.clone(),
+                CellValue::Number(n) | CellValue::Date(n) if !n.is_finite() => &NUM_ERROR,
+                v => v,
             };
-            let formula = match (&cell.formula, &value) {
-                (Some(f), _) => Some(f.clone()),
-                (None, CellValue::Error(e)) => Some(error_text(*e).to_owned()),
+            let formula = match (&cell.formula, value) {
+                (Some(f), _) => Some(f.as_str()),
+                (None, CellValue::Error(e)) => Some(error_text(*e)),
                 (None, _) => None,
             };
             if let Some(f) = formula {
-                let result = match &value {
+                let result = match value {
                     CellValue::Empty => String::new(),
                     CellValue::Number(n) | CellValue::Date(n) => n.to_string(),
                     CellValue::Text(t) => t.clone(),
                     CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
                     CellValue::Error(e) => error_text(*e).to_owned(),
                 };
-                ws.write_formula_with_format(row, col, Formula::new(f).set_result(result), &style)
-                    .map_err(write_err)?;
+                let formula = Formula::new(f).set_result(result);
+                match style {
+                    Some(style) => ws.write_formula_with_format(row, col, formula, style),
+                    None => ws.write_formula(row, col, formula),
+                }
+                .map_err(write_err)?;
                 continue;
             }
-            match &value {
-                CellValue::Empty => {
-                    if cell.bold || cell.format.is_some() {
-                        ws.write_blank(row, col, &style).map_err(write_err)?;
-                    }
+            match (value, style) {
+                (CellValue::Empty, Some(style)) => ws.write_blank(row, col, style),
+                (CellValue::Number(n) | CellValue::Date(n), Some(style)) => {
+                    ws.write_number_with_format(row, col, *n, style)
                 }
-                CellValue::Number(n) | CellValue::Date(n) => {
-                    ws.write_number_with_format(row, col, *n, &style)
-                        .map_err(write_err)?;
+                (CellValue::Number(n) | CellValue::Date(n), None) => ws.write_number(row, col, *n),
+                (CellValue::Text(t), Some(style)) => {
+                    ws.write_string_with_format(row, col, t, style)
                 }
-                CellValue::Text(t) => {
-                    ws.write_string_with_format(row, col, t, &style)
-                        .map_err(write_err)?;
+                (CellValue::Text(t), None) => ws.write_string(row, col, t),
+                (CellValue::Bool(b), Some(style)) => {
+                    ws.write_boolean_with_format(row, col, *b, style)
                 }
-                CellValue::Bool(b) => {
-                    ws.write_boolean_with_format(row, col, *b, &style)
-                        .map_err(write_err)?;
-                }
-                CellValue::Error(_) => {}
+                (CellValue::Bool(b), None) => ws.write_boolean(row, col, *b),
+                (CellValue::Empty, None) | (CellValue::Error(_), _) => continue,
             }
+            .map_err(write_err)?;
         }
         for (col, chars) in &widths {
             let width = sheet
@@ -193,6 +198,19 @@ pub fn export_xlsx(book: &Workbook, opts: &ExportOptions) -> Result<Vec<u8>, For
         }
     }
     out.save_to_buffer().map_err(write_err)
+}
+
+/// What a non-finite number is written as.
+static NUM_ERROR: CellValue = CellValue::Error(CellError::Num);
+
+/// The length in characters of a cell's formatted value, for fitting its
+/// column: [`format_value`]'s text, without formatting unformatted text.
+fn shown_chars(value: &CellValue, format: Option<&str>) -> usize {
+    match (value, format) {
+        (CellValue::Empty, _) => 0,
+        (CellValue::Text(t), None) => t.chars().count(),
+        (v, f) => format_value(v, f).chars().count(),
+    }
 }
 
 /// The text xlsx uses for an error value ([`CellError::Circ`] is `#REF!`).
@@ -849,4 +867,36 @@ pub fn import(bytes: &[u8], limits: &Limits) -> Result<Artifact, FormatError> {
         import_xls(bytes, limits)?
     };
     Ok(Artifact::Workbook(book))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The column-fitting shortcut measures what `format_value` shows.
+    #[test]
+    fn shown_chars_is_the_formatted_length() {
+        let values = [
+            CellValue::Empty,
+            CellValue::Text("Préférence 陈伟".into()),
+            CellValue::Number(-1234.5678),
+            CellValue::Date(45_000.25),
+            CellValue::Bool(true),
+            CellValue::Error(CellError::Div0),
+        ];
+        for v in &values {
+            for f in [
+                None,
+                Some("#,##0.00"),
+                Some("yyyy-mm-dd"),
+                Some("0;0;0;\"x\"@"),
+            ] {
+                assert_eq!(
+                    shown_chars(v, f),
+                    format_value(v, f).chars().count(),
+                    "{v:?} {f:?}"
+                );
+            }
+        }
+    }
 }

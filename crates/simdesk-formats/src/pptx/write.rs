@@ -2,14 +2,12 @@
 //! entry times.
 
 use std::fmt::Write as _;
-use std::io::{Cursor, Write as _};
+use std::sync::OnceLock;
 
 use simdesk_model::{Artifact, Deck, Inline, Layout, SimTime, Slide, Table};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::{MAX_LEVEL, clean_text, deck_of};
-use crate::{ExportOptions, Format, FormatError};
+use crate::{ExportOptions, Format, FormatError, SharedParts, ZipPackage};
 
 const NS_A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
 const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -28,13 +26,6 @@ const WIDTH: i64 = 10_515_600;
 /// Height of one table row, EMU.
 const ROW_H: i64 = 370_840;
 
-fn write_err(e: impl std::fmt::Display) -> FormatError {
-    FormatError::Write {
-        format: Format::Pptx,
-        reason: e.to_string(),
-    }
-}
-
 /// Escapes text for XML content and attribute values, after dropping
 /// characters XML cannot hold.
 fn esc(s: &str) -> String {
@@ -46,115 +37,108 @@ fn w3c(t: SimTime) -> String {
     t.to_string()
 }
 
-fn zip_time(t: SimTime) -> Result<DateTime, FormatError> {
-    let (y, m, d) = t.date();
-    let (hh, mm, ss) = t.time_of_day();
-    // Zip times cover 1980-2107; clamp outside that range.
-    let y = y.clamp(1980, 2107) as u16;
-    DateTime::from_date_and_time(y, m as u8, d as u8, hh as u8, mm as u8, ss as u8)
-        .map_err(|e| write_err(format!("zip entry time {t}: {e}")))
-}
-
 /// Writes an [`Artifact::Deck`] as a `.pptx` package.
+///
+/// Parts are zipped in a fixed order, `[Content_Types].xml` first (as
+/// Office writes it); the parts every deck shares come deflated from
+/// [`fixed_parts`].
 pub fn export_pptx(artifact: &Artifact, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
     let deck = deck_of(artifact).ok_or(FormatError::Unsupported {
         kind: artifact.kind(),
         format: Format::Pptx,
     })?;
-    let parts = package_parts(deck, opts);
-    let time = zip_time(opts.modified)?;
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(6))
-        .last_modified_time(time)
-        .unix_permissions(0o644);
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, body) in &parts {
-        zip.start_file(name.as_str(), options).map_err(write_err)?;
-        zip.write_all(body.as_bytes()).map_err(write_err)?;
-    }
-    Ok(zip.finish().map_err(write_err)?.into_inner())
-}
-
-/// Every part of the package, in the order they are zipped
-/// (`[Content_Types].xml` first, as Office writes it).
-pub(crate) fn package_parts(deck: &Deck, opts: &ExportOptions) -> Vec<(String, String)> {
+    let fixed = fixed_parts()?;
     let n = deck.slides.len();
     let with_notes: Vec<bool> = deck
         .slides
         .iter()
         .map(|s| !clean_text(&s.notes).is_empty())
         .collect();
-    let mut parts = vec![
-        (
-            "[Content_Types].xml".to_owned(),
-            content_types(n, &with_notes),
-        ),
-        ("_rels/.rels".to_owned(), package_rels()),
-        ("docProps/core.xml".to_owned(), core_props(deck, opts)),
-        ("docProps/app.xml".to_owned(), app_props(n)),
-        ("ppt/presentation.xml".to_owned(), presentation(n)),
-        (
-            "ppt/_rels/presentation.xml.rels".to_owned(),
-            presentation_rels(n),
-        ),
-        ("ppt/presProps.xml".to_owned(), pres_props()),
-        ("ppt/viewProps.xml".to_owned(), view_props()),
-        ("ppt/tableStyles.xml".to_owned(), table_styles()),
-        ("ppt/theme/theme1.xml".to_owned(), theme("Office Theme")),
-        ("ppt/theme/theme2.xml".to_owned(), theme("Notes Theme")),
-        (
-            "ppt/slideMasters/slideMaster1.xml".to_owned(),
-            slide_master(),
-        ),
-        (
-            "ppt/slideMasters/_rels/slideMaster1.xml.rels".to_owned(),
-            slide_master_rels(),
-        ),
-        (
-            "ppt/slideLayouts/slideLayout1.xml".to_owned(),
-            title_layout(),
-        ),
-        (
-            "ppt/slideLayouts/_rels/slideLayout1.xml.rels".to_owned(),
-            layout_rels(),
-        ),
-        (
-            "ppt/slideLayouts/slideLayout2.xml".to_owned(),
-            content_layout(),
-        ),
-        (
-            "ppt/slideLayouts/_rels/slideLayout2.xml.rels".to_owned(),
-            layout_rels(),
-        ),
-        (
-            "ppt/notesMasters/notesMaster1.xml".to_owned(),
-            notes_master(),
-        ),
-        (
-            "ppt/notesMasters/_rels/notesMaster1.xml.rels".to_owned(),
-            notes_master_rels(),
-        ),
-    ];
+    let mut zip = ZipPackage::new(Format::Pptx, opts.modified);
+    zip.part(
+        "[Content_Types].xml",
+        content_types(n, &with_notes).as_bytes(),
+    )?;
+    // The package relationships (first of the fixed parts), the parts that
+    // depend on the deck, the rest of the fixed parts, then the slides.
+    let [(rels, _), rest @ ..] = &FIXED_PARTS;
+    zip.shared(fixed, rels)?;
+    zip.part("docProps/core.xml", core_props(deck, opts).as_bytes())?;
+    zip.part("docProps/app.xml", app_props(n).as_bytes())?;
+    zip.part("ppt/presentation.xml", presentation(n).as_bytes())?;
+    zip.part(
+        "ppt/_rels/presentation.xml.rels",
+        presentation_rels(n).as_bytes(),
+    )?;
+    for (name, _) in rest {
+        zip.shared(fixed, name)?;
+    }
     for (i, s) in deck.slides.iter().enumerate() {
         let k = i + 1;
-        parts.push((format!("ppt/slides/slide{k}.xml"), slide(s)));
-        parts.push((
-            format!("ppt/slides/_rels/slide{k}.xml.rels"),
-            slide_rels(s, k, with_notes[i]),
-        ));
+        zip.part(&format!("ppt/slides/slide{k}.xml"), slide(s).as_bytes())?;
+        zip.part(
+            &format!("ppt/slides/_rels/slide{k}.xml.rels"),
+            slide_rels(s, k, with_notes[i]).as_bytes(),
+        )?;
         if with_notes[i] {
-            parts.push((
-                format!("ppt/notesSlides/notesSlide{k}.xml"),
-                notes_slide(&s.notes),
-            ));
-            parts.push((
-                format!("ppt/notesSlides/_rels/notesSlide{k}.xml.rels"),
-                notes_rels(k),
-            ));
+            zip.part(
+                &format!("ppt/notesSlides/notesSlide{k}.xml"),
+                notes_slide(&s.notes).as_bytes(),
+            )?;
+            zip.part(
+                &format!("ppt/notesSlides/_rels/notesSlide{k}.xml.rels"),
+                notes_rels(k).as_bytes(),
+            )?;
         }
     }
-    parts
+    zip.finish()
+}
+
+/// Writes one part's XML.
+type PartFn = fn() -> String;
+
+/// The parts that are the same in every deck, by name, in zip order (the
+/// package relationships first, then presentation properties, themes,
+/// master, layouts and notes master).
+const FIXED_PARTS: [(&str, PartFn); 14] = [
+    ("_rels/.rels", package_rels),
+    ("ppt/presProps.xml", pres_props),
+    ("ppt/viewProps.xml", view_props),
+    ("ppt/tableStyles.xml", table_styles),
+    ("ppt/theme/theme1.xml", || theme("Office Theme")),
+    ("ppt/theme/theme2.xml", || theme("Notes Theme")),
+    ("ppt/slideMasters/slideMaster1.xml", slide_master),
+    (
+        "ppt/slideMasters/_rels/slideMaster1.xml.rels",
+        slide_master_rels,
+    ),
+    ("ppt/slideLayouts/slideLayout1.xml", title_layout),
+    ("ppt/slideLayouts/_rels/slideLayout1.xml.rels", layout_rels),
+    ("ppt/slideLayouts/slideLayout2.xml", content_layout),
+    ("ppt/slideLayouts/_rels/slideLayout2.xml.rels", layout_rels),
+    ("ppt/notesMasters/notesMaster1.xml", notes_master),
+    (
+        "ppt/notesMasters/_rels/notesMaster1.xml.rels",
+        notes_master_rels,
+    ),
+];
+
+/// [`FIXED_PARTS`] deflated, once per process.
+fn fixed_parts() -> Result<&'static SharedParts, FormatError> {
+    static FIXED: OnceLock<Result<SharedParts, String>> = OnceLock::new();
+    FIXED
+        .get_or_init(|| {
+            let parts = FIXED_PARTS
+                .iter()
+                .map(|(name, body)| ((*name).to_owned(), body().into_bytes()))
+                .collect();
+            SharedParts::new(Format::Pptx, parts).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|reason| FormatError::Write {
+            format: Format::Pptx,
+            reason: reason.clone(),
+        })
 }
 
 fn content_types(n: usize, with_notes: &[bool]) -> String {
