@@ -90,6 +90,10 @@ impl<'a> Tx<'a> {
     ) -> RecalcReport {
         let ctx = self.ctx();
         let report = match changed {
+            // Nothing to recompute: leave the kept graph alone rather than
+            // copy it out of the previous state (it notices sheet changes
+            // itself the next time it is used).
+            Some([]) => RecalcReport::default(),
             None => {
                 let mut g = FormulaGraph::default();
                 let r = g.recalc_all(w, &ctx);
@@ -284,7 +288,7 @@ impl<'a> Tx<'a> {
         self.st.add_node(id);
         self.changed.insert(id, None);
         self.sync_refs(id, &BTreeSet::new())?;
-        self.recompute(id, None, true)?;
+        self.recompute_as(id, None, true, true)?;
         self.reconnect_dangling(path)?;
         Ok(id)
     }
@@ -429,8 +433,22 @@ impl<'a> Tx<'a> {
         sources: Option<&BTreeMap<ArtifactId, CellChanges>>,
         manual: bool,
     ) -> R<bool> {
+        self.recompute_as(id, sources, manual, false)
+    }
+
+    /// [`Tx::recompute`]; `fresh`: `id` was inserted by this transaction
+    /// just before, so its content is changed where it is stored, without a
+    /// copy (nothing else holds it), and storing it needs no bookkeeping (it
+    /// already has this revision, is marked changed as a whole and has no
+    /// dependents yet).
+    fn recompute_as(
+        &mut self,
+        id: ArtifactId,
+        sources: Option<&BTreeMap<ArtifactId, CellChanges>>,
+        manual: bool,
+        fresh: bool,
+    ) -> R<bool> {
         let own = self.path(id);
-        let mut art = self.artifact_of(id).clone();
         let touches = |st: &State, r: &Ref| -> bool {
             let Some(srcs) = sources else { return true };
             let p = r.path.as_ref().unwrap_or(&own);
@@ -447,12 +465,15 @@ impl<'a> Tx<'a> {
                 },
             }
         };
+        // What changes is worked out against the stored content first: most
+        // recomputes change nothing, and then nothing is copied.
         let mut broken: Vec<(Ref, Broken)> = Vec::new();
         let mut touched = false;
-        for f in art.fields_mut() {
+        let mut texts: Vec<(usize, String)> = Vec::new();
+        for (i, f) in self.artifact_of(id).fields().into_iter().enumerate() {
             if touches(self.st, &f.source) {
                 touched = true;
-                f.display = match resolve::field_text(self.st, &own, &f.source, f.format.as_deref())
+                let text = match resolve::field_text(self.st, &own, &f.source, f.format.as_deref())
                 {
                     Ok(t) => t,
                     Err(b) => {
@@ -460,65 +481,101 @@ impl<'a> Tx<'a> {
                         BROKEN_TEXT.to_owned()
                     }
                 };
+                if text != f.display {
+                    texts.push((i, text));
+                }
             }
         }
-        let mut changed_cells: BTreeSet<CellKey> = BTreeSet::new();
-        if let Artifact::Workbook(w) = &mut art {
-            let links: Vec<(String, CellAddr, Ref, Policy)> = w
-                .sheets
-                .iter()
-                .flat_map(|s| {
-                    s.cells.iter().filter_map(|(a, c)| {
-                        c.link
-                            .as_ref()
-                            .map(|l| (s.name.clone(), *a, l.source.clone(), l.policy))
-                    })
-                })
-                .collect();
-            for (sheet, addr, src, policy) in links {
-                let is_new = src
-                    .path
-                    .as_ref()
-                    .and_then(|p| self.st.id_at(p))
-                    .is_some_and(|s| {
-                        self.new_edges.contains(&EdgeKey {
-                            source: s,
-                            dependent: id,
-                            kind: EdgeKind::ManualCellLink,
-                        })
-                    });
-                if policy != Policy::Live && !manual && !is_new {
-                    continue;
-                }
-                if !touches(self.st, &src) && !is_new {
-                    continue;
-                }
-                touched = true;
-                let value = match resolve::resolve_value(self.st, &own, &src) {
-                    Ok((v, _)) => v,
-                    Err(b) => {
-                        broken.push((src.clone(), b));
-                        CellValue::Error(simdesk_model::CellError::Ref)
+        let mut pulled: Vec<(String, CellAddr, CellValue)> = Vec::new();
+        let is_workbook = if let Artifact::Workbook(w) = self.artifact_of(id) {
+            for s in &w.sheets {
+                for (addr, c) in &s.cells {
+                    let Some(link) = &c.link else { continue };
+                    let src = &link.source;
+                    let is_new = src
+                        .path
+                        .as_ref()
+                        .and_then(|p| self.st.id_at(p))
+                        .is_some_and(|s| {
+                            self.new_edges.contains(&EdgeKey {
+                                source: s,
+                                dependent: id,
+                                kind: EdgeKind::ManualCellLink,
+                            })
+                        });
+                    if link.policy != Policy::Live && !manual && !is_new {
+                        continue;
                     }
-                };
-                if let Some(cell) = w.sheet_mut(&sheet).and_then(|s| s.cells.get_mut(&addr))
-                    && cell.value != value
-                {
-                    cell.value = value;
-                    changed_cells.insert((sheet.clone(), addr));
+                    if !touches(self.st, src) && !is_new {
+                        continue;
+                    }
+                    touched = true;
+                    let value = match resolve::resolve_value(self.st, &own, src) {
+                        Ok((v, _)) => v,
+                        Err(b) => {
+                            broken.push((src.clone(), b));
+                            CellValue::Error(simdesk_model::CellError::Ref)
+                        }
+                    };
+                    // The cell the link is written to (by sheet name, as
+                    // stored).
+                    let current = w
+                        .sheet(&s.name)
+                        .and_then(|s| s.cells.get(addr))
+                        .map(|c| &c.value);
+                    if current.is_some_and(|v| *v != value) {
+                        pulled.push((s.name.clone(), *addr, value));
+                    }
                 }
             }
-            let report = if sources.is_none() {
-                self.recalc(id, w, None)
-            } else if changed_cells.is_empty() {
-                RecalcReport::default()
+            true
+        } else {
+            false
+        };
+        let recalc = is_workbook && (sources.is_none() || !pulled.is_empty());
+        // A workbook not fresh is copied and compared as before (its cells
+        // decide the early cutoff).
+        let copy = !texts.is_empty() || recalc || (is_workbook && !fresh);
+        let mut changed_cells: BTreeSet<CellKey> = BTreeSet::new();
+        let mut updated: Option<Artifact> = None;
+        if copy {
+            let mut art = if fresh {
+                self.take_content(id)
             } else {
-                let changed: Vec<CellKey> = changed_cells.iter().cloned().collect();
-                self.recalc(id, w, Some(&changed))
+                self.artifact_of(id).clone()
             };
-            changed_cells.extend(report.changed);
-            for d in report.diagnostics {
-                self.warn(d.with_ref(path_ref(&own)));
+            if !texts.is_empty() {
+                let mut fields = art.fields_mut();
+                for (i, text) in texts {
+                    if let Some(f) = fields.get_mut(i) {
+                        f.display = text;
+                    }
+                }
+            }
+            if let Artifact::Workbook(w) = &mut art {
+                for (sheet, addr, value) in pulled {
+                    if let Some(cell) = w.sheet_mut(&sheet).and_then(|s| s.cells.get_mut(&addr)) {
+                        cell.value = value;
+                        changed_cells.insert((sheet, addr));
+                    }
+                }
+                let report = if sources.is_none() {
+                    self.recalc(id, w, None)
+                } else if changed_cells.is_empty() {
+                    RecalcReport::default()
+                } else {
+                    let changed: Vec<CellKey> = changed_cells.iter().cloned().collect();
+                    self.recalc(id, w, Some(&changed))
+                };
+                changed_cells.extend(report.changed);
+                for d in report.diagnostics {
+                    self.warn(d.with_ref(path_ref(&own)));
+                }
+            }
+            if fresh {
+                self.put_content(id, art);
+            } else {
+                updated = Some(art);
             }
         }
         for (r, b) in broken {
@@ -543,13 +600,37 @@ impl<'a> Tx<'a> {
                 self.st.update_behind(k);
             }
         }
-        let cells = if sources.is_none() {
-            None
-        } else {
-            Some(changed_cells)
-        };
-        self.set_content(id, art, cells);
+        if let Some(art) = updated {
+            let cells = if sources.is_none() {
+                None
+            } else {
+                Some(changed_cells)
+            };
+            self.set_content(id, art, cells);
+        }
         Ok(touched || sources.is_none())
+    }
+
+    /// Takes an artifact's content out of the state, leaving an empty
+    /// placeholder until [`Tx::put_content`]; no copy when nothing else
+    /// holds it.
+    fn take_content(&mut self, id: ArtifactId) -> Artifact {
+        let empty = || Artifact::Binary(simdesk_model::Binary { bytes: Vec::new() });
+        match self.st.slots.get_mut(&id) {
+            Some(slot) => {
+                let slot = Arc::make_mut(slot);
+                Arc::unwrap_or_clone(std::mem::replace(&mut slot.artifact, Arc::new(empty())))
+            }
+            None => empty(),
+        }
+    }
+
+    /// Puts content taken by [`Tx::take_content`] back, as it is (no
+    /// revision change).
+    fn put_content(&mut self, id: ArtifactId, art: Artifact) {
+        if let Some(slot) = self.st.slots.get_mut(&id) {
+            Arc::make_mut(slot).artifact = Arc::new(art);
+        }
     }
 
     // ------------------------------------------------------------ propagation

@@ -35,8 +35,15 @@ pub fn build(spec: &WorldSpec) -> Result<Workspace, BuildError> {
     let mut ws = Workspace::new(spec.start, spec.persona.clone());
     for (index, (actor, op)) in ops.into_iter().enumerate() {
         let name = op.name();
-        let out = ws.apply_as(&actor, op.clone());
+        let out = ws.apply_as(&actor, op);
         if !out.is_applied() {
+            // The trajectory's last event is the refused op: no need to
+            // keep a copy of every op (and artifact) for the one that may
+            // fail.
+            let op = ws
+                .trajectory()
+                .last()
+                .map_or(Op::AdvanceClock { seconds: 0 }, |e| e.op.clone());
             return Err(BuildError::Rejected {
                 index,
                 name,

@@ -4,9 +4,10 @@
 //! id, the seed and the index; maps are ordered; nothing reads a clock. The
 //! same inputs therefore give the same spec, byte for byte.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::{Environment, UndefinedBehavior, Value as MV};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng as _, SeedableRng};
 use serde::{Deserialize, Serialize};
@@ -146,6 +147,48 @@ fn gerr(t: &Template, m: impl std::fmt::Display) -> GenError {
         template: t.id.clone(),
         message: m.to_string(),
     }
+}
+
+/// A prose context: names at the top level of a template's context and
+/// their values. Values are reference-counted, so the parts that do not
+/// change between renders are built once and shared.
+type Ctx = BTreeMap<MV, MV>;
+
+/// A JSON value as templates see it: exactly what rendering with the JSON
+/// value itself as (part of) the context gives.
+fn mj(j: &J) -> MV {
+    MV::from(minijinja::value::Serde(j))
+}
+
+/// A context name.
+fn key(k: &str) -> MV {
+    MV::from(k)
+}
+
+/// A context as one value, the same as serialising the map it holds.
+fn ctx_value(ctx: &Ctx) -> MV {
+    MV::from_object(ctx.clone())
+}
+
+/// The prose environment of a template: its files compiled once, with the
+/// syntax and strictness generation uses.
+fn prose_env(t: &Template) -> Result<&Environment<'_>, GenError> {
+    let built = t.prose.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .map_err(|e| gerr(t, e))?;
+        env.set_syntax(syntax);
+        for (name, src) in &t.texts {
+            env.add_template_owned(name.clone(), src.clone())
+                .map_err(|e| gerr(t, format!("{name}: {e}")))?;
+        }
+        Ok(env)
+    });
+    built.as_ref().map_err(Clone::clone)
 }
 
 /// Makes a string safe as one path component.
@@ -577,7 +620,9 @@ struct Gen<'t> {
     t: &'t Template,
     pack: &'t Pack,
     rng: R,
-    env: Environment<'t>,
+    env: &'t Environment<'t>,
+    /// Inline templates (stems, subjects, bodies) compiled on first use.
+    inline: RefCell<BTreeMap<&'t str, minijinja::Template<'t, 't>>>,
     spec: WorldSpec,
     taken: BTreeSet<String>,
     folders: BTreeSet<VPath>,
@@ -598,8 +643,15 @@ struct Gen<'t> {
     used_names: BTreeSet<String>,
     msg_n: u32,
     domain: String,
-    /// Prose contexts of the entities (their figures never change).
-    ent_ctx: Vec<J>,
+    /// Per entity, the parts of its prose context that never change (all
+    /// but `files`); built on first use.
+    ent_fixed: Vec<Ctx>,
+    /// Every entity's prose context as it was when the first artifact was
+    /// made (`entities` in global artifacts).
+    ent_ctx: Option<MV>,
+    /// The parts of the base prose context that do not change once the
+    /// collaborators and the tracker exist; built on first use.
+    base_fixed: Option<Ctx>,
 }
 
 /// Tracker key figures: key → (row, formula, value, number format).
@@ -665,24 +717,14 @@ pub fn generate(
     let base = SimTime::from_ymd(2025, 1, 6).ok_or_else(|| gerr(t, "bad base date"))?;
     let start = base.plus_secs(rng.int(0, 90) * 7 * 86_400).at(8, 0, 0);
     let now = start.plus_secs(21 * 86_400);
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    let syntax = minijinja::syntax::SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .build()
-        .map_err(|e| gerr(t, e))?;
-    env.set_syntax(syntax);
-    for (name, src) in &t.texts {
-        env.add_template(name, src)
-            .map_err(|e| gerr(t, format!("{name}: {e}")))?;
-    }
+    let env = prose_env(t)?;
     let placeholder = VPath::root();
     let mut g = Gen {
         t,
         pack: &t.pack,
         rng,
         env,
+        inline: RefCell::new(BTreeMap::new()),
         spec: WorldSpec {
             version: SPEC_VERSION,
             origin: Some(Origin {
@@ -728,7 +770,9 @@ pub fn generate(
         used_names: BTreeSet::new(),
         msg_n: 0,
         domain: String::new(),
-        ent_ctx: Vec::new(),
+        ent_fixed: Vec::new(),
+        ent_ctx: None,
+        base_fixed: None,
     };
     g.persona_and_home()?;
     g.collaborators_and_entities()?;
@@ -783,18 +827,26 @@ impl<'t> Gen<'t> {
         Err(self.e(format!("no free name for {stem}.{ext}")))
     }
 
-    fn render_str(&self, src: &str, ctx: &J) -> Result<String, GenError> {
-        self.env
-            .render_str(src, minijinja::Value::from(minijinja::value::Serde(ctx)))
-            .map_err(|e| self.e(format!("template {src:?}: {e:#}")))
+    /// Renders an inline template (a stem, subject or body from the pack),
+    /// compiling it on first use.
+    fn render_str(&self, src: &'t str, ctx: &MV) -> Result<String, GenError> {
+        let fail = |e: minijinja::Error| self.e(format!("template {src:?}: {e:#}"));
+        let mut inline = self.inline.borrow_mut();
+        let tpl = match inline.entry(src) {
+            std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(self.env.template_from_str(src).map_err(fail)?)
+            }
+        };
+        tpl.render(ctx.clone()).map_err(fail)
     }
 
-    fn render_file(&self, name: &str, ctx: &J) -> Result<String, GenError> {
+    fn render_file(&self, name: &str, ctx: &MV) -> Result<String, GenError> {
         let tpl = self
             .env
             .get_template(name)
             .map_err(|e| self.e(format!("{name}: {e}")))?;
-        tpl.render(minijinja::Value::from(minijinja::value::Serde(ctx)))
+        tpl.render(ctx.clone())
             .map_err(|e| self.e(format!("{name}: {e:#}")))
     }
 
@@ -1018,7 +1070,7 @@ impl<'t> Gen<'t> {
         let mut internal = Vec::new();
         for c in &pack.collaborators {
             if c.required || self.rng.chance(0.5) {
-                internal.push(c.clone());
+                internal.push(c);
             }
         }
         internal.truncate(5);
@@ -1026,7 +1078,7 @@ impl<'t> Gen<'t> {
             let mut p = self.new_person();
             let (org, domain) = match &c.organisation {
                 Some(o) => {
-                    let name = self.render_str(o, &json!({}))?;
+                    let name = self.render_str(o, &ctx_value(&Ctx::new()))?;
                     let d = domain_of(&name);
                     (name, d)
                 }
@@ -1057,6 +1109,7 @@ impl<'t> Gen<'t> {
                 tries += 1;
                 let mut contact = self.new_person();
                 let ctx = self.pick_ctx(Some(&contact));
+                let ctx = ctx_value(&ctx);
                 let name = self.render_str(&pack.entity.name, &ctx)?.trim().to_owned();
                 let short = self.render_str(&pack.entity.short, &ctx)?.trim().to_owned();
                 if !names.insert(short.to_lowercase()) {
@@ -1149,22 +1202,26 @@ impl<'t> Gen<'t> {
         Ok(())
     }
 
-    fn pick_ctx(&mut self, person: Option<&Person>) -> J {
+    /// The random part of a prose context: one word of each vocabulary
+    /// list, a number, the contact, the persona and the employer.
+    fn pick_ctx(&mut self, person: Option<&Person>) -> Ctx {
         let mut one = serde_json::Map::new();
-        let lists: Vec<(String, Vec<String>)> = self
-            .pack
-            .vocab
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        for (k, v) in lists {
+        for (k, v) in &self.pack.vocab {
             if !v.is_empty() {
-                one.insert(k, J::String(self.rng.pick(&v).clone()));
+                one.insert(k.clone(), J::String(self.rng.pick(v).clone()));
             }
         }
         let n = self.rng.int(1000, 9999);
-        json!({"one": one, "n": n, "contact": person.map(|p| p.json("")), "persona": self.persona.json(&self.spec.persona.role),
-               "employer": self.spec.persona.employer})
+        Ctx::from([
+            (key("one"), mj(&J::Object(one))),
+            (key("n"), mj(&json!(n))),
+            (key("contact"), mj(&json!(person.map(|p| p.json(""))))),
+            (
+                key("persona"),
+                mj(&self.persona.json(&self.spec.persona.role)),
+            ),
+            (key("employer"), mj(&json!(self.spec.persona.employer))),
+        ])
     }
 
     fn gen_column(
@@ -1258,7 +1315,25 @@ impl<'t> Gen<'t> {
 
     // ------------------------------------------------------------ entity files
 
-    fn entity_ctx(&self, i: usize) -> J {
+    /// An entity's prose context: its figures (built once) and the names of
+    /// the files made for it so far.
+    fn entity_ctx(&mut self, i: usize) -> MV {
+        while self.ent_fixed.len() < self.entities.len() {
+            let fixed = self.entity_fixed(self.ent_fixed.len());
+            self.ent_fixed.push(fixed);
+        }
+        let files: serde_json::Map<String, J> = self.entities[i]
+            .paths
+            .iter()
+            .map(|(k, p)| (k.clone(), J::String(p.file_name().unwrap_or("").to_owned())))
+            .collect();
+        let mut ctx = self.ent_fixed[i].clone();
+        ctx.insert(key("files"), mj(&J::Object(files)));
+        MV::from_object(ctx)
+    }
+
+    /// The parts of an entity's prose context that never change.
+    fn entity_fixed(&self, i: usize) -> Ctx {
         let e = &self.entities[i];
         let pack = self.pack;
         let mut kpi = serde_json::Map::new();
@@ -1302,20 +1377,52 @@ impl<'t> Gen<'t> {
             }
             rows.push(J::Object(m));
         }
-        let files: serde_json::Map<String, J> = e
-            .paths
-            .iter()
-            .map(|(k, p)| (k.clone(), J::String(p.file_name().unwrap_or("").to_owned())))
-            .collect();
-        json!({"name": e.name, "short": e.short, "noun": pack.entity.noun, "attr": e.attrs,
-               "contact": e.contact.json(&pack.entity.contact_role), "kpi": kpi, "asm": asm, "rows": rows,
-               "n_rows": e.book.n, "files": files})
+        Ctx::from([
+            (key("name"), mj(&json!(e.name))),
+            (key("short"), mj(&json!(e.short))),
+            (key("noun"), mj(&json!(pack.entity.noun))),
+            (key("attr"), mj(&json!(e.attrs))),
+            (
+                key("contact"),
+                mj(&e.contact.json(&pack.entity.contact_role)),
+            ),
+            (key("kpi"), mj(&J::Object(kpi))),
+            (key("asm"), mj(&J::Object(asm))),
+            (key("rows"), mj(&J::Array(rows))),
+            (key("n_rows"), mj(&json!(e.book.n))),
+        ])
     }
 
     /// The prose context; `entities` (every entity's figures) only for
     /// global artifacts, where it is used — it is the costly part.
-    fn base_ctx(&mut self, with_entities: bool) -> J {
+    fn base_ctx(&mut self, with_entities: bool) -> Ctx {
         let mut ctx = self.pick_ctx(None);
+        if self.ent_ctx.is_none() {
+            let all: Vec<MV> = (0..self.entities.len())
+                .map(|i| self.entity_ctx(i))
+                .collect();
+            self.ent_ctx = Some(MV::from_object(all));
+        }
+        let entities = match &self.ent_ctx {
+            Some(all) if with_entities => all.clone(),
+            _ => MV::from_object(Vec::<MV>::new()),
+        };
+        if self.base_fixed.is_none() {
+            self.base_fixed = Some(self.base_fixed_ctx());
+        }
+        ctx.extend(
+            self.base_fixed
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
+        ctx.insert(key("entities"), entities);
+        ctx
+    }
+
+    /// The parts of the base prose context that are the same for every
+    /// artifact, thread and objective.
+    fn base_fixed_ctx(&self) -> Ctx {
         let (y, m, _) = self.now.date();
         let collab: serde_json::Map<String, J> = self
             .collab
@@ -1332,39 +1439,28 @@ impl<'t> Gen<'t> {
                     .collect()
             })
             .unwrap_or_default();
-        if self.ent_ctx.len() != self.entities.len() {
-            self.ent_ctx = (0..self.entities.len())
-                .map(|i| self.entity_ctx(i))
-                .collect();
-        }
-        let entities = if with_entities {
-            self.ent_ctx.clone()
-        } else {
-            Vec::new()
-        };
-        let obj = ctx.as_object_mut();
-        if let Some(o) = obj {
-            o.insert("today".into(), J::String(self.now.date_string()));
-            o.insert("start".into(), J::String(self.start.date_string()));
-            o.insert("year".into(), json!(y));
-            o.insert(
-                "month".into(),
-                J::String(simdesk_model::MONTH_NAMES[(m - 1) as usize].to_owned()),
-            );
-            o.insert(
-                "quarter".into(),
-                J::String(format!("Q{} {y}", (m - 1) / 3 + 1)),
-            );
-            o.insert("collab".into(), J::Object(collab));
-            o.insert("tracker".into(), J::Object(tracker));
-            o.insert("entities".into(), J::Array(entities));
-            o.insert("noun".into(), J::String(self.pack.entity.noun.clone()));
-            o.insert(
-                "vocab".into(),
-                serde_json::to_value(&self.pack.vocab).unwrap_or(J::Null),
-            );
-        }
-        ctx
+        Ctx::from([
+            (key("today"), mj(&J::String(self.now.date_string()))),
+            (key("start"), mj(&J::String(self.start.date_string()))),
+            (key("year"), mj(&json!(y))),
+            (
+                key("month"),
+                mj(&J::String(
+                    simdesk_model::MONTH_NAMES[(m - 1) as usize].to_owned(),
+                )),
+            ),
+            (
+                key("quarter"),
+                mj(&J::String(format!("Q{} {y}", (m - 1) / 3 + 1))),
+            ),
+            (key("collab"), mj(&J::Object(collab))),
+            (key("tracker"), mj(&J::Object(tracker))),
+            (key("noun"), mj(&J::String(self.pack.entity.noun.clone()))),
+            (
+                key("vocab"),
+                mj(&serde_json::to_value(&self.pack.vocab).unwrap_or(J::Null)),
+            ),
+        ])
     }
 
     fn place_dir(&mut self, place: &str, ent: Option<usize>) -> Result<VPath, GenError> {
@@ -1532,14 +1628,13 @@ impl<'t> Gen<'t> {
         // The tracker next: entity documents may quote it.
         self.tracker()?;
         // Documents, decks, notes, PDFs per entity.
-        let recipes: Vec<ArtifactRecipe> = pack
+        let recipes: Vec<&ArtifactRecipe> = pack
             .artifacts
             .iter()
             .filter(|a| a.scope == "entity")
-            .cloned()
             .collect();
         for i in 0..self.entities.len() {
-            for r in &recipes {
+            for r in recipes.iter().copied() {
                 if r.share < 1.0 && !self.rng.chance(r.share) {
                     continue;
                 }
@@ -1704,13 +1799,12 @@ impl<'t> Gen<'t> {
         }
     }
 
-    fn make_artifact(&mut self, r: &ArtifactRecipe, ent: Option<usize>) -> Result<(), GenError> {
+    fn make_artifact(&mut self, r: &'t ArtifactRecipe, ent: Option<usize>) -> Result<(), GenError> {
         let mut ctx = self.base_ctx(ent.is_none());
-        if let Some(i) = ent
-            && let Some(o) = ctx.as_object_mut()
-        {
-            o.insert("entity".into(), self.entity_ctx(i));
+        if let Some(i) = ent {
+            ctx.insert(key("entity"), self.entity_ctx(i));
         }
+        let ctx = ctx_value(&ctx);
         let stem_txt = self.render_str(&r.stem, &ctx)?;
         let date = self.start.plus_secs(-self.rng.int(2, 20) * 86_400);
         let stem = self.file_stem(&stem_txt, ent.map(|i| &self.entities[i]), date);
@@ -1955,6 +2049,8 @@ impl<'t> Gen<'t> {
             }),
         });
         self.globals.insert("tracker".into(), path.clone());
+        // The base prose context shows the tracker's figures.
+        self.base_fixed = None;
         self.tracker = Some(TrackerCalc {
             path,
             cols,
@@ -1967,14 +2063,13 @@ impl<'t> Gen<'t> {
     }
 
     fn global_files(&mut self) -> Result<(), GenError> {
-        let recipes: Vec<ArtifactRecipe> = self
-            .pack
+        let pack = self.pack;
+        let recipes: Vec<&ArtifactRecipe> = pack
             .artifacts
             .iter()
             .filter(|a| a.scope == "global")
-            .cloned()
             .collect();
-        for r in &recipes {
+        for r in recipes {
             self.make_artifact(r, None)?;
         }
         // A CSV export of the tracker for sharing, as people do.
@@ -2084,11 +2179,10 @@ impl<'t> Gen<'t> {
             };
             for ent in ents {
                 let mut ctx = self.base_ctx(false);
-                if let Some(i) = ent
-                    && let Some(o) = ctx.as_object_mut()
-                {
-                    o.insert("entity".into(), self.entity_ctx(i));
+                if let Some(i) = ent {
+                    ctx.insert(key("entity"), self.entity_ctx(i));
                 }
+                let ctx = ctx_value(&ctx);
                 let subject = self.render_str(&th.subject, &ctx)?.trim().to_owned();
                 let mut t = self.business_time(0, 16);
                 let mut prev: Option<String> = None;
@@ -2224,7 +2318,7 @@ impl<'t> Gen<'t> {
     fn objective(
         &mut self,
         oi: usize,
-        o: &ObjectiveRecipe,
+        o: &'t ObjectiveRecipe,
         ent: Option<usize>,
         mails: &mut Vec<Mail>,
         faults: bool,
@@ -2261,10 +2355,7 @@ impl<'t> Gen<'t> {
         extra.insert("due".into(), J::String(due.date_string()));
         extra.insert("requester".into(), from.1.json(""));
         if let Some(i) = ent {
-            let e = self.entity_ctx(i);
-            if let Some(c) = ctx.as_object_mut() {
-                c.insert("entity".into(), e);
-            }
+            ctx.insert(key("entity"), self.entity_ctx(i));
         }
         let kpi_of = |key: &str| -> Result<&Kpi, GenError> {
             pack.workbook
@@ -2322,7 +2413,7 @@ impl<'t> Gen<'t> {
             let stem_ctx = o
                 .new_data
                 .as_deref()
-                .map(|s| self.render_str(s, &ctx))
+                .map(|s| self.render_str(s, &ctx_value(&ctx)))
                 .transpose()?;
             let stem = stem_ctx.unwrap_or_else(|| {
                 format!(
@@ -2445,9 +2536,7 @@ impl<'t> Gen<'t> {
             }
         }
         // The deliverable.
-        if let Some(c) = ctx.as_object_mut() {
-            c.extend(extra.clone());
-        }
+        ctx.extend(extra.iter().map(|(k, v)| (key(k), mj(v))));
         if let Some(d) = &o.deliverable {
             let src_id = o
                 .source
@@ -2456,7 +2545,7 @@ impl<'t> Gen<'t> {
             let source = self
                 .attachment(&src_id, ent)
                 .ok_or_else(|| self.e(format!("objective: no source {src_id}")))?;
-            let stem = self.render_str(d, &ctx)?;
+            let stem = self.render_str(d, &ctx_value(&ctx))?;
             let stem = self.file_stem(stem.trim(), ent.map(|i| &self.entities[i]), self.now);
             let dir = match ent {
                 Some(i) => self.entities[i].deliver_dir.clone(),
@@ -2484,9 +2573,8 @@ impl<'t> Gen<'t> {
         if goals.is_empty() {
             return Err(self.e(format!("objective {} ({}) has no goals", oi + 1, o.shape)));
         }
-        if let Some(c) = ctx.as_object_mut() {
-            c.extend(extra);
-        }
+        ctx.extend(extra.iter().map(|(k, v)| (key(k), mj(v))));
+        let ctx = ctx_value(&ctx);
         let title = self.render_str(&o.title, &ctx)?.trim().to_owned();
         let subject = self.render_str(&o.subject, &ctx)?.trim().to_owned();
         let body = self.render_str(&o.body, &ctx)?;

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 
@@ -17,10 +18,15 @@ pub struct Template {
     pub id: String,
     /// The parsed `pack.toml`.
     pub pack: Pack,
-    /// Prose templates by file name (`review.md.j2` → text).
+    /// Prose templates by file name (`review.md.j2` → text). They are
+    /// compiled once, by the first [`generate`](crate::generate) from this
+    /// template; change them before that, not after.
     pub texts: BTreeMap<String, String>,
     /// The shared data (`_common/`): names, styles.
     pub common: Common,
+    /// `texts` compiled once, for every computer generated from this
+    /// template.
+    pub(crate) prose: OnceLock<Result<minijinja::Environment<'static>, GenError>>,
 }
 
 /// Shared data for every pack: name pools, places and writing styles.
@@ -604,6 +610,7 @@ fn templates_from_files(
             pack,
             texts,
             common: common.clone(),
+            prose: OnceLock::new(),
         };
         crate::generate::check_template(&t)?;
         out.push(t);

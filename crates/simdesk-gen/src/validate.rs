@@ -359,7 +359,50 @@ enum Made {
     Email,
 }
 
-fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError>> {
+/// Where in the spec a path or an edge comes from. Specs are checked on
+/// every build, and nearly always clean: pointers are only written out
+/// for a problem.
+#[derive(Clone, Copy)]
+enum At {
+    ArtifactPath(usize),
+    /// An artifact's fields.
+    Artifact(usize),
+    CellLink {
+        artifact: usize,
+        sheet: usize,
+        cell: simdesk_model::CellAddr,
+    },
+    Link(usize),
+    CopyTo(usize),
+    Copy(usize),
+    ExportTarget(usize),
+    Export(usize),
+    EmailPath(usize),
+    Email(usize),
+}
+
+impl At {
+    fn pointer(self) -> String {
+        match self {
+            At::ArtifactPath(i) => format!("/artifacts/{i}/path"),
+            At::Artifact(i) => format!("/artifacts/{i}/artifact"),
+            At::CellLink {
+                artifact,
+                sheet,
+                cell,
+            } => format!("/artifacts/{artifact}/artifact/sheets/{sheet}/cells/{cell}/link/source"),
+            At::Link(i) => format!("/links/{i}"),
+            At::CopyTo(i) => format!("/copies/{i}/to"),
+            At::Copy(i) => format!("/copies/{i}"),
+            At::ExportTarget(i) => format!("/exports/{i}/target"),
+            At::Export(i) => format!("/exports/{i}"),
+            At::EmailPath(i) => format!("/emails/{i}/path"),
+            At::Email(i) => format!("/emails/{i}"),
+        }
+    }
+}
+
+fn check_with<'s>(spec: &'s WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError>> {
     let mut errs = Vec::new();
     if spec.version != SPEC_VERSION {
         errs.push(SpecError::new(
@@ -371,24 +414,24 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
         errs.push(SpecError::new("/home", "home may not be the root folder"));
     }
     // Every path the world will hold, by fold key.
-    let mut files: BTreeMap<String, (String, Made)> = BTreeMap::new();
-    let mut by_path: BTreeMap<VPath, Made> = BTreeMap::new();
-    let mut claim = |p: &VPath, ptr: String, made: Made, errs: &mut Vec<SpecError>| {
+    let mut files: BTreeMap<String, At> = BTreeMap::new();
+    let mut by_path: BTreeMap<&VPath, Made> = BTreeMap::new();
+    let mut claim = |p: &'s VPath, at: At, made: Made, errs: &mut Vec<SpecError>| {
         let key = p.fold_key();
-        if let Some((other, _)) = files.get(&key) {
+        if let Some(other) = files.get(&key) {
             errs.push(SpecError::new(
-                ptr,
-                format!("path {} is already used at {other}", p.as_str()),
+                at.pointer(),
+                format!("path {} is already used at {}", p.as_str(), other.pointer()),
             ));
         } else {
-            files.insert(key, (ptr, made));
-            by_path.insert(p.clone(), made);
+            files.insert(key, at);
+            by_path.insert(p, made);
         }
     };
     let mut cells = 0usize;
     for (i, a) in spec.artifacts.iter().enumerate() {
-        let ptr = format!("/artifacts/{i}");
-        claim(&a.path, format!("{ptr}/path"), Made::Artifact(i), &mut errs);
+        let ptr = || format!("/artifacts/{i}");
+        claim(&a.path, At::ArtifactPath(i), Made::Artifact(i), &mut errs);
         let kind = a.artifact.kind();
         let ext = a
             .path
@@ -398,7 +441,7 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
         let allowed = expected_ext(kind);
         if !allowed.is_empty() && !allowed.contains(&ext.as_str()) {
             errs.push(SpecError::new(
-                format!("{ptr}/path"),
+                format!("{}/path", ptr()),
                 format!(
                     "a {kind} needs one of the extensions {}, not {ext:?}",
                     allowed.join(", ")
@@ -410,13 +453,13 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
             for (si, s) in w.sheets.iter().enumerate() {
                 if let Err(r) = check_sheet_name(&s.name) {
                     errs.push(SpecError::new(
-                        format!("{ptr}/artifact/sheets/{si}/name"),
+                        format!("{}/artifact/sheets/{si}/name", ptr()),
                         r,
                     ));
                 }
                 if !names.insert(s.name.to_lowercase()) {
                     errs.push(SpecError::new(
-                        format!("{ptr}/artifact/sheets/{si}/name"),
+                        format!("{}/artifact/sheets/{si}/name", ptr()),
                         format!("duplicate sheet name {:?}", s.name),
                     ));
                 }
@@ -426,7 +469,7 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
                         && f.len() > limits.max_formula_bytes
                     {
                         errs.push(SpecError::new(
-                            format!("{ptr}/artifact/sheets/{si}/cells/{addr}/formula"),
+                            format!("{}/artifact/sheets/{si}/cells/{addr}/formula", ptr()),
                             format!(
                                 "formula of {} bytes, more than the limit of {}",
                                 f.len(),
@@ -445,18 +488,13 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
         ));
     }
     for (i, c) in spec.copies.iter().enumerate() {
-        claim(&c.to, format!("/copies/{i}/to"), Made::Copy, &mut errs);
+        claim(&c.to, At::CopyTo(i), Made::Copy, &mut errs);
     }
     for (i, e) in spec.exports.iter().enumerate() {
-        claim(
-            &e.target,
-            format!("/exports/{i}/target"),
-            Made::Export,
-            &mut errs,
-        );
+        claim(&e.target, At::ExportTarget(i), Made::Export, &mut errs);
     }
     for (i, e) in spec.emails.iter().enumerate() {
-        claim(&e.path, format!("/emails/{i}/path"), Made::Email, &mut errs);
+        claim(&e.path, At::EmailPath(i), Made::Email, &mut errs);
     }
     // A file may not sit where another file is used as a folder.
     for (i, f) in spec.folders.iter().enumerate() {
@@ -486,52 +524,54 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
             _ => None,
         }
     };
-    let check_ref =
-        |r: &simdesk_model::Ref, base: Option<&VPath>, ptr: String, errs: &mut Vec<SpecError>| {
-            let Some(p) = r.path.as_ref().or(base) else {
-                errs.push(SpecError::new(
-                    ptr,
-                    "a relative ref needs a containing artifact",
-                ));
-                return;
-            };
-            if !by_path.contains_key(p) {
-                errs.push(SpecError::new(
-                    ptr,
-                    format!("dangling ref: nothing at {}", p.as_str()),
-                ));
-                return;
-            }
-            if let Some(sheet) = r.sheet() {
-                match workbook(p) {
-                    Some(w) if w.sheet(sheet).is_some() => {}
-                    Some(_) if matches!(r.target, RefTarget::Sheet { .. }) => {}
-                    Some(_) => errs.push(SpecError::new(
-                        ptr,
-                        format!("dangling ref: {} has no sheet {sheet:?}", p.as_str()),
-                    )),
-                    None => errs.push(SpecError::new(
-                        ptr,
-                        format!("{} is not a workbook created by the spec", p.as_str()),
-                    )),
-                }
-            }
+    // `ptr` is only called for a problem.
+    let check_ref = |r: &simdesk_model::Ref,
+                     base: Option<&VPath>,
+                     ptr: &dyn Fn() -> String,
+                     errs: &mut Vec<SpecError>| {
+        let Some(p) = r.path.as_ref().or(base) else {
+            errs.push(SpecError::new(
+                ptr(),
+                "a relative ref needs a containing artifact",
+            ));
+            return;
         };
+        if !by_path.contains_key(p) {
+            errs.push(SpecError::new(
+                ptr(),
+                format!("dangling ref: nothing at {}", p.as_str()),
+            ));
+            return;
+        }
+        if let Some(sheet) = r.sheet() {
+            match workbook(p) {
+                Some(w) if w.sheet(sheet).is_some() => {}
+                Some(_) if matches!(r.target, RefTarget::Sheet { .. }) => {}
+                Some(_) => errs.push(SpecError::new(
+                    ptr(),
+                    format!("dangling ref: {} has no sheet {sheet:?}", p.as_str()),
+                )),
+                None => errs.push(SpecError::new(
+                    ptr(),
+                    format!("{} is not a workbook created by the spec", p.as_str()),
+                )),
+            }
+        }
+    };
     // Graph edges for the cycle check: source → dependent.
-    let mut edges: Vec<(VPath, VPath, String)> = Vec::new();
+    let mut edges: Vec<(&VPath, &VPath, At)> = Vec::new();
     for (i, a) in spec.artifacts.iter().enumerate() {
-        let ptr = format!("/artifacts/{i}/artifact");
         for (fi, f) in a.artifact.fields().iter().enumerate() {
             check_ref(
                 &f.source,
                 Some(&a.path),
-                format!("{ptr}#field{fi}"),
+                &|| format!("{}#field{fi}", At::Artifact(i).pointer()),
                 &mut errs,
             );
             if let Some(p) = &f.source.path
                 && p != &a.path
             {
-                edges.push((p.clone(), a.path.clone(), ptr.clone()));
+                edges.push((p, &a.path, At::Artifact(i)));
             }
         }
         for (sheet, addr, l) in a.artifact.cell_links() {
@@ -539,10 +579,14 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
                 Artifact::Workbook(w) => w.sheets.iter().position(|s| s.name == sheet).unwrap_or(0),
                 _ => 0,
             };
-            let cptr = format!("{ptr}/sheets/{sp}/cells/{addr}/link/source");
-            check_ref(&l.source, Some(&a.path), cptr.clone(), &mut errs);
+            let at = At::CellLink {
+                artifact: i,
+                sheet: sp,
+                cell: addr,
+            };
+            check_ref(&l.source, Some(&a.path), &|| at.pointer(), &mut errs);
             if let Some(p) = &l.source.path {
-                edges.push((p.clone(), a.path.clone(), cptr));
+                edges.push((p, &a.path, at));
             }
         }
     }
@@ -556,25 +600,30 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
         }
     }
     for (i, l) in spec.links.iter().enumerate() {
-        let ptr = format!("/links/{i}");
-        check_ref(&l.source, None, format!("{ptr}/source"), &mut errs);
-        check_ref(&l.dependent, None, format!("{ptr}/dependent"), &mut errs);
+        let ptr = || At::Link(i).pointer();
+        check_ref(&l.source, None, &|| format!("{}/source", ptr()), &mut errs);
+        check_ref(
+            &l.dependent,
+            None,
+            &|| format!("{}/dependent", ptr()),
+            &mut errs,
+        );
         if l.kind == simdesk_model::LinkKind::Import
             && workbook(l.dependent.path.as_ref().unwrap_or(&VPath::root())).is_none()
         {
             errs.push(SpecError::new(
-                format!("{ptr}/dependent"),
+                format!("{}/dependent", ptr()),
                 "an import fills a sheet of a workbook",
             ));
         }
         if let (Some(s), Some(d)) = (&l.source.path, &l.dependent.path) {
             if s == d {
                 errs.push(SpecError::new(
-                    ptr.clone(),
+                    ptr(),
                     "a link from an artifact to itself is a cycle",
                 ));
             }
-            edges.push((s.clone(), d.clone(), ptr));
+            edges.push((s, d, At::Link(i)));
         }
     }
     for (i, c) in spec.copies.iter().enumerate() {
@@ -584,13 +633,13 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
                 format!("dangling ref: nothing at {}", c.from.as_str()),
             ));
         }
-        edges.push((c.from.clone(), c.to.clone(), format!("/copies/{i}")));
+        edges.push((&c.from, &c.to, At::Copy(i)));
     }
     for (i, e) in spec.exports.iter().enumerate() {
-        let ptr = format!("/exports/{i}");
+        let ptr = || At::Export(i).pointer();
         match by_path.get(&e.source) {
             None => errs.push(SpecError::new(
-                format!("{ptr}/source"),
+                format!("{}/source", ptr()),
                 format!("dangling ref: nothing at {}", e.source.as_str()),
             )),
             Some(_) => {
@@ -598,7 +647,7 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
                     && workbook(&e.source).is_none_or(|w| w.sheet(sheet).is_none())
                 {
                     errs.push(SpecError::new(
-                        format!("{ptr}/sheet"),
+                        format!("{}/sheet", ptr()),
                         format!("{} has no sheet {sheet:?}", e.source.as_str()),
                     ));
                 }
@@ -611,11 +660,11 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
             .unwrap_or_default();
         if !["pdf", "csv", "md", "txt"].contains(&ext.as_str()) {
             errs.push(SpecError::new(
-                format!("{ptr}/target"),
+                format!("{}/target", ptr()),
                 format!("cannot export to {ext:?}; use pdf, csv, md or txt"),
             ));
         }
-        edges.push((e.source.clone(), e.target.clone(), ptr));
+        edges.push((&e.source, &e.target, At::Export(i)));
     }
     let mut last = spec.start;
     let mut ids = BTreeSet::new();
@@ -626,20 +675,20 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
         .chain(["persona"])
         .collect();
     for (i, m) in spec.emails.iter().enumerate() {
-        let ptr = format!("/emails/{i}");
+        let ptr = || At::Email(i).pointer();
         if !m
             .path
             .extension()
             .is_some_and(|x| x.eq_ignore_ascii_case("eml"))
         {
             errs.push(SpecError::new(
-                format!("{ptr}/path"),
+                format!("{}/path", ptr()),
                 "an email is stored as .eml",
             ));
         }
         if m.email.date < last {
             errs.push(SpecError::new(
-                format!("{ptr}/email/date"),
+                format!("{}/email/date", ptr()),
                 format!(
                     "emails must be in date order; {} is before {}",
                     m.email.date, last
@@ -650,7 +699,7 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
         }
         if !actors.contains(m.actor.as_str()) {
             errs.push(SpecError::new(
-                format!("{ptr}/actor"),
+                format!("{}/actor", ptr()),
                 format!(
                     "unknown actor {:?}: use persona or a collaborator key",
                     m.actor
@@ -659,18 +708,18 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
         }
         if !m.email.message_id.is_empty() && !ids.insert(m.email.message_id.clone()) {
             errs.push(SpecError::new(
-                format!("{ptr}/email/message_id"),
+                format!("{}/email/message_id", ptr()),
                 "duplicate message id",
             ));
         }
         for (ai, a) in m.email.attachments.iter().enumerate() {
             if !by_path.contains_key(a) {
                 errs.push(SpecError::new(
-                    format!("{ptr}/email/attachments/{ai}"),
+                    format!("{}/email/attachments/{ai}", ptr()),
                     format!("dangling ref: nothing at {}", a.as_str()),
                 ));
             }
-            edges.push((a.clone(), m.path.clone(), ptr.clone()));
+            edges.push((a, &m.path, At::Email(i)));
         }
     }
     let mut oids = BTreeSet::new();
@@ -701,7 +750,7 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
             let gp = format!("{ptr}/goals/{gi}");
             match g {
                 Goal::CellEquals { cell, .. } => {
-                    check_ref(cell, None, format!("{gp}/cell"), &mut errs)
+                    check_ref(cell, None, &|| format!("{gp}/cell"), &mut errs)
                 }
                 Goal::ExportedFresh { source, .. } if !by_path.contains_key(source) => {
                     errs.push(SpecError::new(
@@ -723,7 +772,7 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
                         format!("{} is not an export of the spec", export.as_str()),
                     ));
                 }
-                check_ref(cell, None, format!("{ptr}/cell"), &mut errs);
+                check_ref(cell, None, &|| format!("{ptr}/cell"), &mut errs);
             }
             Fault::BrokenReference { deleted, .. } if !by_path.contains_key(deleted) => {
                 errs.push(SpecError::new(
@@ -739,7 +788,7 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
                         format!("{} is not a document of the spec", path.as_str()),
                     ));
                 }
-                check_ref(source, None, format!("{ptr}/source"), &mut errs);
+                check_ref(source, None, &|| format!("{ptr}/source"), &mut errs);
             }
             Fault::BrokenReference { .. } => {}
         }
@@ -751,9 +800,9 @@ fn check_with(spec: &WorldSpec, limits: &SpecLimits) -> Result<(), Vec<SpecError
 }
 
 /// A cycle in the dependency edges, reported at the edge that closes it.
-fn find_cycle(edges: &[(VPath, VPath, String)]) -> Option<SpecError> {
-    let mut adj: BTreeMap<&VPath, Vec<(&VPath, &str)>> = BTreeMap::new();
-    for (s, d, p) in edges {
+fn find_cycle(edges: &[(&VPath, &VPath, At)]) -> Option<SpecError> {
+    let mut adj: BTreeMap<&VPath, Vec<(&VPath, At)>> = BTreeMap::new();
+    for &(s, d, p) in edges {
         if s != d {
             adj.entry(s).or_default().push((d, p));
         }
@@ -779,7 +828,7 @@ fn find_cycle(edges: &[(VPath, VPath, String)]) -> Option<SpecError> {
                         }
                         1 => {
                             return Some(SpecError::new(
-                                ptr,
+                                ptr.pointer(),
                                 format!(
                                     "dependency cycle: {} depends on itself through {}",
                                     w.as_str(),

@@ -7,6 +7,8 @@
 //! `;`-separated sections (positive; negative; zero; text) and date/time
 //! codes (`yyyy-mm-dd`, `d mmm yyyy`, `mmmm d, yyyy`, `h:mm AM/PM`).
 
+use std::fmt::Write as _;
+
 use crate::cell::CellValue;
 use crate::time::{MONTH_NAMES, SimTime};
 
@@ -45,30 +47,27 @@ fn format_text(t: &str, fmt: &str) -> String {
     }
 }
 
-fn split_sections(fmt: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
+/// The `;`-separated sections of a format code (quoted and escaped `;`
+/// do not separate), as slices of it.
+fn split_sections(fmt: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(1);
+    let mut start = 0;
     let mut in_quote = false;
-    let mut chars = fmt.chars();
-    while let Some(c) = chars.next() {
+    let mut chars = fmt.char_indices();
+    while let Some((i, c)) = chars.next() {
         match c {
-            '"' => {
-                in_quote = !in_quote;
-                out.last_mut().unwrap_or(&mut String::new()).push(c);
-            }
+            '"' => in_quote = !in_quote,
             '\\' if !in_quote => {
-                let last = out.len() - 1;
-                out[last].push(c);
-                if let Some(n) = chars.next() {
-                    out[last].push(n);
-                }
+                chars.next();
             }
-            ';' if !in_quote => out.push(String::new()),
-            _ => {
-                let last = out.len() - 1;
-                out[last].push(c);
+            ';' if !in_quote => {
+                out.push(&fmt[start..i]);
+                start = i + 1;
             }
+            _ => {}
         }
     }
+    out.push(&fmt[start..]);
     out
 }
 
@@ -79,11 +78,11 @@ pub fn format_number(n: f64, fmt: &str) -> String {
     }
     let sections = split_sections(fmt);
     let (section, value, neg_sign) = if sections.len() >= 2 && n < 0.0 {
-        (sections[1].as_str(), -n, false)
+        (sections[1], -n, false)
     } else if sections.len() >= 3 && n == 0.0 {
-        (sections[2].as_str(), n, false)
+        (sections[2], n, false)
     } else {
-        (sections[0].as_str(), n, n < 0.0)
+        (sections[0], n, n < 0.0)
     };
     let tokens = tokenize(section);
     if tokens.iter().all(|t| matches!(t, Tok::Lit(_)))
@@ -93,7 +92,7 @@ pub fn format_number(n: f64, fmt: &str) -> String {
         // A section of literals only (e.g. "-" for zero).
         return tokens
             .iter()
-            .map(|t| if let Tok::Lit(s) = t { s.as_str() } else { "" })
+            .map(|t| if let Tok::Lit(s) = t { *s } else { "" })
             .collect();
     }
     if section.is_empty() || section.eq_ignore_ascii_case("general") {
@@ -149,8 +148,9 @@ fn tidy_exp(s: &str) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Lit(String),
+enum Tok<'a> {
+    /// Literal text, a slice of the format code (or a constant).
+    Lit(&'a str),
     /// Digit placeholders and separators of the numeric part: 0 # ? , .
     Num(char),
     Percent,
@@ -158,70 +158,72 @@ enum Tok {
     Date(String),
 }
 
-fn tokenize(section: &str) -> Vec<Tok> {
+fn tokenize(section: &str) -> Vec<Tok<'_>> {
     let mut out = Vec::new();
-    let chars: Vec<char> = section.chars().collect();
+    // Characters with their byte offsets, so literals can be slices.
+    let chars: Vec<(usize, char)> = section.char_indices().collect();
+    let at = |i: usize| chars.get(i).map_or(section.len(), |(b, _)| *b);
+    let lower = |i: usize| chars[i].1.to_ascii_lowercase();
     let mut i = 0;
-    let lower: Vec<char> = chars.iter().map(|c| c.to_ascii_lowercase()).collect();
     while i < chars.len() {
-        let c = chars[i];
+        let c = chars[i].1;
         match c {
             '"' => {
-                let mut s = String::new();
+                let from = i + 1;
                 i += 1;
-                while i < chars.len() && chars[i] != '"' {
-                    s.push(chars[i]);
+                while i < chars.len() && chars[i].1 != '"' {
                     i += 1;
                 }
-                out.push(Tok::Lit(s));
+                out.push(Tok::Lit(&section[at(from)..at(i)]));
             }
             '\\' => {
-                if let Some(n) = chars.get(i + 1) {
-                    out.push(Tok::Lit(n.to_string()));
+                if i + 1 < chars.len() {
+                    out.push(Tok::Lit(&section[at(i + 1)..at(i + 2)]));
                     i += 1;
                 }
             }
             '_' => {
-                out.push(Tok::Lit(" ".to_owned()));
+                out.push(Tok::Lit(" "));
                 i += 1;
             }
             '*' => {
                 i += 1;
             }
             '[' => {
-                let mut s = String::new();
+                let from = i + 1;
                 i += 1;
-                while i < chars.len() && chars[i] != ']' {
-                    s.push(chars[i]);
+                while i < chars.len() && chars[i].1 != ']' {
                     i += 1;
                 }
-                if let Some(cur) = s.strip_prefix('$') {
+                if let Some(cur) = section[at(from)..at(i)].strip_prefix('$') {
                     let sym = cur.split('-').next().unwrap_or("");
-                    out.push(Tok::Lit(sym.to_owned()));
+                    out.push(Tok::Lit(sym));
                 }
             }
             '0' | '#' | '?' | ',' | '.' => out.push(Tok::Num(c)),
             '%' => out.push(Tok::Percent),
-            'E' | 'e' if matches!(chars.get(i + 1), Some('+') | Some('-')) => {
-                out.push(Tok::Exp(chars[i + 1] == '+'));
+            'E' | 'e' if matches!(chars.get(i + 1), Some((_, '+' | '-'))) => {
+                out.push(Tok::Exp(chars[i + 1].1 == '+'));
                 i += 1;
             }
             'y' | 'Y' | 'm' | 'M' | 'd' | 'D' | 'h' | 'H' | 's' | 'S' => {
-                let lc = lower[i];
+                let lc = lower(i);
                 let mut s = String::new();
-                while i < chars.len() && lower[i] == lc {
+                while i < chars.len() && lower(i) == lc {
                     s.push(lc);
                     i += 1;
                 }
                 out.push(Tok::Date(s));
                 continue;
             }
-            'A' | 'a' if lower[i..].starts_with(&['a', 'm', '/', 'p', 'm']) => {
+            'A' | 'a'
+                if i + 5 <= chars.len() && (i..i + 5).map(lower).eq(['a', 'm', '/', 'p', 'm']) =>
+            {
                 out.push(Tok::Date("am/pm".to_owned()));
                 i += 5;
                 continue;
             }
-            _ => out.push(Tok::Lit(c.to_string())),
+            _ => out.push(Tok::Lit(&section[at(i)..at(i + 1)])),
         }
         i += 1;
     }
@@ -346,8 +348,13 @@ fn format_numeric(mut v: f64, tokens: &[Tok]) -> String {
 fn round_half_away(v: f64, decimals: usize) -> f64 {
     // Round the shortest decimal representation, as Excel does, so that
     // 2.675 with two decimals gives 2.68 although its binary value is below.
-    let s = format!("{:.15e}", v);
-    let Ok(repr) = s.parse::<f64>() else { return v };
+    let mut buf = StackStr::default();
+    if write!(buf, "{v:.15e}").is_err() {
+        return v;
+    }
+    let Ok(repr) = buf.as_str().parse::<f64>() else {
+        return v;
+    };
     let factor = 10f64.powi(decimals as i32);
     let scaled = repr * factor;
     let r = scaled.round();
@@ -358,6 +365,30 @@ fn round_half_away(v: f64, decimals: usize) -> f64 {
         r
     };
     r / factor
+}
+
+/// A short string on the stack: `{:.15e}` of any f64 (at most 24 bytes)
+/// without a heap allocation.
+#[derive(Default)]
+struct StackStr {
+    buf: [u8; 32],
+    len: usize,
+}
+
+impl StackStr {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Write for StackStr {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 fn group(digits: &str) -> String {

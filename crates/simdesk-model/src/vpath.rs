@@ -310,6 +310,10 @@ impl VPath {
 
 /// Folds a name for collision checks (NFC, lowercase, NFC again).
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        // ASCII is its own NFC, and lowercases to ASCII.
+        return s.to_ascii_lowercase();
+    }
     let nfc: String = s.nfc().collect();
     nfc.to_lowercase().nfc().collect()
 }
