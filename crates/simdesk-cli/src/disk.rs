@@ -427,9 +427,10 @@ pub struct ExportSettings<'a> {
     pub force: bool,
     /// Whether every file and folder is synced before the rename.
     pub durability: Durability,
-    /// The world's snapshot bytes (`Workspace::save`), when the caller
-    /// has them already; otherwise the export makes them.
-    pub snapshot: Option<&'a [u8]>,
+    /// The world's snapshot bytes and state hash
+    /// (`Workspace::save_with_state_hash`), when the caller has them
+    /// already; otherwise the export makes them.
+    pub snapshot: Option<(&'a [u8], &'a str)>,
     /// More files for the `.simdesk` folder: a plain file name and its
     /// bytes (for example the ground truth of planted faults). They are
     /// written with the rest of the tree, before it is renamed into place.
@@ -494,7 +495,7 @@ pub fn export_world_with(
 pub fn write_computer(spec: &simdesk_gen::WorldSpec, dir: &Path, force: bool) -> Result<()> {
     let ws = simdesk_gen::build(spec)?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let snapshot = ws.save();
+    let (snapshot, state_hash) = ws.save_with_state_hash();
     let faults = serde_json::to_vec_pretty(&spec.faults)?;
     crate::world_io::write_atomic_with(
         &dir.join("spec.json"),
@@ -508,7 +509,7 @@ pub fn write_computer(spec: &simdesk_gen::WorldSpec, dir: &Path, force: bool) ->
         &ExportSettings {
             force,
             durability: Durability::NoSync,
-            snapshot: Some(&snapshot),
+            snapshot: Some((&snapshot, &state_hash)),
             extra_meta: vec![("faults.json", &faults)],
         },
     )?;
@@ -599,18 +600,18 @@ fn write_tree(ws: &Workspace, root: &Path, settings: &ExportSettings<'_>) -> Res
     let meta = root.join(META_DIR);
     fs::create_dir(&meta).with_context(|| format!("cannot create {}", meta.display()))?;
     let made;
-    let snapshot: &[u8] = match settings.snapshot {
+    let (snapshot, state_hash): (&[u8], &str) = match settings.snapshot {
         Some(s) => s,
         None => {
-            made = ws.save();
-            &made
+            made = ws.save_with_state_hash();
+            (&made.0, &made.1)
         }
     };
     write_new(&meta.join(SNAPSHOT_FILE), snapshot, now, durability)?;
     for (name, bytes) in &settings.extra_meta {
         write_new(&meta.join(name), bytes, now, durability)?;
     }
-    let state_hash = ws.state_hash();
+    let state_hash = state_hash.to_owned();
     let manifest = ManifestOut {
         format: MANIFEST_TAG,
         version: MANIFEST_VERSION,

@@ -276,16 +276,28 @@ fn from_dto(d: StateDto) -> Result<State, SnapshotError> {
 impl Workspace {
     /// The world as one snapshot file (state and trajectory).
     pub fn save(&self) -> Vec<u8> {
-        let dto = SnapshotDto {
-            format: SNAPSHOT_VERSION,
-            state: to_dto(&self.st),
-            trajectory: self.trajectory.iter().cloned().collect(),
-        };
-        let body = serde_json::to_vec(&dto).unwrap_or_default();
+        self.save_with_state_hash().0
+    }
+
+    /// [`Workspace::save`] and [`Workspace::state_hash`] at once, the
+    /// state serialised a single time: the snapshot body is exactly
+    /// `{"format":N,"state":STATE,"trajectory":[…]}` (what serialising
+    /// the whole snapshot gives), and the state hash is the hash of STATE.
+    pub fn save_with_state_hash(&self) -> (Vec<u8>, String) {
+        let state = serde_json::to_vec(&to_dto(&self.st)).unwrap_or_default();
+        let state_hash = blake3::hash(&state).to_hex().to_string();
+        let trajectory: Vec<&Event> = self.trajectory.iter().collect();
+        let trajectory = serde_json::to_vec(&trajectory).unwrap_or_default();
+        let mut body = Vec::with_capacity(state.len() + trajectory.len() + 48);
+        body.extend_from_slice(format!("{{\"format\":{SNAPSHOT_VERSION},\"state\":").as_bytes());
+        body.extend_from_slice(&state);
+        body.extend_from_slice(b",\"trajectory\":");
+        body.extend_from_slice(&trajectory);
+        body.push(b'}');
         let sum = blake3::hash(&body).to_hex();
         let mut out = format!("{MAGIC} {SNAPSHOT_VERSION} blake3:{sum}\n").into_bytes();
         out.extend_from_slice(&body);
-        out
+        (out, state_hash)
     }
 
     /// Loads a snapshot written by [`Workspace::save`].

@@ -292,3 +292,19 @@ fn floats_survive_save_and_load_exactly() {
         assert_eq!(got.to_bits(), v.to_bits());
     }
 }
+
+/// The snapshot and the state hash made together are the ones made apart,
+/// and the body is the plain JSON document it claims to be.
+#[test]
+fn save_with_state_hash_agrees_with_save_and_state_hash() {
+    let ws = busy_world();
+    let (bytes, hash) = ws.save_with_state_hash();
+    assert_eq!(bytes, ws.save());
+    assert_eq!(hash, ws.state_hash());
+    let body = &bytes[bytes.iter().position(|b| *b == b'\n').unwrap() + 1..];
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(v["format"], 1);
+    assert_eq!(v["state"], ws.state_json());
+    assert!(!v["trajectory"].as_array().unwrap().is_empty());
+    assert_eq!(Workspace::load(&bytes).unwrap().state_hash(), hash);
+}
