@@ -1,5 +1,6 @@
-//! Benchmarks of the office_b exporters: a 30-slide deck to pptx and a
-//! document of about 20 pages to PDF.
+//! Benchmarks of the office_b exporters: a 30-slide deck and a 5-slide one
+//! (the size of a generated computer's decks) to pptx, and a document of
+//! about 20 pages to PDF.
 
 use std::hint::black_box;
 
@@ -71,6 +72,10 @@ fn benches(c: &mut Criterion) {
     let opts = ExportOptions::default();
     let d = deck(30);
     c.bench_function("pptx export, 30 slides", |b| {
+        b.iter(|| export_pptx(black_box(&d), &opts).unwrap())
+    });
+    let d = deck(5);
+    c.bench_function("pptx export, 5 slides", |b| {
         b.iter(|| export_pptx(black_box(&d), &opts).unwrap())
     });
     let doc = document(20);

@@ -40,8 +40,8 @@ fn w3c(t: SimTime) -> String {
 /// Writes an [`Artifact::Deck`] as a `.pptx` package.
 ///
 /// Parts are zipped in a fixed order, `[Content_Types].xml` first (as
-/// Office writes it); the parts every deck shares come deflated from
-/// [`fixed_parts`].
+/// Office writes it); the parts every deck shares are deflated once per
+/// process and copied in.
 pub fn export_pptx(artifact: &Artifact, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
     let deck = deck_of(artifact).ok_or(FormatError::Unsupported {
         kind: artifact.kind(),
