@@ -10,9 +10,13 @@ use ironcalc_base::expressions::token::Error as IcError;
 use ironcalc_base::types::{Cell as IcCell, FormulaValue};
 use simdesk_model::{CellAddr, CellError, CellValue, SimTime};
 
+use crate::parsed::{self, Shared};
+
 /// An evaluation model.
 pub(crate) struct Evaluator {
     model: Model<'static>,
+    /// The model's shared formulas, followed to store formulas from memory.
+    shared: Shared,
 }
 
 /// The value a formula produced, and ironcalc's explanation for an error
@@ -84,7 +88,8 @@ impl Evaluator {
                 let _ = model.add_sheet(&format!("__simdesk_unusable_{i}"));
             }
         }
-        Evaluator { model }
+        let shared = Shared::new(&model);
+        Evaluator { model, shared }
     }
 
     /// Sets a constant.
@@ -126,11 +131,7 @@ impl Evaluator {
 
     /// Sets a formula; false when ironcalc made it an array formula.
     fn try_formula(&mut self, s: u32, r: i32, c: i32, text: &str) -> bool {
-        if self
-            .model
-            .update_cell_with_formula(s, r, c, text.to_owned())
-            .is_err()
-        {
+        if parsed::set_formula(&mut self.model, &mut self.shared, s, r, c, text).is_err() {
             return true;
         }
         let array = match self

@@ -86,6 +86,7 @@
 mod error;
 mod eval;
 mod graph;
+mod parsed;
 mod refs;
 
 pub use error::FormulaError;

@@ -1,7 +1,7 @@
 //! The formula table (`formulas.txt`): Excel semantics, case by case.
 
 use simdesk_formula::recalc_all;
-use simdesk_model::{Cell, CellError, CellValue, Sheet, Workbook};
+use simdesk_model::{Cell, CellAddr, CellError, CellValue, Sheet, Workbook};
 
 use crate::{a, ctx};
 
@@ -75,10 +75,12 @@ fn matches(got: &CellValue, want: &Expect) -> bool {
     }
 }
 
-/// Every case of the table, evaluated in one workbook; all failures are
-/// listed together.
-#[test]
-fn formula_table() {
+/// One case of the table: line, formula, expectation (parsed and as
+/// written), cell.
+type Case = (usize, String, Expect, String, CellAddr);
+
+/// The fixture with every case of the table in column Z of Sheet1.
+fn table() -> (Workbook, Vec<Case>) {
     let text = include_str!("formulas.txt");
     let mut wb = fixture();
     let mut cases = Vec::new();
@@ -114,6 +116,19 @@ fn formula_table() {
             addr,
         ));
     }
+    (wb, cases)
+}
+
+/// The formula table's workbook, every case in it, not yet evaluated.
+pub fn table_workbook() -> Workbook {
+    table().0
+}
+
+/// Every case of the table, evaluated in one workbook; all failures are
+/// listed together.
+#[test]
+fn formula_table() {
+    let (mut wb, cases) = table();
     assert!(cases.len() >= 300, "only {} cases", cases.len());
     recalc_all(&mut wb, &ctx());
     let mut failures = Vec::new();

@@ -1,7 +1,7 @@
 //! Incrementality: exactly which cells `recalc_dirty` recomputes.
 
 use proptest::prelude::*;
-use simdesk_formula::{CellKey, FormulaGraph, recalc_all, recalc_dirty};
+use simdesk_formula::{CellKey, FormulaGraph, RecalcReport, recalc_all, recalc_dirty};
 use simdesk_model::{Cell, CellError, CellValue, Code, Workbook};
 
 use crate::{a, book, ctx, value};
@@ -375,4 +375,45 @@ proptest! {
             prop_assert!(r.recomputed.contains(c));
         }
     }
+}
+
+/// Evaluations in a new thread, where nothing is remembered yet.
+fn fresh_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::spawn(f).join().unwrap()
+}
+
+/// Formulas put into a model from what earlier models made of them
+/// evaluate exactly as when ironcalc parses them afresh, also when the
+/// sheet already shares other formulas (so the shared indexes differ).
+#[test]
+fn remembered_formulas_evaluate_like_fresh_ones() {
+    use crate::formulas::table_workbook as table;
+    // The table with formulas in front of it, some with the R1C1 form of
+    // later ones, some the same text in other cells.
+    fn crowded() -> Workbook {
+        let mut wb = table();
+        let s = &mut wb.sheets[0];
+        for (i, f) in ["A1+1", "SUM(A1:A5)", "Z20", "A2+1", "B1&\"x\"", "A1+1"]
+            .iter()
+            .enumerate()
+        {
+            s.cells.insert(a(&format!("Y{}", i + 1)), Cell::formula(f));
+        }
+        wb
+    }
+    fn run(mut wb: Workbook) -> (Workbook, RecalcReport) {
+        let r = recalc_all(&mut wb, &ctx());
+        (wb, r)
+    }
+    let cold_table = fresh_thread(|| run(table()));
+    let cold_crowded = fresh_thread(|| run(crowded()));
+    let warm = fresh_thread(|| {
+        let first = run(table());
+        // Remembered now: the same workbook again, and another one.
+        (first, run(table()), run(crowded()))
+    });
+    assert!(cold_table.0.sheets[0].cells.len() > 300);
+    assert_eq!(warm.0, cold_table);
+    assert_eq!(warm.1, cold_table);
+    assert_eq!(warm.2, cold_crowded);
 }
