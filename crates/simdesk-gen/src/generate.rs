@@ -652,6 +652,17 @@ struct Gen<'t> {
     /// The parts of the base prose context that do not change once the
     /// collaborators and the tracker exist; built on first use.
     base_fixed: Option<Ctx>,
+    /// Figures as already formatted: documents quote the same figures of an
+    /// entity again and again.
+    shown: RefCell<BTreeMap<(Shown, Option<String>), String>>,
+}
+
+/// A value [`Gen::show`] remembers the text of.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Shown {
+    /// A number, by its bits.
+    Number(u64),
+    Text(String),
 }
 
 /// Tracker key figures: key → (row, formula, value, number format).
@@ -773,6 +784,7 @@ pub fn generate(
         ent_fixed: Vec::new(),
         ent_ctx: None,
         base_fixed: None,
+        shown: RefCell::new(BTreeMap::new()),
     };
     g.persona_and_home()?;
     g.collaborators_and_entities()?;
@@ -839,6 +851,22 @@ impl<'t> Gen<'t> {
             }
         };
         tpl.render(ctx.clone()).map_err(fail)
+    }
+
+    /// `format_value`, remembered for numbers and text.
+    fn show(&self, value: &CellValue, format: Option<&str>) -> String {
+        let key = match value {
+            CellValue::Number(n) => Shown::Number(n.to_bits()),
+            CellValue::Text(t) => Shown::Text(t.clone()),
+            other => return format_value(other, format),
+        };
+        let key = (key, format.map(str::to_owned));
+        if let Some(text) = self.shown.borrow().get(&key) {
+            return text.clone();
+        }
+        let text = format_value(value, format);
+        self.shown.borrow_mut().insert(key, text.clone());
+        text
     }
 
     fn render_file(&self, name: &str, ctx: &MV) -> Result<String, GenError> {
@@ -1341,7 +1369,7 @@ impl<'t> Gen<'t> {
             let v = e.book.kpi[&k.key].2;
             kpi.insert(
                 k.key.clone(),
-                json!({"label": k.label, "value": v, "text": format_value(&CellValue::Number(v), fmt_code(pack, k.format.as_deref()).as_deref())}),
+                json!({"label": k.label, "value": v, "text": self.show(&CellValue::Number(v), fmt_code(pack, k.format.as_deref()).as_deref())}),
             );
         }
         let mut asm = serde_json::Map::new();
@@ -1349,7 +1377,7 @@ impl<'t> Gen<'t> {
             let v = e.asm[j];
             asm.insert(
                 a.key.clone(),
-                json!({"label": a.label, "value": v, "text": format_value(&CellValue::Number(v), fmt_code(pack, a.format.as_deref()).as_deref())}),
+                json!({"label": a.label, "value": v, "text": self.show(&CellValue::Number(v), fmt_code(pack, a.format.as_deref()).as_deref())}),
             );
         }
         let mut rows = Vec::new();
@@ -1369,7 +1397,7 @@ impl<'t> Gen<'t> {
                 let v = &e.book.model[&mc.key].1[r].1;
                 m.insert(
                     mc.key.clone(),
-                    J::String(format_value(
+                    J::String(self.show(
                         &cell_value(v),
                         fmt_code(pack, mc.format.as_deref()).as_deref(),
                     )),
@@ -1435,7 +1463,7 @@ impl<'t> Gen<'t> {
             .map(|t| {
                 t.kpi
                     .iter()
-                    .map(|(k, (_, v, f))| (k.clone(), json!({"value": v, "text": format_value(&CellValue::Number(*v), f.as_deref())})))
+                    .map(|(k, (_, v, f))| (k.clone(), json!({"value": v, "text": self.show(&CellValue::Number(*v), f.as_deref())})))
                     .collect()
             })
             .unwrap_or_default();
@@ -1792,7 +1820,7 @@ impl<'t> Gen<'t> {
             };
             let format = fmt.or(dfmt);
             Ok(Resolved {
-                display: format_value(&value, format.as_deref()),
+                display: self.show(&value, format.as_deref()),
                 source: Ref::cell(path, &sheet, addr),
                 format,
             })
