@@ -251,8 +251,10 @@ fn bench(c: &mut Criterion) {
     // (without a journal, as here) skip recently freed inodes when it
     // allocates new ones, a cost a dataset run that only creates never
     // pays.
+    // Criterion calls the routine more than once: the counter lives
+    // outside it so every computer gets a fresh folder.
+    let mut seed = 0u64;
     g.bench_function("generated and exported to disk", |b| {
-        let mut seed = 0u64;
         b.iter_batched(
             || {
                 seed += 1;
