@@ -6,7 +6,9 @@
 //! The CLI crate is a binary, so the bench compiles its disk module (and
 //! the world-file helpers it uses) in directly.
 
-#[allow(dead_code)]
+// Without a test harness, disk.rs's unit tests compile away and leave
+// their imports unused.
+#[allow(dead_code, unused_imports)]
 #[path = "../src/disk.rs"]
 mod disk;
 #[allow(dead_code)]

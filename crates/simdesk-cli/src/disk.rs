@@ -226,13 +226,22 @@ fn ident(path: &VPath) -> String {
 fn real_path(root: &Path, p: &VPath) -> Result<PathBuf> {
     let mut out = root.to_path_buf();
     for c in p.components() {
-        let mut parts = Path::new(c).components();
-        match (parts.next(), parts.next()) {
-            (Some(Component::Normal(n)), None) if n == c => out.push(c),
-            _ => bail!("world path {p} has a component {c:?} that is not a plain file name"),
+        if !plain_name(c) {
+            bail!("world path {p} has a component {c:?} that is not a plain file name");
         }
+        out.push(c);
     }
     Ok(out)
+}
+
+/// Whether `name` is one ordinary file name on this system: not empty, no
+/// separator, not `.`, `..` or a root or prefix.
+fn plain_name(name: &str) -> bool {
+    let mut parts = Path::new(name).components();
+    matches!(
+        (parts.next(), parts.next()),
+        (Some(Component::Normal(n)), None) if n == name
+    )
 }
 
 /// Whether an export syncs every file and folder to stable storage before
@@ -459,11 +468,7 @@ pub fn export_world_with(
         bail!("the world holds {meta_path}, which an export reserves for its manifest");
     }
     for (name, _) in &settings.extra_meta {
-        let plain = matches!(
-            (Path::new(name).components().next(), Path::new(name).components().nth(1)),
-            (Some(Component::Normal(n)), None) if n == *name
-        );
-        if !plain || [MANIFEST_FILE, SNAPSHOT_FILE].contains(name) {
+        if !plain_name(name) || [MANIFEST_FILE, SNAPSHOT_FILE].contains(name) {
             bail!("{name:?} cannot be written into {META_DIR}: not a free plain file name");
         }
     }
@@ -1383,4 +1388,52 @@ pub fn run_import(dir: &Path, out: &Path, force: bool, opts: &ImportOptions) -> 
     } else {
         ExitCode::from(1)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_names_are_single_normal_components() {
+        for ok in ["faults.json", "a b.txt", "..x"] {
+            assert!(plain_name(ok), "{ok}");
+        }
+        for bad in ["", ".", "..", "a/b", "/abs", "../up"] {
+            assert!(!plain_name(bad), "{bad}");
+        }
+    }
+
+    /// Extra `.simdesk` files must be free plain names; a refused export
+    /// writes nothing.
+    #[test]
+    fn extra_meta_names_are_checked_before_anything_is_written() {
+        let ws = Workspace::new(
+            SimTime::parse("2026-01-05T09:00:00Z").unwrap(),
+            simdesk_model::Persona::default(),
+        );
+        let root = std::env::temp_dir().join(format!("simdesk-extra-meta-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(&root).unwrap();
+        let dir = root.join("out");
+        for name in ["../escape.json", MANIFEST_FILE, SNAPSHOT_FILE, "a/b"] {
+            let settings = ExportSettings {
+                extra_meta: vec![(name, b"{}".as_slice())],
+                ..ExportSettings::default()
+            };
+            let e = export_world_with(&ws, &dir, &settings).unwrap_err();
+            assert!(e.to_string().contains("cannot be written"), "{name}: {e}");
+            assert_eq!(fs::read_dir(&root).unwrap().count(), 0, "{name}");
+        }
+        let settings = ExportSettings {
+            extra_meta: vec![("faults.json", b"[]".as_slice())],
+            ..ExportSettings::default()
+        };
+        export_world_with(&ws, &dir, &settings).unwrap();
+        assert_eq!(
+            fs::read(dir.join(META_DIR).join("faults.json")).unwrap(),
+            b"[]"
+        );
+        fs::remove_dir_all(&root).unwrap();
+    }
 }

@@ -202,9 +202,15 @@ fn table_md(rows: &[Vec<Vec<Inline>>], header: bool, out: &mut String) {
     }
 }
 
-/// Inline text as one plain line (no markup, no tabs or line breaks).
+/// Text as one plain line: tabs and line breaks become spaces (a tab
+/// would start a table cell on the PDF page).
+fn one_line(s: &str) -> String {
+    s.replace(['\t', '\n'], " ")
+}
+
+/// Inline text as one plain line (no markup).
 fn inline_plain(inlines: &[Inline]) -> String {
-    inlines_text(inlines).replace(['\t', '\n'], " ")
+    one_line(&inlines_text(inlines))
 }
 
 /// Table rows as lines of tab-separated cells.
@@ -235,7 +241,7 @@ pub(crate) fn document_text(d: &Document) -> String {
     for b in &d.blocks {
         match b {
             Block::Heading { text, .. } => {
-                out.push_str(&text.replace(['\t', '\n'], " "));
+                out.push_str(&one_line(text));
                 out.push_str("\n\n");
             }
             Block::Paragraph { inlines } => {
@@ -266,9 +272,9 @@ pub(crate) fn document_text(d: &Document) -> String {
 /// table, no markup.
 fn slide_text(d: &Deck, i: usize) -> String {
     let s = &d.slides[i];
-    let mut out = format!("{}\n", s.title.replace(['\t', '\n'], " "));
+    let mut out = format!("{}\n", one_line(&s.title));
     if let Some(sub) = &s.subtitle {
-        out.push_str(&format!("{}\n", sub.replace(['\t', '\n'], " ")));
+        out.push_str(&format!("{}\n", one_line(sub)));
     }
     if !s.bullets.is_empty() {
         out.push('\n');
@@ -395,7 +401,7 @@ fn workbook_plain(w: &Workbook) -> String {
                     s.cells
                         .get(&CellAddr::new(r, c))
                         .map_or(String::new(), |c| {
-                            format_value(&c.value, c.format.as_deref()).replace(['\t', '\n'], " ")
+                            one_line(&format_value(&c.value, c.format.as_deref()))
                         })
                 })
                 .collect();

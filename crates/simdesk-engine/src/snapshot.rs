@@ -128,7 +128,9 @@ struct EdgeDto {
     state: EdgeState,
 }
 
-#[derive(Serialize, Deserialize)]
+/// The snapshot document as read back; [`Workspace::save_with_state_hash`]
+/// writes the same shape around the state's bytes.
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SnapshotDto {
     format: u32,

@@ -332,14 +332,9 @@ fn make_subset(font: &Font, old_ids: Vec<u16>) -> Result<Subset, FormatError> {
     )
     .map_err(|e| err(e.to_string()))?;
     let deflated = super::write::deflate(&program, super::write::FONT_LEVEL);
-    // FNV-1a of the glyph ids, spelled in capital letters.
-    let mut h = 0xcbf2_9ce4_8422_2325_u64;
-    for g in &old_ids {
-        for b in g.to_be_bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
+    // A digest of the glyph ids, spelled in capital letters.
+    let ids: Vec<u8> = old_ids.iter().flat_map(|g| g.to_be_bytes()).collect();
+    let h = super::write::fnv64(0, &ids);
     let tag = (0..6)
         .map(|i| char::from(b'A' + ((h >> (i * 8)) % 26) as u8))
         .collect();

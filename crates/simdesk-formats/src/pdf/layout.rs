@@ -223,15 +223,31 @@ impl<'f> Flow<'f> {
     }
 }
 
-/// Column widths for a table: natural widths, scaled down to fit.
-fn columns(fonts: &FontSet, rows: &[Vec<String>], size: f32, available: f32) -> Vec<(f32, f32)> {
-    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut natural = vec![24.0_f32; n];
+/// Natural column widths of table rows: the widest cell plus a gap, at
+/// least 24 points.
+fn natural_widths<'r>(
+    fonts: &FontSet,
+    rows: impl IntoIterator<Item = &'r [String]>,
+    size: f32,
+) -> Vec<f32> {
+    let mut natural: Vec<f32> = Vec::new();
     for r in rows {
+        if natural.len() < r.len() {
+            natural.resize(r.len(), 24.0);
+        }
         for (i, c) in r.iter().enumerate() {
-            natural[i] = natural[i].max(width(fonts, c, size) + 10.0);
+            natural[i] = natural[i].max(width(fonts, c, size) + COLUMN_GAP);
         }
     }
+    natural
+}
+
+/// Space between table columns, in points.
+const COLUMN_GAP: f32 = 10.0;
+
+/// Column widths for a table: natural widths, scaled down to fit.
+fn columns(fonts: &FontSet, rows: &[Vec<String>], size: f32, available: f32) -> Vec<(f32, f32)> {
+    let natural = natural_widths(fonts, rows.iter().map(Vec::as_slice), size);
     let total: f32 = natural.iter().sum();
     let scale = if total > available {
         available / total
@@ -597,14 +613,8 @@ fn pdf_table(
     avail_w: f32,
     y: &mut f32,
 ) -> Vec<Vec<Piece>> {
-    let n = rows.iter().map(|r| r.len()).max().unwrap_or(0);
-    let gap = 10.0;
-    let mut natural = vec![0.0_f32; n];
-    for r in rows {
-        for (c, text) in r.iter().enumerate() {
-            natural[c] = natural[c].max(width(fonts, text, size) + gap);
-        }
-    }
+    let natural = natural_widths(fonts, rows.iter().map(|r| r.as_slice()), size);
+    let n = natural.len();
     // A column is numeric when its cells below the first row (a header,
     // perhaps) all read as numbers; the header then aligns with them.
     let body = if rows.len() > 1 { &rows[1..] } else { rows };
@@ -635,7 +645,7 @@ fn pdf_table(
             let col_w = natural[c] * scale;
             let tw = width(fonts, text, cell_size);
             let x0 = if numeric[c] && c > 0 {
-                x + col_w - gap * scale - tw
+                x + col_w - COLUMN_GAP * scale - tw
             } else {
                 x
             };

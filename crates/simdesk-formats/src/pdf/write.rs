@@ -88,8 +88,8 @@ fn pdf_date(t: SimTime) -> String {
     format!("(D:{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z)")
 }
 
-/// FNV-1a, 64 bits.
-fn fnv64(seed: u64, bytes: &[u8]) -> u64 {
+/// FNV-1a, 64 bits, its offset basis xored with `seed`.
+pub(crate) fn fnv64(seed: u64, bytes: &[u8]) -> u64 {
     let mut h = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
     for &b in bytes {
         h ^= u64::from(b);
