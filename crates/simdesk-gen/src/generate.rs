@@ -13,9 +13,9 @@ use rand_core::{Rng as _, SeedableRng};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value as J, json};
 use simdesk_model::{
-    Artifact, Cell, CellAddr, CellLink, CellValue, Email, Goal, Mailbox, Objective, Paragraph, Pdf,
-    Persona, Policy, Ref, Sheet, SimTime, Text, TextFormat, VPath, Workbook, format_value,
-    quote_sheet,
+    Artifact, Cell, CellAddr, CellLink, CellValue, Email, Goal, LatePolicy, Mailbox, Objective,
+    Paragraph, Pdf, Persona, Policy, Ref, Sheet, SimTime, Text, TextFormat, VPath, Workbook,
+    format_value, quote_sheet,
 };
 
 use crate::expr::{self, Scope, Val};
@@ -2646,8 +2646,12 @@ impl<'t> Gen<'t> {
                 description: body.trim().to_owned(),
                 requested_by: from.1.email.clone(),
                 message_id: Some(id),
+                assigned: None,
                 due,
+                late: LatePolicy::Fail,
                 goals,
+                reference: Vec::new(),
+                confidential: Vec::new(),
             },
             shape: Some(o.shape.clone()),
         });
