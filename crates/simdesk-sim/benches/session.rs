@@ -1,0 +1,3 @@
+//! Benchmarks of a session (filled in below).
+
+fn main() {}

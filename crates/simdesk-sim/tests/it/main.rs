@@ -1,0 +1,10 @@
+//! Integration tests of simdesk-sim: the tool surface, collaborator rules,
+//! determinism, replay and fork, hostile calls, and scenarios over
+//! generated computers.
+
+mod fixture;
+mod generated;
+mod hostile;
+mod replay;
+mod rules;
+mod surface;
