@@ -60,6 +60,24 @@ pub struct ServeArgs {
 
 /// `simdesk serve …`: serves until stdin closes (stdio) or Ctrl-C (HTTP).
 pub fn run_serve(a: &ServeArgs) -> Result<()> {
+    let token = match (&a.token, &a.token_file) {
+        (Some(t), _) => Some(t.clone()),
+        (None, Some(f)) => {
+            let text = world_io::read_limited(f, 64 << 10)?;
+            let text =
+                String::from_utf8(text).with_context(|| format!("{} is not UTF-8", f.display()))?;
+            Some(text.lines().next().unwrap_or_default().trim().to_owned())
+        }
+        (None, None) => None,
+    };
+    let transport = match a.http {
+        Some(addr) => Transport::Http(HttpOptions { addr, token }),
+        None => Transport::Stdio,
+    };
+    // Who may connect is settled before any work is done.
+    if let Transport::Http(opts) = &transport {
+        simdesk_serve::check_access(opts)?;
+    }
     let world = match (&a.world, &a.template) {
         (Some(path), _) => world_io::load_world(path)?,
         (None, Some(t)) => {
@@ -86,16 +104,6 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
             out.display()
         );
     }
-    let token = match (&a.token, &a.token_file) {
-        (Some(t), _) => Some(t.clone()),
-        (None, Some(f)) => {
-            let text = world_io::read_limited(f, 64 << 10)?;
-            let text =
-                String::from_utf8(text).with_context(|| format!("{} is not UTF-8", f.display()))?;
-            Some(text.lines().next().unwrap_or_default().trim().to_owned())
-        }
-        (None, None) => None,
-    };
     let config = ServeConfig {
         limits: Limits {
             max_sessions: a.max_sessions,
@@ -106,10 +114,6 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
         },
         grader: a.grader,
         out: a.out.clone(),
-    };
-    let transport = match a.http {
-        Some(addr) => Transport::Http(HttpOptions { addr, token }),
-        None => Transport::Stdio,
     };
     simdesk_serve::run(Base::new(world), config, transport, &|line| {
         eprintln!("simdesk serve: {line}")

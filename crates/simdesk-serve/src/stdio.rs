@@ -26,6 +26,21 @@ where
     R: AsyncRead + Send + Unpin + 'static,
     W: AsyncWrite + Send + Unpin + 'static,
 {
+    serve_until(base, config, read, write, std::future::pending()).await
+}
+
+/// [`serve_io`] that also ends (and saves) when `stop` resolves.
+async fn serve_until<R, W>(
+    base: Base,
+    config: ServeConfig,
+    read: R,
+    write: W,
+    stop: impl Future<Output = ()>,
+) -> Result<Option<std::path::PathBuf>, ServeError>
+where
+    R: AsyncRead + Send + Unpin + 'static,
+    W: AsyncWrite + Send + Unpin + 'static,
+{
     let out = match &config.out {
         Some(dir) => OutDir::Single(dir.clone()),
         None => OutDir::None,
@@ -45,20 +60,25 @@ where
         .serve(transport)
         .await
         .map_err(|e| ServeError::Handshake(Box::new(e)))?;
-    // The client closing the stream ends the session; how it ended does not
-    // change what is saved.
-    let _ = running.waiting().await;
+    // The client closing the stream (or a stop signal) ends the session;
+    // how it ended does not change what is saved.
+    let cancel = running.cancellation_token();
+    tokio::select! {
+        _ = running.waiting() => {}
+        () = stop => cancel.cancel(),
+    }
     let saved = tokio::task::spawn_blocking(move || server.save())
         .await
         .map_err(|e| ServeError::Task(e.to_string()))?;
     Ok(saved?)
 }
 
-/// Serves one session over the process's stdin and stdout.
+/// Serves one session over the process's stdin and stdout, until stdin
+/// closes or the process gets SIGINT or SIGTERM; then saves it.
 pub async fn serve_stdio(
     base: Base,
     config: ServeConfig,
 ) -> Result<Option<std::path::PathBuf>, ServeError> {
     let (read, write) = rmcp::transport::io::stdio_pipes();
-    serve_io(base, config, read, write).await
+    serve_until(base, config, read, write, crate::stop_signal()).await
 }

@@ -40,6 +40,30 @@ pub async fn connect(
     (client, server)
 }
 
+/// An rmcp client over streamable HTTP to `addr`, with a bearer token.
+pub async fn http_client_with(
+    addr: std::net::SocketAddr,
+    token: Option<&str>,
+) -> Result<Client, String> {
+    use rmcp::transport::StreamableHttpClientTransport;
+    use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+    let mut cfg = StreamableHttpClientTransportConfig::with_uri(format!("http://{addr}/mcp"));
+    if let Some(t) = token {
+        cfg = cfg.auth_header(t);
+    }
+    ().serve(StreamableHttpClientTransport::from_config(cfg))
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// An rmcp client over streamable HTTP to `addr`.
+#[allow(dead_code)] // the benchmark uses it
+pub async fn http_client(addr: std::net::SocketAddr) -> Client {
+    http_client_with(addr, None)
+        .await
+        .expect("http client handshake")
+}
+
 /// Calls `name` with `args` (an object) and returns the result.
 pub async fn call(client: &Client, name: &str, args: Value) -> CallToolResult {
     let args: JsonObject = match args {

@@ -2,9 +2,6 @@
 
 use std::net::SocketAddr;
 
-use rmcp::ServiceExt;
-use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use simdesk_serve::{Base, HttpOptions, HttpServer, Limits, ServeConfig, ServeError, start_http};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -26,14 +23,8 @@ pub async fn server(config: ServeConfig, token: Option<&str>) -> HttpServer {
     .unwrap()
 }
 
-pub async fn client(addr: SocketAddr, token: Option<&str>) -> Result<Client, String> {
-    let mut cfg = StreamableHttpClientTransportConfig::with_uri(format!("http://{addr}/mcp"));
-    if let Some(t) = token {
-        cfg = cfg.auth_header(t);
-    }
-    ().serve(StreamableHttpClientTransport::from_config(cfg))
-        .await
-        .map_err(|e| e.to_string())
+async fn client(addr: SocketAddr, token: Option<&str>) -> Result<Client, String> {
+    crate::common::http_client_with(addr, token).await
 }
 
 /// One raw HTTP/1.1 POST; returns the status and the response head+body.
