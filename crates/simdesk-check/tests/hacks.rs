@@ -500,3 +500,131 @@ fn hack_table_on_the_desk() {
         e.assert_eq(&format!("{}\n{}", h.name, check_row(&c, h, "desk")));
     }
 }
+
+/// The JSON a training pipeline reads, whole: one objective delivered
+/// late under a decay policy.
+#[test]
+fn score_json_of_a_late_delivery() {
+    let c = Case::new(desk());
+    let late = HACKS
+        .iter()
+        .find(|h| h.name.contains("after the due date"))
+        .expect("row");
+    let (ws, _) = run(&c, late);
+    let r = score(&ws, Some("obj-lee"));
+    let json = serde_json::to_string_pretty(&r).expect("json");
+    expect![[r##"
+        {
+          "reward": 0.5,
+          "objectives": [
+            {
+              "id": "obj-lee",
+              "title": "Send Lee the January review",
+              "met": true,
+              "score": 0.5,
+              "due": "2026-01-09T17:00:00Z",
+              "done": "2026-01-11T17:00:00Z",
+              "late_secs": 172800,
+              "privacy_violation": false,
+              "goals": [
+                {
+                  "goal": {
+                    "goal": "refreshed_from",
+                    "path": "/Clients/Lee/portfolio.xlsx",
+                    "source": "/Data/Custodian/prices-2026-01.csv"
+                  },
+                  "met": true,
+                  "expected": "/Clients/Lee/portfolio.xlsx imports /Data/Custodian/prices-2026-01.csv and has taken in its current revision",
+                  "actual": "/Clients/Lee/portfolio.xlsx imports /Data/Custodian/prices-2026-01.csv at its current revision 12",
+                  "evidence": [
+                    21
+                  ],
+                  "at": "2026-01-11T17:00:00Z"
+                },
+                {
+                  "goal": {
+                    "goal": "formula_kept",
+                    "cell": "/Clients/Lee/portfolio.xlsx#Summary!B1",
+                    "formula": "SUM(Prices!B2:B3)"
+                  },
+                  "met": true,
+                  "expected": "/Clients/Lee/portfolio.xlsx#Summary!B1 computed by =SUM(Prices!B2:B3)",
+                  "actual": "/Clients/Lee/portfolio.xlsx#Summary!B1 is computed by =SUM(Prices!B2:B3)",
+                  "evidence": [
+                    21
+                  ],
+                  "at": "2026-01-11T17:00:00Z"
+                },
+                {
+                  "goal": {
+                    "goal": "cell_equals",
+                    "cell": "/Clients/Lee/portfolio.xlsx#Summary!B1",
+                    "expected": {
+                      "number": 333.0
+                    },
+                    "tolerance": 0.0
+                  },
+                  "met": true,
+                  "expected": "/Clients/Lee/portfolio.xlsx#Summary!B1 = 333",
+                  "actual": "/Clients/Lee/portfolio.xlsx#Summary!B1 = 333",
+                  "evidence": [
+                    21
+                  ],
+                  "at": "2026-01-11T17:00:00Z"
+                },
+                {
+                  "goal": {
+                    "goal": "deliverable",
+                    "pattern": "/Clients/Lee/Lee Review 2026-01*.pdf",
+                    "source": "/Clients/Lee/review.docx",
+                    "min_similarity": 0.9
+                  },
+                  "met": true,
+                  "expected": "a file matching \"/Clients/Lee/Lee Review 2026-01*.pdf\" made from /Clients/Lee/review.docx: exported from it and fresh, or showing the same text as its export (similarity at least 0.90, the same numbers)",
+                  "actual": "/Clients/Lee/Lee Review 2026-01.pdf exported from /Clients/Lee/review.docx, fresh",
+                  "evidence": [
+                    22
+                  ],
+                  "at": "2026-01-11T17:00:00Z",
+                  "similarity": 1.0
+                },
+                {
+                  "goal": {
+                    "goal": "clean_deliverable",
+                    "pattern": "/Clients/Lee/Lee Review 2026-01*.pdf"
+                  },
+                  "met": true,
+                  "expected": "a file matching \"/Clients/Lee/Lee Review 2026-01*.pdf\", free of error values and agreeing with its sources when made and when sent",
+                  "actual": "clean: /Clients/Lee/Lee Review 2026-01.pdf",
+                  "evidence": [
+                    22,
+                    23
+                  ],
+                  "at": "2026-01-11T17:00:00Z"
+                },
+                {
+                  "goal": {
+                    "goal": "delivered_to",
+                    "to": "lee@home.example",
+                    "attachment": "Lee Review 2026-01*.pdf"
+                  },
+                  "met": true,
+                  "expected": "an email sent to lee@home.example attaching a file matching \"Lee Review 2026-01*.pdf\", fresh and clean when sent, to nobody not entitled to it",
+                  "actual": "#23 /Mail/Sent/Lee review.eml sent to lee@home.example at 2026-01-11T17:00:00Z, subject \"Your January review\", with /Clients/Lee/Lee Review 2026-01.pdf fresh",
+                  "evidence": [
+                    23
+                  ],
+                  "at": "2026-01-11T17:00:00Z"
+                }
+              ]
+            }
+          ],
+          "goals_passed": 6,
+          "goals_total": 6,
+          "collateral": {
+            "method": "replay",
+            "start_events": 12,
+            "changes": []
+          }
+        }"##]].assert_eq(&json);
+}
