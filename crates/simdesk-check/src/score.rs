@@ -53,7 +53,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use simdesk_engine::Workspace;
 use simdesk_model::{
-    Artifact, CellAddr, Goal, Objective, Op, Severity, SimTime, VPath, path_matches,
+    Artifact, CellAddr, CellInput, Goal, Objective, Op, Severity, SimTime, VPath, path_matches,
 };
 
 use crate::deliver::{is_office, provenance, rules};
@@ -265,6 +265,33 @@ fn objective_score(o: &Objective, goals: Vec<GoalResult>, violated: bool) -> Obj
     }
 }
 
+/// The cells an op sets, with what it puts there: every edit of a
+/// `set_cells`, every non-null input of a `set_range`; nothing for other ops.
+pub(crate) fn cell_inputs(op: &Op) -> Vec<(&VPath, &str, CellAddr, &CellInput)> {
+    match op {
+        Op::SetCells { path, sheet, cells } => cells
+            .iter()
+            .map(|c| (path, sheet.as_str(), c.cell, &c.input))
+            .collect(),
+        Op::SetRange {
+            path,
+            sheet,
+            start,
+            rows,
+        } => rows
+            .iter()
+            .enumerate()
+            .flat_map(|(r, row)| {
+                row.iter().enumerate().filter_map(move |(c, input)| {
+                    let cell = CellAddr::new(start.row + r as u32, start.col + c as u32);
+                    input.as_ref().map(|i| (path, sheet.as_str(), cell, i))
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Paths an op targets (what it creates, changes, moves or removes).
 pub(crate) fn op_targets(op: &Op) -> Vec<&VPath> {
     match op {
@@ -308,29 +335,13 @@ impl Asked {
             }
             for op in &o.reference {
                 a.paths.extend(op_targets(op).into_iter().cloned());
+                for (path, sheet, cell, _) in cell_inputs(op) {
+                    a.cells
+                        .entry(path.clone())
+                        .or_default()
+                        .insert((sheet.to_owned(), cell));
+                }
                 match op {
-                    Op::SetCells { path, sheet, cells } => {
-                        let set = a.cells.entry(path.clone()).or_default();
-                        set.extend(cells.iter().map(|c| (sheet.clone(), c.cell)));
-                    }
-                    Op::SetRange {
-                        path,
-                        sheet,
-                        start,
-                        rows,
-                    } => {
-                        let set = a.cells.entry(path.clone()).or_default();
-                        for (r, row) in rows.iter().enumerate() {
-                            for (c, v) in row.iter().enumerate() {
-                                if v.is_some() {
-                                    set.insert((
-                                        sheet.clone(),
-                                        CellAddr::new(start.row + r as u32, start.col + c as u32),
-                                    ));
-                                }
-                            }
-                        }
-                    }
                     Op::Delete { path, .. } | Op::Move { from: path, .. } => {
                         a.removed.insert(path.clone());
                     }
@@ -400,28 +411,11 @@ fn collateral(ws: &Workspace, hist: &History<'_>) -> Collateral {
         for p in op_targets(&e.op) {
             touched.entry(p.clone()).or_default().push(e.seq);
         }
-        match &e.op {
-            Op::SetCells { path, sheet, cells } => set_cells
+        for (path, sheet, cell, _) in cell_inputs(&e.op) {
+            set_cells
                 .entry(path.clone())
                 .or_default()
-                .extend(cells.iter().map(|c| (sheet.clone(), c.cell))),
-            Op::SetRange {
-                path,
-                sheet,
-                start,
-                rows,
-            } => {
-                let set = set_cells.entry(path.clone()).or_default();
-                for (r, row) in rows.iter().enumerate() {
-                    for c in (0..row.len()).filter(|c| row[*c].is_some()) {
-                        set.insert((
-                            sheet.clone(),
-                            CellAddr::new(start.row + r as u32, start.col + c as u32),
-                        ));
-                    }
-                }
-            }
-            _ => {}
+                .insert((sheet.to_owned(), cell));
         }
     }
     let asked = Asked::new(ws);
