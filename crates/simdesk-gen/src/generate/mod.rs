@@ -24,9 +24,9 @@ use rand_core::{Rng as _, SeedableRng};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value as J, json};
 use simdesk_model::{
-    Artifact, Cell, CellAddr, CellLink, CellValue, Email, Goal, Mailbox, Objective, Paragraph, Pdf,
-    Persona, Policy, Ref, Sheet, SimTime, Text, TextFormat, VPath, Workbook, format_value,
-    quote_sheet,
+    Artifact, Cell, CellAddr, CellLink, CellValue, Email, Goal, LatePolicy, Mailbox, Objective,
+    Paragraph, Pdf, Persona, Policy, Ref, Sheet, SimTime, Text, TextFormat, VPath, Workbook,
+    format_value, quote_sheet,
 };
 
 use crate::expr::{self, Scope, Val};
