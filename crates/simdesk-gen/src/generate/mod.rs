@@ -13,6 +13,7 @@ mod people;
 mod persona;
 mod prose;
 mod rng;
+mod settle;
 mod tracker;
 
 use std::cell::RefCell;
@@ -24,14 +25,16 @@ use rand_core::{Rng as _, SeedableRng};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value as J, json};
 use simdesk_model::{
-    Artifact, Cell, CellAddr, CellLink, CellValue, Email, Goal, LatePolicy, Mailbox, Objective,
-    Paragraph, Pdf, Persona, Policy, Ref, Sheet, SimTime, Text, TextFormat, VPath, Workbook,
-    format_value, quote_sheet,
+    Artifact, Cell, CellAddr, CellEdit, CellInput, CellLink, CellValue, Confidential, Email, Goal,
+    LatePolicy, LinkKind, Mailbox, Objective, Op, Paragraph, Pdf, Persona, Policy, Ref, RefTarget,
+    Sheet, SimTime, Text, TextFormat, VPath, Workbook, format_value, quote_sheet,
 };
 
 use crate::expr::{self, Scope, Val};
 use crate::markup::{self, Resolved};
-use crate::pack::{ArtifactRecipe, ColumnRecipe, ObjectiveRecipe, Pack, Party, Shape, Template};
+use crate::pack::{
+    ArtifactRecipe, ColumnRecipe, DeliverableExt, ObjectiveRecipe, Pack, Party, Shape, Template,
+};
 use crate::spec::*;
 use crate::{GenError, GenOptions};
 
@@ -113,6 +116,8 @@ struct Entity {
     book: Book,
     csv: VPath,
     wb: VPath,
+    /// Data files that arrive for it with a request.
+    news: Vec<VPath>,
     /// Artifacts by recipe id (`review`, `review.pdf`, `workbook`, `csv`).
     paths: BTreeMap<String, VPath>,
     featured: bool,
@@ -325,6 +330,7 @@ pub fn generate(
     g.finish_emails(mails)?;
     g.faults(opts.faults, &reserved)?;
     g.spec.folders = g.folders.iter().cloned().collect();
+    g.settle()?;
     Ok(g.spec)
 }
 
