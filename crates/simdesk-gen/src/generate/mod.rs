@@ -234,6 +234,19 @@ pub(crate) fn check_template(t: &Template) -> Result<(), GenError> {
                 ("deliverable", o.deliverable.is_some()),
             ],
         };
+        if o.deliverable.is_some() && !o.body.contains("deliverable") {
+            return Err(bad(format!(
+                "objective {} ({}): the body must state the deliverable's name ({{{{ deliverable }}}})",
+                i + 1,
+                o.shape.as_str()
+            )));
+        }
+        if o.late_per_day.is_some_and(|d| !(0.0..=1.0).contains(&d)) {
+            return Err(bad(format!(
+                "objective {}: late_per_day must be in [0, 1]",
+                i + 1
+            )));
+        }
         if let Some((field, _)) = needs.iter().find(|(_, has)| !has) {
             return Err(bad(format!(
                 "objective {} ({}) needs {field}",
