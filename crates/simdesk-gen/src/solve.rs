@@ -13,8 +13,8 @@ use simdesk_model::{Artifact, Diagnostic, Objective, Op, SimTime};
 /// Why a world could not be solved.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SolveError {
-    /// The engine refused one op of an objective's reference; the world
-    /// returned by nothing (the input world is unchanged).
+    /// The engine refused one op of an objective's reference (the world
+    /// given to [`solve`] is unchanged: the reference runs on a fork).
     #[error("objective {objective}: reference op {index} ({name}) was rejected: {}", diagnostics.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; "))]
     Rejected {
         /// The objective's id.
