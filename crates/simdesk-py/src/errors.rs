@@ -49,6 +49,25 @@ create_exception!(
 );
 create_exception!(
     simdesk,
+    ScenarioError,
+    SimdeskError,
+    "A session's scenario is malformed or does not fit its world."
+);
+create_exception!(
+    simdesk,
+    ReplayError,
+    SimdeskError,
+    "Replaying recorded steps gave a different result than was recorded."
+);
+create_exception!(
+    simdesk,
+    ResponderError,
+    SimdeskError,
+    "A session's responder raised; the call went on with the template's text. \
+     `e.result` holds the call's result, `e.__cause__` what the responder raised."
+);
+create_exception!(
+    simdesk,
     StoreError,
     SimdeskError,
     "Reading or writing files on disk failed."

@@ -11,6 +11,7 @@
 
 mod convert;
 mod errors;
+mod session;
 mod world;
 
 use pyo3::prelude::*;
@@ -25,14 +26,22 @@ use world::World;
 #[pyfunction]
 #[pyo3(signature = (template = simdesk_gen::DEFAULT_TEMPLATE, seed = 0, index = 0, faults = 0))]
 fn generate(py: Python<'_>, template: &str, seed: u64, index: u64, faults: u32) -> PyResult<World> {
-    let built: Result<Workspace, Box<dyn std::error::Error + Send + Sync>> = py.detach(|| {
-        let t = simdesk_gen::builtin_template(template)?;
-        let spec = simdesk_gen::generate(&t, seed, index, &GenOptions { faults })?;
-        Ok(simdesk_gen::build(&spec)?)
-    });
+    let built = py.detach(|| generated(template, seed, index, faults));
     built
         .map(World::new)
         .map_err(|e| errors::to_py::<TemplateError>(py, &*e))
+}
+
+/// The world of (template, seed, index, faults), built in memory.
+pub(crate) fn generated(
+    template: &str,
+    seed: u64,
+    index: u64,
+    faults: u32,
+) -> Result<Workspace, Box<dyn std::error::Error + Send + Sync>> {
+    let t = simdesk_gen::builtin_template(template)?;
+    let spec = simdesk_gen::generate(&t, seed, index, &GenOptions { faults })?;
+    Ok(simdesk_gen::build(&spec)?)
 }
 
 /// The templates built in, each a dict with `id` and `description`, sorted
@@ -99,6 +108,8 @@ fn simdesk_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(loads, m)?)?;
     m.add_class::<World>()?;
+    m.add_class::<session::Session>()?;
+    m.add_function(wrap_pyfunction!(session::tools, m)?)?;
     m.add("MAX_RANGE_CELLS", world::MAX_RANGE_CELLS)?;
     m.add("SimdeskError", py.get_type::<errors::SimdeskError>())?;
     m.add("InvalidInput", py.get_type::<errors::InvalidInput>())?;
@@ -107,5 +118,8 @@ fn simdesk_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("OpRefused", py.get_type::<errors::OpRefused>())?;
     m.add("SnapshotError", py.get_type::<SnapshotError>())?;
     m.add("StoreError", py.get_type::<StoreError>())?;
+    m.add("ScenarioError", py.get_type::<errors::ScenarioError>())?;
+    m.add("ReplayError", py.get_type::<errors::ReplayError>())?;
+    m.add("ResponderError", py.get_type::<errors::ResponderError>())?;
     Ok(())
 }

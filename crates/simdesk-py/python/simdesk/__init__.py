@@ -11,6 +11,11 @@ worlds are generated, loaded, changed, checked and scored by the same code the
 """
 
 from simdesk._simdesk import (
+    tools,
+    Session,
+    ResponderError,
+    ReplayError,
+    ScenarioError,
     MAX_RANGE_CELLS,
     InvalidInput,
     OpRefused,
@@ -28,6 +33,11 @@ from simdesk._simdesk import (
 )
 
 __all__ = [
+    "tools",
+    "Session",
+    "ResponderError",
+    "ReplayError",
+    "ScenarioError",
     "MAX_RANGE_CELLS",
     "InvalidInput",
     "OpRefused",
