@@ -45,6 +45,11 @@ fn check_reports_a_stale_export_in_every_format() {
     assert_eq!(text.status.code(), Some(1));
     // The whole report, without colour when not on a terminal.
     expect![[r#"
+        /Out/model.csv
+          error[SD013 stale-export]: /Out/model.csv is out of date: it was exported from /Clients/Chen/model.xlsx, and /Clients/Chen/model.xlsx changed at revision 4 but /Out/model.csv still holds its revision 1 (missing: export /Clients/Chen/model.xlsx to /Out/model.csv again); chain: /Clients/Chen/model.xlsx -> /Out/model.csv
+              see: /Clients/Chen/model.xlsx
+              hint: export /Clients/Chen/model.xlsx to /Out/model.csv again
+        1 finding(s): 1 error(s), 0 warning(s), 0 info
     "#]]
     .assert_eq(&String::from_utf8_lossy(&text.stdout));
 
@@ -132,6 +137,14 @@ fn score_shows_evidence_and_collateral() {
     assert_eq!(j["collateral"]["changes"][0]["change"], "created");
     let text = simdesk(d, &["score", "w.simdesk", "--objective", "obj-1"]);
     expect![[r#"
+        obj-1 Raise the total: NOT MET (1/2)
+          pass expected: /Clients/Chen/model.xlsx#S!B1 = 120
+               actual:   /Clients/Chen/model.xlsx#S!B1 = 120
+          FAIL expected: /Out/model.csv exported from /Clients/Chen/model.xlsx and not stale
+               actual:   /Out/model.csv is stale: /Clients/Chen/model.xlsx changed at revision 4 but /Out/model.csv still holds its revision 1 (missing: export /Clients/Chen/model.xlsx to /Out/model.csv again); chain: /Clients/Chen/model.xlsx -> /Out/model.csv
+        collateral changes (start: 3 events before the agent's first, by replay): 
+          created /Scratch/todo.md (#5)
+        1/2 goals met
     "#]]
     .assert_eq(&String::from_utf8_lossy(&text.stdout));
     assert_eq!(
@@ -159,6 +172,8 @@ fn mine_a_world_and_a_bare_trajectory() {
     assert_eq!(from_log["mistakes"], from_world["mistakes"]);
     let text = simdesk(d, &["mine", "t.jsonl"]);
     expect![[r#"
+        #6 #7 repeated-failure (agent): the same export was refused 2 times in a row (#6, #7): cannot tell the export format from /Out/model.xyz: use .pdf, .csv, .md or .txt; read the refusal and change the op instead of retrying it
+        1 mistake(s) in 7 event(s)
     "#]]
     .assert_eq(&String::from_utf8_lossy(&text.stdout));
 }
