@@ -500,7 +500,7 @@ pub fn export_world_with(
 pub fn write_computer(spec: &simdesk_gen::WorldSpec, dir: &Path, force: bool) -> Result<()> {
     let ws = simdesk_gen::build(spec)?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let (snapshot, state_hash) = ws.save_with_state_hash();
+    let (snapshot, state_hash) = ws.save_with_state_hash()?;
     let faults = serde_json::to_vec_pretty(&spec.faults)?;
     crate::world_io::write_atomic_with(
         &dir.join("spec.json"),
@@ -608,7 +608,7 @@ fn write_tree(ws: &Workspace, root: &Path, settings: &ExportSettings<'_>) -> Res
     let (snapshot, state_hash): (&[u8], &str) = match settings.snapshot {
         Some(s) => s,
         None => {
-            made = ws.save_with_state_hash();
+            made = ws.save_with_state_hash()?;
             (&made.0, &made.1)
         }
     };
@@ -1216,7 +1216,7 @@ fn reconcile(
     }
     let ws = Workspace::load(&snap)
         .with_context(|| format!("cannot load world {}", snap_path.display()))?;
-    if ws.state_hash() != m.state_hash {
+    if ws.state_hash()? != m.state_hash {
         bail!(
             "{} holds a different world than the manifest describes",
             snap_path.display()
@@ -1381,7 +1381,7 @@ pub fn run_import(dir: &Path, out: &Path, force: bool, opts: &ImportOptions) -> 
     for s in &r.skipped {
         println!("  skipped {}: {}", s.path, s.reason);
     }
-    println!("state {}", r.world.state_hash());
+    println!("state {}", r.world.state_hash()?);
     println!("saved {}", out.display());
     Ok(if r.skipped.is_empty() {
         ExitCode::SUCCESS

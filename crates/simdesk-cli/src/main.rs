@@ -346,7 +346,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Log { world, json } => {
             let ws = world_io::load_world(&world)?;
             if json {
-                print!("{}", ws.trajectory_jsonl());
+                print!("{}", ws.trajectory_jsonl()?);
             } else {
                 for e in ws.trajectory() {
                     println!(
@@ -382,7 +382,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!(
                 "replayed {} events; state {}",
                 events.len(),
-                ws.state_hash()
+                ws.state_hash()?
             );
             Ok(ExitCode::SUCCESS)
         }

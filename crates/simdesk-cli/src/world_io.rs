@@ -44,7 +44,7 @@ pub fn load_world(path: &Path) -> Result<Workspace> {
 
 /// Saves a world snapshot atomically.
 pub fn save_snapshot(ws: &Workspace, path: &Path) -> Result<()> {
-    write_atomic(path, &ws.save())
+    write_atomic(path, &ws.save()?)
 }
 
 /// Writes `bytes` to a temporary sibling of `path`, syncs it, and renames

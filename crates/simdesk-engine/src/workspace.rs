@@ -9,6 +9,7 @@ use simdesk_model::{
     Policy, SimTime, VPath,
 };
 
+use crate::snapshot::{SnapshotError, serialize_error};
 use crate::stale::{self, Staleness};
 use crate::state::{ArtifactId, EdgeKind, Node, State, WorkspacePolicy};
 use crate::tx::Tx;
@@ -400,7 +401,7 @@ impl Workspace {
     }
 
     /// The trajectory as JSON Lines.
-    pub fn trajectory_jsonl(&self) -> String {
+    pub fn trajectory_jsonl(&self) -> Result<String, SnapshotError> {
         events_to_jsonl(self.trajectory.iter())
     }
 
@@ -414,11 +415,13 @@ impl Workspace {
 }
 
 /// Writes events as JSON Lines.
-pub fn events_to_jsonl<'a>(events: impl Iterator<Item = &'a Event>) -> String {
+pub fn events_to_jsonl<'a>(
+    events: impl Iterator<Item = &'a Event>,
+) -> Result<String, SnapshotError> {
     let mut out = String::new();
     for e in events {
-        out.push_str(&serde_json::to_string(e).unwrap_or_default());
+        out.push_str(&serde_json::to_string(e).map_err(serialize_error("event"))?);
         out.push('\n');
     }
-    out
+    Ok(out)
 }

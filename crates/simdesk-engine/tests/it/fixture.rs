@@ -45,7 +45,7 @@ pub fn ok(ws: &mut Workspace, op: Op) -> Outcome {
 
 #[track_caller]
 pub fn rejected(ws: &mut Workspace, op: Op) -> Outcome {
-    let before = ws.state_hash();
+    let before = ws.state_hash().unwrap();
     let out = ws.apply(op.clone());
     assert!(
         !out.is_applied(),
@@ -53,7 +53,7 @@ pub fn rejected(ws: &mut Workspace, op: Op) -> Outcome {
     );
     assert!(out.diagnostics[0].is_error());
     assert_eq!(
-        ws.state_hash(),
+        ws.state_hash().unwrap(),
         before,
         "a rejected op changed the world: {op:?}"
     );

@@ -627,6 +627,6 @@ fn deleting_a_source_and_its_dependent_together_leaves_no_edge() {
         },
     );
     assert!(ws.edges().is_empty());
-    let back = simdesk_engine::Workspace::load(&ws.save()).unwrap();
-    assert_eq!(back.state_hash(), ws.state_hash());
+    let back = simdesk_engine::Workspace::load(&ws.save().unwrap()).unwrap();
+    assert_eq!(back.state_hash().unwrap(), ws.state_hash().unwrap());
 }

@@ -60,33 +60,39 @@ fn busy_world() -> Workspace {
 #[test]
 fn save_and_load_round_trip() {
     let ws = busy_world();
-    let bytes = ws.save();
+    let bytes = ws.save().unwrap();
     let back = Workspace::load(&bytes).unwrap();
-    assert_eq!(back.state_hash(), ws.state_hash());
-    assert_eq!(back.save(), bytes);
+    assert_eq!(back.state_hash().unwrap(), ws.state_hash().unwrap());
+    assert_eq!(back.save().unwrap(), bytes);
     assert_eq!(back.stale_paths(), ws.stale_paths());
-    assert_eq!(back.trajectory_jsonl(), ws.trajectory_jsonl());
+    assert_eq!(
+        back.trajectory_jsonl().unwrap(),
+        ws.trajectory_jsonl().unwrap()
+    );
 }
 
 #[test]
 fn same_ops_same_bytes() {
-    assert_eq!(busy_world().save(), busy_world().save());
+    assert_eq!(busy_world().save().unwrap(), busy_world().save().unwrap());
 }
 
 #[test]
 fn replay_gives_the_same_world() {
     let ws = busy_world();
-    let events = parse_jsonl(&ws.trajectory_jsonl()).unwrap();
+    let events = parse_jsonl(&ws.trajectory_jsonl().unwrap()).unwrap();
     assert!(events.iter().any(|e| e.outcome == OutcomeKind::Rejected));
     let mut again = empty();
     again.replay(&events).unwrap();
-    assert_eq!(again.state_hash(), ws.state_hash());
-    assert_eq!(again.trajectory_jsonl(), ws.trajectory_jsonl());
+    assert_eq!(again.state_hash().unwrap(), ws.state_hash().unwrap());
+    assert_eq!(
+        again.trajectory_jsonl().unwrap(),
+        ws.trajectory_jsonl().unwrap()
+    );
 }
 
 #[test]
 fn corrupt_snapshots_give_typed_errors() {
-    let bytes = busy_world().save();
+    let bytes = busy_world().save().unwrap();
     let truncated = &bytes[..bytes.len() / 2];
     assert!(matches!(
         Workspace::load(truncated),
@@ -170,7 +176,7 @@ fn corrupt_snapshots_give_typed_errors() {
 #[test]
 fn forks_are_isolated() {
     let parent = portfolio_world();
-    let hash = parent.state_hash();
+    let hash = parent.state_hash().unwrap();
     let mut child = parent.fork();
     ok(
         &mut child,
@@ -183,14 +189,14 @@ fn forks_are_isolated() {
             recursive: true,
         },
     );
-    assert_eq!(parent.state_hash(), hash);
+    assert_eq!(parent.state_hash().unwrap(), hash);
     assert!(
         parent
             .view(&p("/Reports/client.docx"))
             .unwrap()
             .contains("$250.00")
     );
-    assert_ne!(child.state_hash(), hash);
+    assert_ne!(child.state_hash().unwrap(), hash);
     assert_eq!(parent.trajectory_len() + 2, child.trajectory_len());
 }
 
@@ -280,8 +286,8 @@ fn floats_survive_save_and_load_exactly() {
             artifact: workbook(&[("S", &cells)]),
         },
     );
-    let back = Workspace::load(&ws.save()).unwrap();
-    assert_eq!(back.state_hash(), ws.state_hash());
+    let back = Workspace::load(&ws.save().unwrap()).unwrap();
+    assert_eq!(back.state_hash().unwrap(), ws.state_hash().unwrap());
     for (i, v) in tricky.iter().enumerate() {
         let got = back
             .cell(&p("/f.xlsx"), "S", CellAddr::new(i as u32, 0))
@@ -298,13 +304,13 @@ fn floats_survive_save_and_load_exactly() {
 #[test]
 fn save_with_state_hash_agrees_with_save_and_state_hash() {
     let ws = busy_world();
-    let (bytes, hash) = ws.save_with_state_hash();
-    assert_eq!(bytes, ws.save());
-    assert_eq!(hash, ws.state_hash());
+    let (bytes, hash) = ws.save_with_state_hash().unwrap();
+    assert_eq!(bytes, ws.save().unwrap());
+    assert_eq!(hash, ws.state_hash().unwrap());
     let body = &bytes[bytes.iter().position(|b| *b == b'\n').unwrap() + 1..];
     let v: serde_json::Value = serde_json::from_slice(body).unwrap();
     assert_eq!(v["format"], 1);
-    assert_eq!(v["state"], ws.state_json());
+    assert_eq!(v["state"], ws.state_json().unwrap());
     assert!(!v["trajectory"].as_array().unwrap().is_empty());
-    assert_eq!(Workspace::load(&bytes).unwrap().state_hash(), hash);
+    assert_eq!(Workspace::load(&bytes).unwrap().state_hash().unwrap(), hash);
 }
