@@ -1,5 +1,6 @@
 //! Snapshots, replay, forks and determinism.
 
+use expect_test::expect;
 use simdesk_engine::{SnapshotError, Workspace, parse_jsonl};
 use simdesk_model::*;
 
@@ -238,27 +239,69 @@ fn views_render_every_kind() {
             }),
         },
     );
-    let wb = ws.view(&p("/Models/portfolio.xlsx")).unwrap();
-    assert!(wb.contains("## Sheet Prices"), "{wb}");
-    assert!(wb.lines().any(|l| l.starts_with("   2 | VTI")), "{wb}");
-    assert!(
-        ws.view(&p("/Reports/client.docx"))
-            .unwrap()
-            .starts_with("# Quarterly review")
-    );
-    assert!(
-        ws.view(&p("/Reports/client.pdf"))
-            .unwrap()
-            .starts_with("--- page 1 of 1 ---")
-    );
-    let mail = ws.view(&p("/Mail/Sent/a.eml")).unwrap();
-    assert!(
-        mail.contains("From: Mei <m@x.example>")
-            && mail.contains("Attachment: /Reports/client.pdf"),
-        "{mail}"
-    );
-    assert!(ws.view(&p("/bin/blob.dat")).unwrap().contains("3 bytes"));
-    assert!(ws.tree_text().contains("portfolio.xlsx  (workbook"));
+    let view = |path: &str| ws.view(&p(path)).unwrap();
+    expect![[r#"
+        ## Sheet Holdings (2 rows x 2 columns)
+             | A           | B           |
+           1 | Ticker      | Units       |
+           2 | VTI         | 40          |
+
+        ## Sheet Prices (3 rows x 2 columns)
+             | A           | B           |
+           1 | Ticker      | Price       |
+           2 | VTI         | 250         |
+           3 | BND         | 72.5        |
+
+    "#]]
+    .assert_eq(&view("/Models/portfolio.xlsx"));
+    expect![[r#"
+        # Quarterly review
+
+        VTI closed at $250.00
+
+        BND closed at $72.50
+    "#]]
+    .assert_eq(&view("/Reports/client.docx"));
+    expect![[r#"
+        --- page 1 of 1 ---
+        Quarterly review
+
+        VTI closed at $250.00
+
+        BND closed at $72.50
+    "#]]
+    .assert_eq(&view("/Reports/client.pdf"));
+    expect![[r#"
+        From: Mei <m@x.example>
+        To: Bo <b@x.example>
+        Date: 2026-01-05T09:00:00Z
+        Subject: Numbers
+        Message-ID: <r6.5@simdesk.invalid>
+        Attachment: /Reports/client.pdf
+
+        See attached.
+
+    "#]]
+    .assert_eq(&view("/Mail/Sent/a.eml"));
+    expect![[r#"
+        /bin/blob.dat: binary file, 3 bytes, blake3 e1be4d7a8ab5560aa4199eea339849ba8e293d55ca0a81006726d184519e647f
+    "#]].assert_eq(&view("/bin/blob.dat"));
+    expect![[r#"
+        /
+          Downloads/
+            prices.csv  (text, rev 1)
+          Mail/
+            Sent/
+              a.eml  (email, rev 6)
+          Models/
+            portfolio.xlsx  (workbook, rev 3)
+          Reports/
+            client.docx  (document, rev 4)
+            client.pdf  (pdf, rev 5)
+          bin/
+            blob.dat  (binary, rev 7)
+    "#]]
+    .assert_eq(&ws.tree_text());
 }
 
 /// Regression: floats whose shortest decimal form needs 17 digits came
