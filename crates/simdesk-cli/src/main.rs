@@ -325,7 +325,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Log { world, json } => {
             let ws = simdesk_store::load_world(&world)?;
             if json {
-                print!("{}", ws.trajectory_jsonl());
+                print!("{}", ws.trajectory_jsonl()?);
             } else {
                 for e in ws.trajectory() {
                     println!(
@@ -361,7 +361,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!(
                 "replayed {} events; state {}",
                 events.len(),
-                ws.state_hash()
+                ws.state_hash()?
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -56,7 +56,7 @@ pub fn run_import(dir: &Path, out: &Path, force: bool, opts: &ImportOptions) -> 
     for s in &r.skipped {
         println!("  skipped {}: {}", s.path, s.reason);
     }
-    println!("state {}", r.world.state_hash());
+    println!("state {}", r.world.state_hash()?);
     println!("saved {}", out.display());
     Ok(if r.skipped.is_empty() {
         ExitCode::SUCCESS

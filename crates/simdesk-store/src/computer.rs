@@ -31,7 +31,12 @@ pub fn write_computer(spec: &WorldSpec, dir: &Path, force: bool) -> Result<(), S
         source,
     })?;
     std::fs::create_dir_all(dir).map_err(io("create", dir))?;
-    let (snapshot, state_hash) = ws.save_with_state_hash();
+    let (snapshot, state_hash) = ws
+        .save_with_state_hash()
+        .map_err(|source| StoreError::Save {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     let faults = pretty("the planted faults", &spec.faults)?;
     write_atomic_with(
         &dir.join(SPEC_FILE),

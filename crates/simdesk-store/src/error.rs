@@ -208,6 +208,15 @@ pub enum StoreError {
         /// The manifest file.
         path: PathBuf,
     },
+    /// A world could not be serialised to be written at `path`.
+    #[error("cannot serialise the world for {}", path.display())]
+    Save {
+        /// Where it was to be written.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: SnapshotError,
+    },
     /// A world file could not be loaded.
     #[error("cannot load world {}", path.display())]
     Load {

@@ -255,7 +255,12 @@ fn write_tree(
     let (snapshot, state_hash): (&[u8], &str) = match settings.snapshot {
         Some(s) => s,
         None => {
-            made = ws.save_with_state_hash();
+            made = ws
+                .save_with_state_hash()
+                .map_err(|source| StoreError::Save {
+                    path: root.to_path_buf(),
+                    source,
+                })?;
             (&made.0, &made.1)
         }
     };

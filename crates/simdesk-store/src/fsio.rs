@@ -63,7 +63,11 @@ pub fn load_world(path: &Path) -> Result<Workspace, StoreError> {
 
 /// Saves a world file atomically (synced, then renamed into place).
 pub fn save_world(ws: &Workspace, path: &Path) -> Result<(), StoreError> {
-    write_atomic(path, &ws.save())
+    let bytes = ws.save().map_err(|source| StoreError::Save {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    write_atomic(path, &bytes)
 }
 
 /// Writes `bytes` to a temporary sibling of `path`, syncs it, and renames

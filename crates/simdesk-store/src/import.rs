@@ -92,7 +92,11 @@ pub fn load_exported(dir: &Path) -> Result<(Workspace, Manifest), StoreError> {
         path: snap_path.clone(),
         source,
     })?;
-    if ws.state_hash() != m.state_hash {
+    let hash = ws.state_hash().map_err(|source| StoreError::Save {
+        path: snap_path.clone(),
+        source,
+    })?;
+    if hash != m.state_hash {
         return Err(StoreError::StateMismatch { path: snap_path });
     }
     let listed: BTreeSet<&VPath> = m.artifacts.iter().map(|a| &a.path).collect();

@@ -45,7 +45,7 @@ fn manifest_of(ws: &Workspace, written: &BTreeMap<VPath, Vec<u8>>) -> Manifest {
     Manifest {
         format: "simdesk-manifest".into(),
         version: 1,
-        state_hash: ws.state_hash(),
+        state_hash: ws.state_hash().unwrap(),
         snapshot: SnapshotEntry {
             path: ".simdesk/world.snapshot".into(),
             bytes: 0,
