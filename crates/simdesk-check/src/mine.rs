@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use simdesk_engine::{DEFAULT_ACTOR, EdgeKind, Workspace};
-use simdesk_model::{Code, Event, Goal, Op, OutcomeKind, Policy, SimTime, VPath};
+use simdesk_model::{Actor, Code, Event, Goal, Op, OutcomeKind, Policy, SimTime, VPath};
 
 /// The kinds of mistakes found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -70,7 +70,7 @@ pub struct Mistake {
     /// mistake became certain.
     pub events: Vec<u64>,
     /// Who made it.
-    pub actor: String,
+    pub actor: Actor,
     /// One paragraph: what happened and what to do instead.
     pub explanation: String,
     /// The artifacts involved.
@@ -115,7 +115,7 @@ pub fn mine_events(events: &[Event], base: Workspace) -> MineReport {
         m.event(e);
     }
     m.due_dates(events);
-    let pending: Vec<String> = m.refused.keys().cloned().collect();
+    let pending: Vec<Actor> = m.refused.keys().cloned().collect();
     for actor in pending {
         m.flush_refused(&actor);
     }
@@ -135,11 +135,11 @@ struct Miner {
     /// Path → the last event that changed its content.
     last_change: BTreeMap<VPath, u64>,
     /// Export target → (source, event, actor) of its last export.
-    exports: BTreeMap<VPath, (VPath, u64, String)>,
+    exports: BTreeMap<VPath, (VPath, u64, Actor)>,
     /// Copy → events that edited it since it was made or refreshed.
     copy_edits: BTreeMap<VPath, Vec<u64>>,
     /// Actor → the op refused last and the events that refused it.
-    refused: BTreeMap<String, (Op, Vec<u64>, String)>,
+    refused: BTreeMap<Actor, (Op, Vec<u64>, String)>,
     /// The agent's applied sends: event and recipients (lowercase).
     sends: Vec<(u64, SimTime, Vec<String>)>,
     out: Vec<Mistake>,
@@ -550,7 +550,7 @@ impl Miner {
         self.copy_edits.remove(target);
     }
 
-    fn flush_refused(&mut self, actor: &str) {
+    fn flush_refused(&mut self, actor: &Actor) {
         let Some((op, seqs, reason)) = self.refused.remove(actor) else {
             return;
         };
@@ -567,7 +567,7 @@ impl Miner {
                 seq_list(&seqs)
             ),
             events: seqs,
-            actor: actor.to_owned(),
+            actor: actor.clone(),
             paths,
         });
     }

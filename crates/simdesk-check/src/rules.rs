@@ -644,52 +644,24 @@ fn formula_errors(cx: &Ctx<'_>, _: &CheckOptions, out: &mut Vec<Diagnostic>) {
 }
 
 fn circular_references(cx: &Ctx<'_>, _: &CheckOptions, out: &mut Vec<Diagnostic>) {
-    use petgraph::graph::{DiGraph, NodeIndex};
     for (path, a) in cx.ws.artifacts() {
         let Artifact::Workbook(w) = a else { continue };
-        let mut g: DiGraph<(String, CellAddr), ()> = DiGraph::new();
-        let mut idx: BTreeMap<(String, CellAddr), NodeIndex> = BTreeMap::new();
-        for s in &w.sheets {
-            for (addr, c) in &s.cells {
-                if c.formula.is_some()
-                    && c.value == CellValue::Error(simdesk_model::CellError::Circ)
-                {
-                    let k = (s.name.clone(), *addr);
-                    idx.insert(k.clone(), g.add_node(k));
-                }
-            }
-        }
-        if idx.is_empty() {
+        // Only a workbook showing #CIRC! can hold a cycle: the others are
+        // not indexed at all.
+        let circ = CellValue::Error(simdesk_model::CellError::Circ);
+        let shows_circ = w.sheets.iter().any(|s| {
+            s.cells
+                .values()
+                .any(|c| c.formula.is_some() && c.value == circ)
+        });
+        if !shows_circ {
             continue;
         }
-        let mut self_loops = BTreeSet::new();
-        for s in &w.sheets {
-            for (addr, c) in &s.cells {
-                let Some(&from) = idx.get(&(s.name.clone(), *addr)) else {
-                    continue;
-                };
-                let Some(f) = &c.formula else { continue };
-                for (sheet, a, _) in read_cells(w, &s.name, f) {
-                    if let Some(&to) = idx.get(&(sheet, a)) {
-                        if to == from {
-                            self_loops.insert(from);
-                        }
-                        g.add_edge(from, to, ());
-                    }
-                }
-            }
-        }
-        for mut scc in petgraph::algo::tarjan_scc(&g) {
-            if scc.len() < 2 && !scc.iter().any(|n| self_loops.contains(n)) {
-                continue;
-            }
-            scc.sort_by(|x, y| g[*x].cmp(&g[*y]));
-            let cells: Vec<String> = scc
+        for mut cycle in simdesk_formula::FormulaGraph::new(w).cycles() {
+            cycle.sort();
+            let cells: Vec<String> = cycle
                 .iter()
-                .map(|n| {
-                    let (sh, a) = &g[*n];
-                    format!("{}!{a}", simdesk_model::quote_sheet(sh))
-                })
+                .map(|(sh, a)| format!("{}!{a}", simdesk_model::quote_sheet(sh)))
                 .collect();
             let mut d = Diagnostic::error(
                 Code::CircularReference,
@@ -699,8 +671,7 @@ fn circular_references(cx: &Ctx<'_>, _: &CheckOptions, out: &mut Vec<Diagnostic>
                 ),
             )
             .with_hint("break the circle: one of the cells must not read the others");
-            for n in &scc {
-                let (sh, a) = &g[*n];
+            for (sh, a) in &cycle {
                 d.refs.push(Ref::cell(path.clone(), sh, *a));
             }
             out.push(d);

@@ -237,7 +237,7 @@ fn scripted_run_is_mined() {
     assert!(r.mistakes.iter().all(|m| m.actor == "agent"));
 
     // The trajectory alone (JSON Lines) gives the same mistakes.
-    let events = simdesk_engine::parse_jsonl(&ws.trajectory_jsonl()).expect("jsonl");
+    let events = simdesk_engine::parse_jsonl(&ws.trajectory_jsonl().unwrap()).expect("jsonl");
     let alone = mine_events(&events, Workspace::new(events[0].time, Persona::default()));
     assert_eq!(alone.mistakes, r.mistakes);
 }

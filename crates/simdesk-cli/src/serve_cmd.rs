@@ -9,8 +9,6 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use simdesk_serve::{Base, HttpOptions, Limits, ServeConfig, Transport};
 
-use crate::world_io;
-
 /// Arguments of `simdesk serve`.
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -67,7 +65,7 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
     let token = match (&a.token, &a.token_file) {
         (Some(t), _) => Some(t.clone()),
         (None, Some(f)) => {
-            let text = world_io::read_limited(f, 64 << 10)?;
+            let text = simdesk_store::read_limited(f, 64 << 10)?;
             let text =
                 String::from_utf8(text).with_context(|| format!("{} is not UTF-8", f.display()))?;
             Some(text.lines().next().unwrap_or_default().trim().to_owned())
@@ -83,7 +81,7 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
         simdesk_serve::check_access(opts)?;
     }
     let world = match (&a.world, &a.template) {
-        (Some(path), _) => world_io::load_world(path)?,
+        (Some(path), _) => simdesk_store::load_world(path)?,
         (None, Some(t)) => {
             let template = simdesk_gen::builtin_template(t)?;
             let spec = simdesk_gen::generate(
@@ -120,7 +118,7 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
     };
     let scenario = match &a.scenario {
         Some(path) => {
-            let bytes = world_io::read_limited(path, 64 << 20)?;
+            let bytes = simdesk_store::read_limited(path, 64 << 20)?;
             let text = String::from_utf8(bytes)
                 .with_context(|| format!("{} is not UTF-8", path.display()))?;
             let parsed = if path.extension().is_some_and(|e| e == "json") {

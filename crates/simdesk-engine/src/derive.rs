@@ -2,10 +2,9 @@
 //! or workbook → Pdf pages; workbook → csv Text; anything → markdown Text),
 //! and CSV parsing for imports.
 
-use simdesk_model::{
-    Artifact, Block, CellAddr, CellValue, Deck, Document, Inline, Pdf, PdfPage, SimTime, Text,
-    TextFormat, Workbook, format_value, inlines_text,
-};
+use simdesk_model::csv::sheet_csv;
+use simdesk_model::render::{PAGE_BREAK, document_text, markdown, slide_text, workbook_text};
+use simdesk_model::{Artifact, CellValue, Pdf, PdfPage, SimTime, Text, TextFormat};
 
 /// Lines per page when laying text out into PDF pages.
 const LINES_PER_PAGE: usize = 48;
@@ -55,7 +54,7 @@ pub(crate) fn derive(
                 .collect(),
         }),
         (Artifact::Workbook(w), ExportTarget::Pdf) => {
-            Artifact::Pdf(paginate(None, &workbook_plain(w)))
+            Artifact::Pdf(paginate(None, &workbook_text(w)))
         }
         (Artifact::Pdf(p), ExportTarget::Pdf) => Artifact::Pdf(p.clone()),
         (Artifact::Workbook(w), ExportTarget::Csv) => {
@@ -82,22 +81,6 @@ pub(crate) fn derive(
             content: markdown(a).ok_or_else(|| format!("a {} has no text form", a.kind()))?,
         }),
         (a, t) => return Err(format!("a {} cannot be exported to {t:?}", a.kind())),
-    })
-}
-
-fn markdown(a: &Artifact) -> Option<String> {
-    Some(match a {
-        Artifact::Document(d) => document_markdown(d),
-        Artifact::Deck(d) => deck_markdown(d),
-        Artifact::Workbook(w) => workbook_markdown(w),
-        Artifact::Pdf(p) => p
-            .pages
-            .iter()
-            .map(|p| p.text.clone())
-            .collect::<Vec<_>>()
-            .join("\n\n"),
-        Artifact::Text(t) => t.content.clone(),
-        Artifact::Email(_) | Artifact::Binary(_) => return None,
     })
 }
 
@@ -152,291 +135,6 @@ fn wrap(line: &str, width: usize, out: &mut Vec<String>) {
         }
     }
     out.push(cur);
-}
-
-const PAGE_BREAK: &str = "\u{c}";
-
-fn inline_md(inlines: &[Inline]) -> String {
-    inlines
-        .iter()
-        .map(|i| match i {
-            Inline::Text {
-                text, bold, italic, ..
-            } if !text.trim().is_empty() => match (bold, italic) {
-                (true, true) => format!("***{text}***"),
-                (true, false) => format!("**{text}**"),
-                (false, true) => format!("*{text}*"),
-                _ => text.clone(),
-            },
-            other => other.display().to_owned(),
-        })
-        .collect()
-}
-
-fn table_md(rows: &[Vec<Vec<Inline>>], header: bool, out: &mut String) {
-    let Some(first) = rows.first() else { return };
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
-    let cell = |r: &Vec<Vec<Inline>>, i: usize| {
-        r.get(i)
-            .map(|c| inline_md(c).replace('|', "\\|").replace('\n', " "))
-            .unwrap_or_default()
-    };
-    let line = |r: &Vec<Vec<Inline>>| {
-        format!(
-            "| {} |\n",
-            (0..cols)
-                .map(|i| cell(r, i))
-                .collect::<Vec<_>>()
-                .join(" | ")
-        )
-    };
-    let (head, body) = if header {
-        (line(first), &rows[1..])
-    } else {
-        (format!("|{}\n", " |".repeat(cols)), rows)
-    };
-    out.push_str(&head);
-    out.push_str(&format!("|{}\n", " --- |".repeat(cols)));
-    for r in body {
-        out.push_str(&line(r));
-    }
-}
-
-/// Text as one plain line: tabs and line breaks become spaces (a tab
-/// would start a table cell on the PDF page).
-fn one_line(s: &str) -> String {
-    s.replace(['\t', '\n'], " ")
-}
-
-/// Inline text as one plain line (no markup).
-fn inline_plain(inlines: &[Inline]) -> String {
-    one_line(&inlines_text(inlines))
-}
-
-/// Table rows as lines of tab-separated cells.
-fn table_text(rows: &[Vec<Vec<Inline>>], out: &mut String) {
-    for r in rows {
-        let cells: Vec<String> = r.iter().map(|c| inline_plain(c)).collect();
-        out.push_str(&cells.join("\t"));
-        out.push('\n');
-    }
-}
-
-/// A list item's line: indent, bullet or number, text.
-fn item_line(ordered: bool, n: usize, level: u8, text: &str) -> String {
-    let indent = "    ".repeat(usize::from(level));
-    if ordered {
-        format!("{indent}{}. {text}\n", n + 1)
-    } else {
-        format!("{indent}\u{2022} {text}\n")
-    }
-}
-
-/// A document as the text of its PDF export, the way a reader sees the
-/// printed page: headings and paragraphs as lines, list items with their
-/// bullet or number, table rows as tab-separated cells (the PDF writer
-/// lays those out as columns), page breaks as form feeds. No markup.
-pub(crate) fn document_text(d: &Document) -> String {
-    let mut out = String::new();
-    for b in &d.blocks {
-        match b {
-            Block::Heading { text, .. } => {
-                out.push_str(&one_line(text));
-                out.push_str("\n\n");
-            }
-            Block::Paragraph { inlines } => {
-                out.push_str(&inline_plain(inlines));
-                out.push_str("\n\n");
-            }
-            Block::List { ordered, items } => {
-                for (n, item) in items.iter().enumerate() {
-                    let text = inline_plain(&item.inlines);
-                    out.push_str(&item_line(*ordered, n, item.level, &text));
-                }
-                out.push('\n');
-            }
-            Block::Table(t) => {
-                table_text(&t.rows, &mut out);
-                out.push('\n');
-            }
-            Block::PageBreak => {
-                out.push_str(PAGE_BREAK);
-                out.push('\n');
-            }
-        }
-    }
-    out.trim_end().to_owned() + "\n"
-}
-
-/// One slide as the text of its PDF page: title, subtitle, bullets and
-/// table, no markup.
-fn slide_text(d: &Deck, i: usize) -> String {
-    let s = &d.slides[i];
-    let mut out = format!("{}\n", one_line(&s.title));
-    if let Some(sub) = &s.subtitle {
-        out.push_str(&format!("{}\n", one_line(sub)));
-    }
-    if !s.bullets.is_empty() {
-        out.push('\n');
-    }
-    for b in &s.bullets {
-        out.push_str(&item_line(false, 0, b.level, &inline_plain(&b.inlines)));
-    }
-    if let Some(t) = &s.table {
-        out.push('\n');
-        table_text(&t.rows, &mut out);
-    }
-    out.trim_end().to_owned()
-}
-
-/// A document as markdown; page breaks become form feeds.
-pub(crate) fn document_markdown(d: &Document) -> String {
-    let mut out = String::new();
-    for b in &d.blocks {
-        match b {
-            Block::Heading { level, text } => out.push_str(&format!(
-                "{} {text}\n\n",
-                "#".repeat((*level).clamp(1, 6) as usize)
-            )),
-            Block::Paragraph { inlines } => out.push_str(&format!("{}\n\n", inline_md(inlines))),
-            Block::List { ordered, items } => {
-                for (n, item) in items.iter().enumerate() {
-                    let indent = "  ".repeat(item.level as usize);
-                    let marker = if *ordered {
-                        format!("{}.", n + 1)
-                    } else {
-                        "-".to_owned()
-                    };
-                    out.push_str(&format!("{indent}{marker} {}\n", inline_md(&item.inlines)));
-                }
-                out.push('\n');
-            }
-            Block::Table(t) => {
-                table_md(&t.rows, t.header, &mut out);
-                out.push('\n');
-            }
-            Block::PageBreak => out.push_str(&format!("{PAGE_BREAK}\n")),
-        }
-    }
-    out.trim_end().to_owned() + "\n"
-}
-
-fn slide_markdown(d: &Deck, i: usize) -> String {
-    let s = &d.slides[i];
-    let mut out = format!("## {}\n", s.title);
-    if let Some(sub) = &s.subtitle {
-        out.push_str(&format!("\n{sub}\n"));
-    }
-    if !s.bullets.is_empty() {
-        out.push('\n');
-    }
-    for b in &s.bullets {
-        out.push_str(&format!(
-            "{}- {}\n",
-            "  ".repeat(b.level as usize),
-            inline_md(&b.inlines)
-        ));
-    }
-    if let Some(t) = &s.table {
-        out.push('\n');
-        table_md(&t.rows, t.header, &mut out);
-    }
-    out
-}
-
-/// A deck as markdown: one section per slide, notes as quotes.
-pub(crate) fn deck_markdown(d: &Deck) -> String {
-    let mut out = String::new();
-    for (i, s) in d.slides.iter().enumerate() {
-        out.push_str(&format!("<!-- slide {} -->\n", i + 1));
-        out.push_str(&slide_markdown(d, i));
-        if !s.notes.is_empty() {
-            out.push_str(&format!("\n> Notes: {}\n", s.notes.replace('\n', "\n> ")));
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// A workbook as markdown tables of formatted values.
-pub(crate) fn workbook_markdown(w: &Workbook) -> String {
-    let mut out = String::new();
-    for s in &w.sheets {
-        out.push_str(&format!("## {}\n\n", s.name));
-        let (rows, cols) = s.extent();
-        let grid: Vec<Vec<Vec<Inline>>> = (0..rows.min(10_000))
-            .map(|r| {
-                (0..cols.min(200))
-                    .map(|c| {
-                        let cell = s.cells.get(&CellAddr::new(r, c));
-                        vec![Inline::text(&cell.map_or(String::new(), |c| {
-                            format_value(&c.value, c.format.as_deref())
-                        }))]
-                    })
-                    .collect()
-            })
-            .collect();
-        table_md(&grid, true, &mut out);
-        out.push('\n');
-    }
-    out
-}
-
-/// A workbook as the text of its PDF export: each sheet's name, then its
-/// rows as tab-separated formatted values (the PDF writer lays those out
-/// as columns), sheets separated by page breaks.
-fn workbook_plain(w: &Workbook) -> String {
-    let mut out = String::new();
-    for (i, s) in w.sheets.iter().enumerate() {
-        if i > 0 {
-            out.push_str(PAGE_BREAK);
-            out.push('\n');
-        }
-        out.push_str(&format!("{}\n\n", s.name));
-        let (rows, cols) = s.extent();
-        let (rows, cols) = (rows.min(10_000), cols.min(50));
-        for r in 0..rows {
-            let line: Vec<String> = (0..cols)
-                .map(|c| {
-                    s.cells
-                        .get(&CellAddr::new(r, c))
-                        .map_or(String::new(), |c| {
-                            one_line(&format_value(&c.value, c.format.as_deref()))
-                        })
-                })
-                .collect();
-            out.push_str(line.join("\t").trim_end());
-            out.push('\n');
-        }
-    }
-    out
-}
-
-/// One sheet as CSV (RFC 4180): numbers in general format (so the file
-/// reads back as numbers), other values formatted, and text that a
-/// spreadsheet would run as a formula prefixed by `'`.
-pub(crate) fn sheet_csv(s: &simdesk_model::Sheet) -> String {
-    use simdesk_model::csv::{guard_formula, quote_field};
-    let (rows, cols) = s.extent();
-    let mut out = String::new();
-    for r in 0..rows {
-        let line: Vec<String> = (0..cols)
-            .map(|c| {
-                let t = s
-                    .cells
-                    .get(&CellAddr::new(r, c))
-                    .map_or(String::new(), |c| match &c.value {
-                        CellValue::Number(n) => format_value(&CellValue::Number(*n), None),
-                        CellValue::Text(t) => guard_formula(t),
-                        v => format_value(v, c.format.as_deref()),
-                    });
-                quote_field(&t)
-            })
-            .collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    out
 }
 
 /// Limits for CSV parsing in imports.
@@ -529,35 +227,10 @@ fn typed(s: &str) -> CellValue {
     CellValue::Text(s.to_owned())
 }
 
-/// Plain text of a whole artifact, for searches and goals.
-pub fn plain_text(a: &Artifact) -> String {
-    match a {
-        Artifact::Document(d) => document_markdown(d),
-        Artifact::Deck(d) => deck_markdown(d),
-        Artifact::Workbook(w) => workbook_markdown(w),
-        Artifact::Pdf(p) => p
-            .pages
-            .iter()
-            .map(|p| p.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Artifact::Email(e) => format!(
-            "{}\n{}",
-            e.subject,
-            e.body
-                .iter()
-                .map(|p| inlines_text(&p.inlines))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
-        Artifact::Text(t) => t.content.clone(),
-        Artifact::Binary(_) => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use simdesk_model::{Block, CellAddr, Document, Inline};
 
     /// A document's PDF export reads like the printed page: no markdown
     /// markers, bullets and numbers on list items, table rows as

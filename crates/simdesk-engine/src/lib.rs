@@ -43,7 +43,7 @@ pub mod validate;
 mod view;
 mod workspace;
 
-pub use derive::plain_text;
+pub use simdesk_model::render::searchable_text as plain_text;
 pub use snapshot::{MAX_SNAPSHOT_BYTES, ReplayError, SNAPSHOT_VERSION, SnapshotError, parse_jsonl};
 pub use stale::{StaleCause, Staleness};
 pub use state::{ArtifactId, EdgeKind, StaleExportPolicy, WorkspacePolicy};

@@ -49,21 +49,37 @@ pub enum SnapshotError {
         found: String,
     },
     /// The file is larger than [`MAX_SNAPSHOT_BYTES`].
-    #[error("snapshot of {0} bytes exceeds the limit")]
+    #[error("snapshot of {0} bytes exceeds the limit of {MAX_SNAPSHOT_BYTES} bytes")]
     TooLarge(usize),
     /// The body is not valid JSON of the snapshot schema.
-    #[error("malformed snapshot body at line {line}, column {column}: {reason}")]
+    #[error("malformed snapshot body at line {line}, column {column}")]
     Body {
         /// Line in the body.
         line: usize,
         /// Column in the body.
         column: usize,
-        /// What was wrong.
-        reason: String,
+        /// What serde_json reported.
+        #[source]
+        source: serde_json::Error,
     },
     /// The body parsed but is inconsistent.
     #[error("inconsistent snapshot: {0}")]
     Inconsistent(String),
+    /// Part of the world could not be serialised (a snapshot is never
+    /// written without it).
+    #[error("cannot serialise the {what} of the world")]
+    Serialize {
+        /// Which part: `state`, `trajectory` or `event`.
+        what: &'static str,
+        /// What serde_json reported.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// serde_json's error for `what`, as a [`SnapshotError::Serialize`].
+pub(crate) fn serialize_error(what: &'static str) -> impl Fn(serde_json::Error) -> SnapshotError {
+    move |source| SnapshotError::Serialize { what, source }
 }
 
 /// Why a replay did not reproduce the recorded trajectory.
@@ -80,12 +96,13 @@ pub enum ReplayError {
         replayed: OutcomeKind,
     },
     /// A line of the JSON Lines input is not an event.
-    #[error("line {line}: not an event: {reason}")]
+    #[error("line {line}: not an event")]
     BadLine {
         /// 1-based line.
         line: usize,
-        /// What was wrong.
-        reason: String,
+        /// What serde_json reported.
+        #[source]
+        source: serde_json::Error,
     },
 }
 
@@ -277,19 +294,19 @@ fn from_dto(d: StateDto) -> Result<State, SnapshotError> {
 
 impl Workspace {
     /// The world as one snapshot file (state and trajectory).
-    pub fn save(&self) -> Vec<u8> {
-        self.save_with_state_hash().0
+    pub fn save(&self) -> Result<Vec<u8>, SnapshotError> {
+        Ok(self.save_with_state_hash()?.0)
     }
 
     /// [`Workspace::save`] and [`Workspace::state_hash`] at once, the
     /// state serialised a single time: the snapshot body is exactly
     /// `{"format":N,"state":STATE,"trajectory":[…]}` (what serialising
     /// the whole snapshot gives), and the state hash is the hash of STATE.
-    pub fn save_with_state_hash(&self) -> (Vec<u8>, String) {
-        let state = serde_json::to_vec(&to_dto(&self.st)).unwrap_or_default();
+    pub fn save_with_state_hash(&self) -> Result<(Vec<u8>, String), SnapshotError> {
+        let state = serde_json::to_vec(&to_dto(&self.st)).map_err(serialize_error("state"))?;
         let state_hash = blake3::hash(&state).to_hex().to_string();
         let trajectory: Vec<&Event> = self.trajectory.iter().collect();
-        let trajectory = serde_json::to_vec(&trajectory).unwrap_or_default();
+        let trajectory = serde_json::to_vec(&trajectory).map_err(serialize_error("trajectory"))?;
         let mut body = Vec::with_capacity(state.len() + trajectory.len() + 48);
         body.extend_from_slice(format!("{{\"format\":{SNAPSHOT_VERSION},\"state\":").as_bytes());
         body.extend_from_slice(&state);
@@ -299,7 +316,7 @@ impl Workspace {
         let sum = blake3::hash(&body).to_hex();
         let mut out = format!("{MAGIC} {SNAPSHOT_VERSION} blake3:{sum}\n").into_bytes();
         out.extend_from_slice(&body);
-        (out, state_hash)
+        Ok((out, state_hash))
     }
 
     /// Loads a snapshot written by [`Workspace::save`].
@@ -339,7 +356,7 @@ impl Workspace {
         let dto: SnapshotDto = serde_json::from_slice(body).map_err(|e| SnapshotError::Body {
             line: e.line(),
             column: e.column(),
-            reason: e.to_string(),
+            source: e,
         })?;
         if dto.format != version {
             return Err(SnapshotError::BadHeader(format!(
@@ -356,14 +373,14 @@ impl Workspace {
     /// A hash of the world's state (everything but the trajectory): two
     /// worlds with the same hash hold the same tree, content, graph,
     /// revisions, clock, persona and objectives.
-    pub fn state_hash(&self) -> String {
-        let body = serde_json::to_vec(&to_dto(&self.st)).unwrap_or_default();
-        blake3::hash(&body).to_hex().to_string()
+    pub fn state_hash(&self) -> Result<String, SnapshotError> {
+        let body = serde_json::to_vec(&to_dto(&self.st)).map_err(serialize_error("state"))?;
+        Ok(blake3::hash(&body).to_hex().to_string())
     }
 
     /// The world's state as JSON (what [`Workspace::state_hash`] hashes).
-    pub fn state_json(&self) -> serde_json::Value {
-        serde_json::to_value(to_dto(&self.st)).unwrap_or_default()
+    pub fn state_json(&self) -> Result<serde_json::Value, SnapshotError> {
+        serde_json::to_value(to_dto(&self.st)).map_err(serialize_error("state"))
     }
 
     /// Replays events on this world, checking each outcome matches.
@@ -391,9 +408,9 @@ pub fn parse_jsonl(text: &str) -> Result<Vec<Event>, ReplayError> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|e| ReplayError::BadLine {
+            serde_json::from_str(l).map_err(|source| ReplayError::BadLine {
                 line: i + 1,
-                reason: e.to_string(),
+                source,
             })
         })
         .collect()

@@ -2,8 +2,8 @@
 
 use simdesk_model::{Artifact, CellAddr, Email, Mailbox, VPath, format_value, inlines_text};
 
-use crate::derive::{deck_markdown, document_markdown};
 use crate::workspace::Workspace;
+use simdesk_model::render::{deck_markdown, document_markdown};
 
 /// Largest grid rendered per sheet (rows × columns); the rest is summarised.
 const VIEW_MAX_ROWS: u32 = 500;

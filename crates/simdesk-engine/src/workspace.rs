@@ -5,16 +5,17 @@ use std::sync::Arc;
 use imbl::Vector;
 use serde::Serialize;
 use simdesk_model::{
-    Artifact, ArtifactKind, CellAddr, Diagnostic, Event, Objective, Op, OutcomeKind, Persona,
-    Policy, SimTime, VPath,
+    Actor, Artifact, ArtifactKind, CellAddr, Diagnostic, Event, Objective, Op, OutcomeKind,
+    Persona, Policy, SimTime, VPath,
 };
 
+use crate::snapshot::{SnapshotError, serialize_error};
 use crate::stale::{self, Staleness};
 use crate::state::{ArtifactId, EdgeKind, Node, State, WorkspacePolicy};
 use crate::tx::Tx;
 
-/// The actor recorded when none is given.
-pub const DEFAULT_ACTOR: &str = "agent";
+/// The actor recorded when none is given: the agent.
+pub const DEFAULT_ACTOR: Actor = Actor::Agent;
 
 /// A world: folders and typed artifacts, a dependency graph, one revision
 /// clock, a simulated wall clock, the persona, objectives and the
@@ -109,8 +110,10 @@ impl Workspace {
 
     /// The one mutation path: validates the op, applies it, propagates live
     /// changes, and records an event. A refused op changes nothing but the
-    /// trajectory (which records the refusal).
-    pub fn apply_as(&mut self, actor: &str, op: Op) -> Outcome {
+    /// trajectory (which records the refusal). `actor` is an [`Actor`] or
+    /// its name (`"agent"`, `"generator"`, a collaborator's address …).
+    pub fn apply_as(&mut self, actor: impl Into<Actor>, op: Op) -> Outcome {
+        let actor: Actor = actor.into();
         let mut next = self.st.clone();
         let mut tx = Tx::new(&mut next);
         let result = tx.apply(&op).and_then(|()| tx.propagate());
@@ -155,7 +158,7 @@ impl Workspace {
         self.trajectory.push_back(Event {
             seq,
             time: self.st.clock,
-            actor: actor.to_owned(),
+            actor,
             op,
             outcome: kind,
             revision: self.st.revision,
@@ -400,7 +403,7 @@ impl Workspace {
     }
 
     /// The trajectory as JSON Lines.
-    pub fn trajectory_jsonl(&self) -> String {
+    pub fn trajectory_jsonl(&self) -> Result<String, SnapshotError> {
         events_to_jsonl(self.trajectory.iter())
     }
 
@@ -414,11 +417,13 @@ impl Workspace {
 }
 
 /// Writes events as JSON Lines.
-pub fn events_to_jsonl<'a>(events: impl Iterator<Item = &'a Event>) -> String {
+pub fn events_to_jsonl<'a>(
+    events: impl Iterator<Item = &'a Event>,
+) -> Result<String, SnapshotError> {
     let mut out = String::new();
     for e in events {
-        out.push_str(&serde_json::to_string(e).unwrap_or_default());
+        out.push_str(&serde_json::to_string(e).map_err(serialize_error("event"))?);
         out.push('\n');
     }
-    out
+    Ok(out)
 }

@@ -1,50 +1,28 @@
 //! Workbooks (one sheet) and csv text to `.csv`, and `.csv` back to text.
 //!
-//! A sheet is written as its displayed values (the cell's number format
-//! applied, dates as `yyyy-mm-dd` when they have none), row by row over its
-//! extent, fields quoted per RFC 4180 (a field holding `,`, `"`, CR or LF is
-//! quoted and its quotes doubled; records end in CRLF). Text that a
-//! spreadsheet would run as a formula — starting with `=`, `+`, `-`, `@`,
-//! tab, CR or NUL — is prefixed with `'` (the formula-injection guard);
-//! numbers, including negative ones, are written as they are.
+//! A sheet is written by the model's one CSV writer
+//! ([`simdesk_model::csv::sheet_csv`], the engine's `.csv` export too): row
+//! by row over its extent, numbers in general format so the file reads back
+//! as numbers, dates formatted (`yyyy-mm-dd` when they have no format),
+//! fields quoted per RFC 4180 (a field holding `,`, `"`, CR or LF is quoted
+//! and its quotes doubled; records end in CRLF). Text that a spreadsheet
+//! would run as a formula — starting with `=`, `+`, `-`, `@`, tab, CR or
+//! NUL — is prefixed with `'` (the formula-injection guard); numbers,
+//! including negative ones, are written as they are.
 //!
 //! A csv [`Text`](simdesk_model::Text) artifact is written byte for byte. A
 //! `.csv` file is imported as a csv text artifact (see
 //! [`crate::import_text`]): parsing it into a sheet is a data import the
 //! engine does as an operation, not something the file format decides.
 
-use simdesk_model::{Artifact, CellAddr, CellValue, Sheet, TextFormat, Workbook, format_value};
-
-use crate::xlsx::DEFAULT_DATE_FORMAT;
 use crate::{ExportOptions, Format, FormatError};
+use simdesk_model::{Artifact, Sheet, TextFormat, Workbook};
 
-pub use simdesk_model::csv::{guard_formula, quote_field};
+pub use simdesk_model::csv::{guard_formula, quote_field, sheet_csv};
 
-/// Writes one sheet as csv.
+/// Writes one sheet as csv ([`simdesk_model::csv::sheet_csv`]).
 pub fn export_sheet(sheet: &Sheet) -> String {
-    let (rows, cols) = sheet.extent();
-    let mut out = String::new();
-    for r in 0..rows {
-        for c in 0..cols {
-            if c > 0 {
-                out.push(',');
-            }
-            let Some(cell) = sheet.cells.get(&CellAddr::new(r, c)) else {
-                continue;
-            };
-            let text = match &cell.value {
-                CellValue::Text(t) => guard_formula(t),
-                CellValue::Date(_) => format_value(
-                    &cell.value,
-                    Some(cell.format.as_deref().unwrap_or(DEFAULT_DATE_FORMAT)),
-                ),
-                v => format_value(v, cell.format.as_deref()),
-            };
-            out.push_str(&quote_field(&text));
-        }
-        out.push_str("\r\n");
-    }
-    out
+    sheet_csv(sheet)
 }
 
 /// Writes a one-sheet workbook as csv bytes (UTF-8, no byte-order mark).

@@ -207,6 +207,34 @@ impl FormulaGraph {
         self.volatile.iter().map(|k| self.cell_key(*k)).collect()
     }
 
+    /// The workbook's circular references, from what each formula reads:
+    /// every set of formula cells that read each other in a circle (more
+    /// than one cell, or one cell that reads itself), as a path from its
+    /// smallest cell in which each cell reads the next.
+    ///
+    /// ```
+    /// use simdesk_formula::FormulaGraph;
+    /// use simdesk_model::{Cell, Sheet, Workbook};
+    ///
+    /// let mut s = Sheet::new("S");
+    /// s.cells.insert("A1".parse().unwrap(), Cell::formula("B1+1"));
+    /// s.cells.insert("B1".parse().unwrap(), Cell::formula("A1*2"));
+    /// s.cells.insert("C1".parse().unwrap(), Cell::formula("C1"));
+    /// s.cells.insert("D1".parse().unwrap(), Cell::formula("A1"));
+    /// let g = FormulaGraph::new(&Workbook { sheets: vec![s] });
+    /// let names: Vec<Vec<String>> = g.cycles().iter()
+    ///     .map(|c| c.iter().map(|(s, a)| format!("{s}!{a}")).collect())
+    ///     .collect();
+    /// assert_eq!(names, [vec!["S!A1", "S!B1"], vec!["S!C1"]]);
+    /// ```
+    pub fn cycles(&self) -> Vec<Vec<CellKey>> {
+        let all: BTreeSet<Key> = self.nodes.keys().copied().collect();
+        self.cycles_among(&all)
+            .into_iter()
+            .map(|c| c.into_iter().map(|k| self.cell_key(k)).collect())
+            .collect()
+    }
+
     /// Formula cells that read `cell` directly (as a cell or inside a
     /// range), in sheet and row-major order.
     pub fn dependents(&self, cell: &CellKey) -> Vec<CellKey> {

@@ -37,7 +37,7 @@ pub use generate::{CareerStep, Profile, ProfileLocation, generate};
 pub use lower::{FAULT_ACTOR, GENERATOR, lower};
 pub use pack::{
     DEFAULT_TEMPLATE, Template, builtin_template, builtin_templates, embedded_files,
-    load_templates_dir,
+    templates_from_files,
 };
 pub use solve::{SolveError, arrival_order, solve};
 pub use spec::*;

@@ -34,6 +34,7 @@ macro_rules! string_schema {
     };
 }
 
+mod actor;
 mod artifact;
 mod cell;
 pub mod csv;
@@ -43,9 +44,11 @@ mod objective;
 mod op;
 mod persona;
 mod refs;
+pub mod render;
 mod time;
 mod vpath;
 
+pub use actor::Actor;
 pub use artifact::*;
 pub use cell::{CellAddr, CellAddrError, CellError, CellRange, CellValue, MAX_COLS, MAX_ROWS};
 pub use diag::{Code, Diagnostic, Severity};

@@ -320,7 +320,7 @@ pub struct Event {
     /// Simulated time when the op was applied.
     pub time: SimTime,
     /// Who did it (`agent`, `generator`, a collaborator's address …).
-    pub actor: String,
+    pub actor: crate::actor::Actor,
     /// The op.
     pub op: Op,
     /// Applied or rejected.

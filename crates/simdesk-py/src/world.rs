@@ -254,13 +254,16 @@ impl World {
 
     /// The trajectory as JSON Lines, exactly as `simdesk log --json` prints it.
     fn trajectory_jsonl(&self, py: Python<'_>) -> PyResult<String> {
-        py.detach(|| Ok(self.lock()?.trajectory_jsonl()))
+        py.detach(|| PyResult::Ok(self.lock()?.trajectory_jsonl()))?
+            .map_err(|e| errors::to_py::<errors::SnapshotError>(py, &e))
     }
 
     /// The world as snapshot bytes (what `save` writes; `simdesk.loads`
     /// reads them back).
     fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = py.detach(|| PyResult::Ok(self.lock()?.save()))?;
+        let bytes = py
+            .detach(|| PyResult::Ok(self.lock()?.save()))?
+            .map_err(|e| errors::to_py::<errors::SnapshotError>(py, &e))?;
         Ok(PyBytes::new(py, &bytes))
     }
 
@@ -268,14 +271,17 @@ impl World {
     /// objectives) as JSON data: what a JSON-state environment would copy
     /// to reset, and what `fork()` makes unnecessary.
     fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let state = py.detach(|| PyResult::Ok(self.lock()?.state_json()))?;
+        let state = py
+            .detach(|| PyResult::Ok(self.lock()?.state_json()))?
+            .map_err(|e| errors::to_py::<errors::SnapshotError>(py, &e))?;
         to_py(py, &state)
     }
 
     /// A digest of the state (tree, artifacts, graph, clock), equal for
     /// equal worlds.
     fn state_hash(&self, py: Python<'_>) -> PyResult<String> {
-        py.detach(|| Ok(self.lock()?.state_hash()))
+        py.detach(|| PyResult::Ok(self.lock()?.state_hash()))?
+            .map_err(|e| errors::to_py::<errors::SnapshotError>(py, &e))
     }
 
     /// Pickling goes through the snapshot, so worlds travel between

@@ -36,6 +36,15 @@ pub enum SaveError {
         #[source]
         source: serde_json::Error,
     },
+    /// The world's state could not be serialised as a snapshot.
+    #[error("cannot serialise the world for {path}")]
+    Snapshot {
+        /// The folder being saved.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: simdesk_engine::SnapshotError,
+    },
 }
 
 /// Writes `session` to the folder `dir`: its world with the clock brought
@@ -68,8 +77,12 @@ pub fn save_session(session: &Session, dir: &Path) -> Result<(), SaveError> {
         let world = session.fork().into_world();
         let steps = session.steps_jsonl().map_err(json)?;
         let score = serde_json::to_vec_pretty(&simdesk_check::score(&world, None)).map_err(json)?;
+        let world_bytes = world.save().map_err(|source| SaveError::Snapshot {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         for (file, bytes) in [
-            (WORLD_FILE, world.save()),
+            (WORLD_FILE, world_bytes),
             (TRAJECTORY_FILE, steps.into_bytes()),
             (SCORE_FILE, score),
         ] {
@@ -140,7 +153,10 @@ mod tests {
         files.sort();
         assert_eq!(files, [SCORE_FILE, TRAJECTORY_FILE, WORLD_FILE]);
         let back = Workspace::load(&fs::read(dir.join(WORLD_FILE)).unwrap()).unwrap();
-        assert_eq!(back.save(), session.fork().into_world().save());
+        assert_eq!(
+            back.save().unwrap(),
+            session.fork().into_world().save().unwrap()
+        );
         let steps = fs::read_to_string(dir.join(TRAJECTORY_FILE)).unwrap();
         assert_eq!(steps, session.steps_jsonl().unwrap());
         assert_eq!(steps.lines().count(), 1);

@@ -15,7 +15,7 @@ use imbl::{OrdMap, OrdSet, Vector};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use simdesk_engine::{DEFAULT_ACTOR, Outcome, Workspace};
+use simdesk_engine::{Outcome, Workspace};
 use simdesk_model::{Op, SimTime, VPath};
 
 use crate::collab::{Pending, Responder};
@@ -28,7 +28,7 @@ use crate::tools::ToolCall;
 pub const CLOCK_ACTOR: &str = "clock";
 
 /// The actor of the agent's ops (the engine's default actor).
-pub const AGENT_ACTOR: &str = DEFAULT_ACTOR;
+pub const AGENT_ACTOR: &str = "agent";
 
 /// What a tool call gave back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -175,7 +175,7 @@ fn rich_world() -> Workspace {
 /// Saves the rich world into `dir` and returns its file.
 fn save_rich(dir: &Path) -> PathBuf {
     let p = dir.join("w.simdesk");
-    std::fs::write(&p, rich_world().save()).unwrap();
+    std::fs::write(&p, rich_world().save().unwrap()).unwrap();
     p
 }
 
@@ -251,7 +251,7 @@ fn export_writes_real_files_with_simulated_times_and_a_manifest() {
     assert_eq!(m["start"], "2026-01-05T09:00:00Z");
     assert_eq!(m["now"], "2026-01-06T10:00:00Z");
     let world = Workspace::load(&std::fs::read(d.join("w.simdesk")).unwrap()).unwrap();
-    assert_eq!(m["state_hash"], world.state_hash().as_str());
+    assert_eq!(m["state_hash"], world.state_hash().unwrap().as_str());
     let arts = m["artifacts"].as_array().unwrap();
     assert_eq!(arts.len(), 9);
     for a in arts {
@@ -743,7 +743,7 @@ fn a_world_holding_the_manifest_folder_is_refused() {
     ws.apply(Op::Mkdir {
         path: vp("/.simdesk"),
     });
-    std::fs::write(d.join("w.simdesk"), ws.save()).unwrap();
+    std::fs::write(d.join("w.simdesk"), ws.save().unwrap()).unwrap();
     let out = simdesk(d, &["export", "w.simdesk", "out"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(

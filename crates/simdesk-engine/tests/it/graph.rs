@@ -1,6 +1,7 @@
 //! Staleness (live, manual, snapshot, transitive, early cutoff), the
 //! stale-source diagnostic, cycles, delete and move, and incrementality.
 
+use expect_test::expect;
 use simdesk_engine::{EdgeKind, StaleExportPolicy, WorkspacePolicy};
 use simdesk_model::*;
 
@@ -20,11 +21,14 @@ fn live_fields_follow_at_once() {
         &mut ws,
         set("/Models/portfolio.xlsx", "Prices", "B2", 255.0),
     );
-    assert!(
-        ws.view(&p("/Reports/client.docx"))
-            .unwrap()
-            .contains("VTI closed at $255.00")
-    );
+    expect![[r#"
+        # Quarterly review
+
+        VTI closed at $255.00
+
+        BND closed at $72.50
+    "#]]
+    .assert_eq(&ws.view(&p("/Reports/client.docx")).unwrap());
     assert_eq!(out.recomputed, vec![p("/Reports/client.docx")]);
     // The workbook and the report are current (live); the PDF is a snapshot.
     assert_eq!(ws.stale_paths(), vec![p("/Reports/client.pdf")]);
@@ -627,6 +631,6 @@ fn deleting_a_source_and_its_dependent_together_leaves_no_edge() {
         },
     );
     assert!(ws.edges().is_empty());
-    let back = simdesk_engine::Workspace::load(&ws.save()).unwrap();
-    assert_eq!(back.state_hash(), ws.state_hash());
+    let back = simdesk_engine::Workspace::load(&ws.save().unwrap()).unwrap();
+    assert_eq!(back.state_hash().unwrap(), ws.state_hash().unwrap());
 }

@@ -847,3 +847,63 @@ fn every_event_is_recorded_with_outcome() {
         "a refused op does not advance the revision"
     );
 }
+
+/// What `validate::op` refuses without a world, `apply` refuses with the
+/// same message; what it accepts, it leaves to `apply`.
+#[test]
+fn validate_op_refuses_what_apply_refuses() {
+    let mut ws = world(
+        r#"
+        //- /a.xlsx
+        [S]
+        A1 1
+        //- /d.docx
+        # Title
+        "#,
+    );
+    let both = |input: CellInput| Op::SetCells {
+        path: p("/a.xlsx"),
+        sheet: "S".into(),
+        cells: vec![CellEdit {
+            cell: a1("B1"),
+            input,
+        }],
+    };
+    let bad = [
+        both(CellInput {
+            value: Some(CellValue::Number(1.0)),
+            formula: Some("2".into()),
+            ..CellInput::default()
+        }),
+        both(CellInput::value(f64::NAN)),
+        Op::SetRange {
+            path: p("/a.xlsx"),
+            sheet: "S".into(),
+            start: a1("XFD1"),
+            rows: vec![vec![None, Some(CellInput::value(1.0))]],
+        },
+        Op::EditDocument {
+            path: p("/d.docx"),
+            edit: DocEdit::Insert {
+                index: 0,
+                block: Block::heading(4, "Too deep"),
+            },
+        },
+        Op::SendEmail {
+            path: p("/Mail/x.eml"),
+            email: Email {
+                to: vec![Mailbox::new("X", "no at sign")],
+                ..Email::default()
+            },
+        },
+        Op::AdvanceClock { seconds: 0 },
+    ];
+    for op in bad {
+        let pre = simdesk_engine::validate::op(&op).unwrap_err();
+        let out = rejected(&mut ws, op);
+        assert_eq!(pre.message, out.diagnostics[0].message);
+    }
+    let fine = set("/a.xlsx", "S", "B1", 2.0);
+    assert!(simdesk_engine::validate::op(&fine).is_ok());
+    ok(&mut ws, fine);
+}

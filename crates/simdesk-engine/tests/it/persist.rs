@@ -1,5 +1,6 @@
 //! Snapshots, replay, forks and determinism.
 
+use expect_test::expect;
 use simdesk_engine::{SnapshotError, Workspace, parse_jsonl};
 use simdesk_model::*;
 
@@ -60,33 +61,39 @@ fn busy_world() -> Workspace {
 #[test]
 fn save_and_load_round_trip() {
     let ws = busy_world();
-    let bytes = ws.save();
+    let bytes = ws.save().unwrap();
     let back = Workspace::load(&bytes).unwrap();
-    assert_eq!(back.state_hash(), ws.state_hash());
-    assert_eq!(back.save(), bytes);
+    assert_eq!(back.state_hash().unwrap(), ws.state_hash().unwrap());
+    assert_eq!(back.save().unwrap(), bytes);
     assert_eq!(back.stale_paths(), ws.stale_paths());
-    assert_eq!(back.trajectory_jsonl(), ws.trajectory_jsonl());
+    assert_eq!(
+        back.trajectory_jsonl().unwrap(),
+        ws.trajectory_jsonl().unwrap()
+    );
 }
 
 #[test]
 fn same_ops_same_bytes() {
-    assert_eq!(busy_world().save(), busy_world().save());
+    assert_eq!(busy_world().save().unwrap(), busy_world().save().unwrap());
 }
 
 #[test]
 fn replay_gives_the_same_world() {
     let ws = busy_world();
-    let events = parse_jsonl(&ws.trajectory_jsonl()).unwrap();
+    let events = parse_jsonl(&ws.trajectory_jsonl().unwrap()).unwrap();
     assert!(events.iter().any(|e| e.outcome == OutcomeKind::Rejected));
     let mut again = empty();
     again.replay(&events).unwrap();
-    assert_eq!(again.state_hash(), ws.state_hash());
-    assert_eq!(again.trajectory_jsonl(), ws.trajectory_jsonl());
+    assert_eq!(again.state_hash().unwrap(), ws.state_hash().unwrap());
+    assert_eq!(
+        again.trajectory_jsonl().unwrap(),
+        ws.trajectory_jsonl().unwrap()
+    );
 }
 
 #[test]
 fn corrupt_snapshots_give_typed_errors() {
-    let bytes = busy_world().save();
+    let bytes = busy_world().save().unwrap();
     let truncated = &bytes[..bytes.len() / 2];
     assert!(matches!(
         Workspace::load(truncated),
@@ -170,7 +177,7 @@ fn corrupt_snapshots_give_typed_errors() {
 #[test]
 fn forks_are_isolated() {
     let parent = portfolio_world();
-    let hash = parent.state_hash();
+    let hash = parent.state_hash().unwrap();
     let mut child = parent.fork();
     ok(
         &mut child,
@@ -183,14 +190,14 @@ fn forks_are_isolated() {
             recursive: true,
         },
     );
-    assert_eq!(parent.state_hash(), hash);
+    assert_eq!(parent.state_hash().unwrap(), hash);
     assert!(
         parent
             .view(&p("/Reports/client.docx"))
             .unwrap()
             .contains("$250.00")
     );
-    assert_ne!(child.state_hash(), hash);
+    assert_ne!(child.state_hash().unwrap(), hash);
     assert_eq!(parent.trajectory_len() + 2, child.trajectory_len());
 }
 
@@ -232,27 +239,69 @@ fn views_render_every_kind() {
             }),
         },
     );
-    let wb = ws.view(&p("/Models/portfolio.xlsx")).unwrap();
-    assert!(wb.contains("## Sheet Prices"), "{wb}");
-    assert!(wb.lines().any(|l| l.starts_with("   2 | VTI")), "{wb}");
-    assert!(
-        ws.view(&p("/Reports/client.docx"))
-            .unwrap()
-            .starts_with("# Quarterly review")
-    );
-    assert!(
-        ws.view(&p("/Reports/client.pdf"))
-            .unwrap()
-            .starts_with("--- page 1 of 1 ---")
-    );
-    let mail = ws.view(&p("/Mail/Sent/a.eml")).unwrap();
-    assert!(
-        mail.contains("From: Mei <m@x.example>")
-            && mail.contains("Attachment: /Reports/client.pdf"),
-        "{mail}"
-    );
-    assert!(ws.view(&p("/bin/blob.dat")).unwrap().contains("3 bytes"));
-    assert!(ws.tree_text().contains("portfolio.xlsx  (workbook"));
+    let view = |path: &str| ws.view(&p(path)).unwrap();
+    expect![[r#"
+        ## Sheet Holdings (2 rows x 2 columns)
+             | A           | B           |
+           1 | Ticker      | Units       |
+           2 | VTI         | 40          |
+
+        ## Sheet Prices (3 rows x 2 columns)
+             | A           | B           |
+           1 | Ticker      | Price       |
+           2 | VTI         | 250         |
+           3 | BND         | 72.5        |
+
+    "#]]
+    .assert_eq(&view("/Models/portfolio.xlsx"));
+    expect![[r#"
+        # Quarterly review
+
+        VTI closed at $250.00
+
+        BND closed at $72.50
+    "#]]
+    .assert_eq(&view("/Reports/client.docx"));
+    expect![[r#"
+        --- page 1 of 1 ---
+        Quarterly review
+
+        VTI closed at $250.00
+
+        BND closed at $72.50
+    "#]]
+    .assert_eq(&view("/Reports/client.pdf"));
+    expect![[r#"
+        From: Mei <m@x.example>
+        To: Bo <b@x.example>
+        Date: 2026-01-05T09:00:00Z
+        Subject: Numbers
+        Message-ID: <r6.5@simdesk.invalid>
+        Attachment: /Reports/client.pdf
+
+        See attached.
+
+    "#]]
+    .assert_eq(&view("/Mail/Sent/a.eml"));
+    expect![[r#"
+        /bin/blob.dat: binary file, 3 bytes, blake3 e1be4d7a8ab5560aa4199eea339849ba8e293d55ca0a81006726d184519e647f
+    "#]].assert_eq(&view("/bin/blob.dat"));
+    expect![[r#"
+        /
+          Downloads/
+            prices.csv  (text, rev 1)
+          Mail/
+            Sent/
+              a.eml  (email, rev 6)
+          Models/
+            portfolio.xlsx  (workbook, rev 3)
+          Reports/
+            client.docx  (document, rev 4)
+            client.pdf  (pdf, rev 5)
+          bin/
+            blob.dat  (binary, rev 7)
+    "#]]
+    .assert_eq(&ws.tree_text());
 }
 
 /// Regression: floats whose shortest decimal form needs 17 digits came
@@ -280,8 +329,8 @@ fn floats_survive_save_and_load_exactly() {
             artifact: workbook(&[("S", &cells)]),
         },
     );
-    let back = Workspace::load(&ws.save()).unwrap();
-    assert_eq!(back.state_hash(), ws.state_hash());
+    let back = Workspace::load(&ws.save().unwrap()).unwrap();
+    assert_eq!(back.state_hash().unwrap(), ws.state_hash().unwrap());
     for (i, v) in tricky.iter().enumerate() {
         let got = back
             .cell(&p("/f.xlsx"), "S", CellAddr::new(i as u32, 0))
@@ -298,13 +347,13 @@ fn floats_survive_save_and_load_exactly() {
 #[test]
 fn save_with_state_hash_agrees_with_save_and_state_hash() {
     let ws = busy_world();
-    let (bytes, hash) = ws.save_with_state_hash();
-    assert_eq!(bytes, ws.save());
-    assert_eq!(hash, ws.state_hash());
+    let (bytes, hash) = ws.save_with_state_hash().unwrap();
+    assert_eq!(bytes, ws.save().unwrap());
+    assert_eq!(hash, ws.state_hash().unwrap());
     let body = &bytes[bytes.iter().position(|b| *b == b'\n').unwrap() + 1..];
     let v: serde_json::Value = serde_json::from_slice(body).unwrap();
     assert_eq!(v["format"], 1);
-    assert_eq!(v["state"], ws.state_json());
+    assert_eq!(v["state"], ws.state_json().unwrap());
     assert!(!v["trajectory"].as_array().unwrap().is_empty());
-    assert_eq!(Workspace::load(&bytes).unwrap().state_hash(), hash);
+    assert_eq!(Workspace::load(&bytes).unwrap().state_hash().unwrap(), hash);
 }

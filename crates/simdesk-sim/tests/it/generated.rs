@@ -34,7 +34,10 @@ fn a_null_agent_is_reminded_escalated_and_meets_nothing() {
         let steps: Vec<_> = s.steps().cloned().collect();
         let (spec2, ws2) = computer(template, 3);
         let again = Session::replay(ws2, scenario_for(&spec2), &steps).unwrap();
-        assert_eq!(again.into_world().save(), s.into_world().save());
+        assert_eq!(
+            again.into_world().save().unwrap(),
+            s.into_world().save().unwrap()
+        );
     }
 }
 

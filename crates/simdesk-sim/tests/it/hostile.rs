@@ -68,7 +68,7 @@ fn hostile_calls_are_typed_errors_that_change_nothing() {
         ),
     ];
     let mut s = session();
-    let before = s.world().save();
+    let before = s.world().save().unwrap();
     let steps_before = s.step_count();
     let mut log = String::new();
     for (name, args) in cases {
@@ -85,7 +85,11 @@ fn hostile_calls_are_typed_errors_that_change_nothing() {
     log.push_str(&format!("deep: {}\n", r.text.replace('\n', " | ")));
     let r = s.call_json("read_file", "{\"path\": ");
     log.push_str(&format!("truncated: {}\n", r.text.replace('\n', " | ")));
-    assert_eq!(s.world().save(), before, "a refused call changed the world");
+    assert_eq!(
+        s.world().save().unwrap(),
+        before,
+        "a refused call changed the world"
+    );
     assert_eq!(s.step_count(), steps_before + 21);
     expect![[r#"
         rm_rf: [unknown_tool] error: unknown tool "rm_rf" | hint: tools are: list_files, search_files, read_file, read_range, write_cells, write_range, create_workbook, create_document, create_deck, create_note, edit_document, replace_text, edit_slide, copy_file, move_file, rename_file, delete_file, create_folder, refresh_import, export_pdf, export_csv, list_emails, read_email, send_email, reply_email, forward_email, read_calendar, wait, wait_until, wait_for_email, finish
@@ -140,7 +144,7 @@ fn limits_are_checked_before_values_are_built() {
 fn calls_after_finish_are_refused_and_not_recorded() {
     let mut s = session();
     run(&mut s, "finish {\"summary\": \"done\"}");
-    let world = s.world().save();
+    let world = s.world().save().unwrap();
     let n = s.step_count();
     let r = s.call_raw(
         "write_cells",
@@ -149,5 +153,5 @@ fn calls_after_finish_are_refused_and_not_recorded() {
     assert!(r.is_error && r.finished);
     assert_eq!(r.error.as_deref(), Some("finished"));
     assert_eq!(s.step_count(), n);
-    assert_eq!(s.world().save(), world);
+    assert_eq!(s.world().save().unwrap(), world);
 }

@@ -38,7 +38,10 @@ fn played() -> Session {
 fn same_world_and_calls_give_identical_steps_and_world() {
     let (a, b) = (played(), played());
     assert_eq!(a.steps_jsonl().unwrap(), b.steps_jsonl().unwrap());
-    assert_eq!(a.clone().into_world().save(), b.clone().into_world().save());
+    assert_eq!(
+        a.clone().into_world().save().unwrap(),
+        b.clone().into_world().save().unwrap()
+    );
     let score = simdesk_check::score(a.world(), None);
     assert!(score.objectives.iter().all(|o| o.met), "{score:?}");
 }
@@ -49,7 +52,10 @@ fn replay_reproduces_a_session() {
     let steps: Vec<_> = a.steps().cloned().collect();
     let b = Session::replay(world(), scenario(), &steps).unwrap();
     assert_eq!(a.steps_jsonl().unwrap(), b.steps_jsonl().unwrap());
-    assert_eq!(a.into_world().save(), b.into_world().save());
+    assert_eq!(
+        a.into_world().save().unwrap(),
+        b.into_world().save().unwrap()
+    );
 }
 
 /// Writes every message in capitals, numbered: output no template gives.
@@ -89,7 +95,10 @@ fn replay_with_a_recorded_responder_needs_no_responder() {
     // No responder on replay: the recorded text is used.
     let b = Session::replay(world(), scenario(), &steps).unwrap();
     assert_eq!(a.steps_jsonl().unwrap(), b.steps_jsonl().unwrap());
-    assert_eq!(a.into_world().save(), b.into_world().save());
+    assert_eq!(
+        a.into_world().save().unwrap(),
+        b.into_world().save().unwrap()
+    );
     // Steps read back from JSON Lines replay the same.
     let back: Vec<simdesk_sim::Step> = steps
         .iter()
@@ -122,8 +131,8 @@ fn a_fork_continued_with_the_same_calls_equals_the_original() {
             "fork at {k}"
         );
         assert_eq!(
-            fork.into_world().save(),
-            full.clone().into_world().save(),
+            fork.into_world().save().unwrap(),
+            full.clone().into_world().save().unwrap(),
             "fork at {k}"
         );
     }

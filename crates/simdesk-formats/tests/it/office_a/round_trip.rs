@@ -150,7 +150,7 @@ fn csv_guards_formulas_and_quotes() {
     .unwrap();
     assert_eq!(
         String::from_utf8(bytes).unwrap(),
-        "\"'=HYPERLINK(\"\"x\"\")\",\"a,b\",-5\r\n'@SUM,25%,2026-01-05\r\n"
+        "\"'=HYPERLINK(\"\"x\"\")\",\"a,b\",-5\r\n'@SUM,0.25,2026-01-05\r\n"
     );
     let two = Workbook {
         sheets: vec![Sheet::new("A"), Sheet::new("B")],
