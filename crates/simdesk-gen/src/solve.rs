@@ -81,33 +81,35 @@ fn arrival(ws: &Workspace, o: &Objective) -> SimTime {
 /// keeps the ops applied before it.
 pub(crate) fn apply_reference(ws: &mut Workspace, o: &Objective) -> Result<(), SolveError> {
     for (index, op) in o.reference.iter().enumerate() {
-        let name = op.name();
-        let out = ws.apply_as(DEFAULT_ACTOR, op.clone());
-        if !out.is_applied() {
-            return Err(SolveError::Rejected {
-                objective: o.id.clone(),
-                index,
-                name,
-                diagnostics: out.diagnostics,
-            });
-        }
+        apply_as_agent(ws, &o.id, index, op.clone())?;
     }
     Ok(())
 }
 
 /// Appends `op` to a reference being built and applies it, as the agent.
 pub(crate) fn apply_step(ws: &mut Workspace, o: &mut Objective, op: Op) -> Result<(), SolveError> {
-    let index = o.reference.len();
+    apply_as_agent(ws, &o.id, o.reference.len(), op.clone())?;
+    o.reference.push(op);
+    Ok(())
+}
+
+/// Applies op `index` of objective `objective`'s reference as the agent.
+fn apply_as_agent(
+    ws: &mut Workspace,
+    objective: &str,
+    index: usize,
+    op: Op,
+) -> Result<(), SolveError> {
     let name = op.name();
-    let out = ws.apply_as(DEFAULT_ACTOR, op.clone());
-    if !out.is_applied() {
-        return Err(SolveError::Rejected {
-            objective: o.id.clone(),
+    let out = ws.apply_as(DEFAULT_ACTOR, op);
+    if out.is_applied() {
+        Ok(())
+    } else {
+        Err(SolveError::Rejected {
+            objective: objective.to_owned(),
             index,
             name,
             diagnostics: out.diagnostics,
-        });
+        })
     }
-    o.reference.push(op);
-    Ok(())
 }

@@ -3,6 +3,10 @@
 //! Everything random comes from one ChaCha stream seeded from the template
 //! id, the seed and the index; maps are ordered; nothing reads a clock. The
 //! same inputs therefore give the same spec, byte for byte.
+//!
+//! One file per stage, in the order [`generate`] runs them; every stage
+//! adds methods to the one `Gen` state. The imports below are the
+//! stages' shared vocabulary: each stage file starts with `use super::*`.
 
 mod book;
 mod faults;
