@@ -91,8 +91,25 @@ fn view(path: &VPath, a: &Artifact) -> String {
             if let Some(t) = &d.title {
                 out.push_str(&format!("Title: {t}\n"));
             }
+            let mut fields = Vec::new();
             for (i, b) in d.blocks.iter().enumerate() {
                 out.push_str(&format!("[{i}] {}\n", block_text(b)));
+                let one = Artifact::Document(Document {
+                    title: None,
+                    blocks: vec![b.clone()],
+                });
+                for f in one.fields() {
+                    let fmt = f
+                        .format
+                        .as_deref()
+                        .map_or(String::new(), |x| format!("|{x}"));
+                    fields.push(format!("  [{i}] {} = {{{{{}{fmt}}}}}", f.display, f.source));
+                }
+            }
+            if !fields.is_empty() {
+                out.push_str("Fields (live quotes; write {{ref|format}} to keep one):\n");
+                out.push_str(&fields.join("\n"));
+                out.push('\n');
             }
             out
         }
