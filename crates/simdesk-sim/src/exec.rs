@@ -141,6 +141,14 @@ fn view(path: &VPath, a: &Artifact) -> String {
     }
 }
 
+fn wrong_kind(path: &VPath, expected: &'static str, a: &Artifact) -> ToolError {
+    ToolError::WrongKind {
+        path: path.clone(),
+        expected,
+        actual: a.kind().as_str(),
+    }
+}
+
 fn replace_runs(inlines: &mut [Inline], find: &str, with: &str, n: &mut usize) {
     for i in inlines {
         if let Inline::Text { text, .. } = i
@@ -168,34 +176,22 @@ impl Session {
 
     fn workbook_at(&self, path: &VPath) -> Result<&Workbook, ToolError> {
         match self.artifact_at(path)? {
-            Artifact::Workbook(w) => Ok(w),
-            a => Err(ToolError::WrongKind {
-                path: path.clone(),
-                expected: "workbook",
-                actual: a.kind().as_str(),
-            }),
+            Artifact::Workbook(x) => Ok(x),
+            a => Err(wrong_kind(path, "workbook", a)),
         }
     }
 
     fn document_at(&self, path: &VPath) -> Result<&Document, ToolError> {
         match self.artifact_at(path)? {
-            Artifact::Document(d) => Ok(d),
-            a => Err(ToolError::WrongKind {
-                path: path.clone(),
-                expected: "document",
-                actual: a.kind().as_str(),
-            }),
+            Artifact::Document(x) => Ok(x),
+            a => Err(wrong_kind(path, "document", a)),
         }
     }
 
     fn deck_at(&self, path: &VPath) -> Result<&Deck, ToolError> {
         match self.artifact_at(path)? {
-            Artifact::Deck(d) => Ok(d),
-            a => Err(ToolError::WrongKind {
-                path: path.clone(),
-                expected: "deck",
-                actual: a.kind().as_str(),
-            }),
+            Artifact::Deck(x) => Ok(x),
+            a => Err(wrong_kind(path, "deck", a)),
         }
     }
 
@@ -338,18 +334,12 @@ impl Session {
                 t
             }
             ToolCall::ExportPdf(a) => {
-                let k = self.artifact_at(&a.path)?.kind();
+                let art = self.artifact_at(&a.path)?;
                 if !matches!(
-                    k,
-                    simdesk_model::ArtifactKind::Document
-                        | simdesk_model::ArtifactKind::Deck
-                        | simdesk_model::ArtifactKind::Workbook
+                    art,
+                    Artifact::Document(_) | Artifact::Deck(_) | Artifact::Workbook(_)
                 ) {
-                    return Err(ToolError::WrongKind {
-                        path: a.path.clone(),
-                        expected: "document, deck or workbook",
-                        actual: k.as_str(),
-                    });
+                    return Err(wrong_kind(&a.path, "document, deck or workbook", art));
                 }
                 self.export("export_pdf", &a.path, a.target.as_ref(), "pdf", None)?
             }
@@ -466,11 +456,7 @@ impl Session {
     fn list_files(&self, a: &ListFiles) -> Result<String, ToolError> {
         if !a.path.is_root() && !self.world.is_folder(&a.path) {
             return match self.world.artifact(&a.path) {
-                Some(x) => Err(ToolError::WrongKind {
-                    path: a.path.clone(),
-                    expected: "folder",
-                    actual: x.kind().as_str(),
-                }),
+                Some(x) => Err(wrong_kind(&a.path, "folder", x)),
                 None => Err(ToolError::NotFound {
                     path: a.path.clone(),
                 }),
@@ -797,11 +783,7 @@ impl Session {
             }
             Artifact::Text(t) => replace_in(&mut t.content, &a.find, &a.replace, &mut n),
             other => {
-                return Err(ToolError::WrongKind {
-                    path: a.path.clone(),
-                    expected: "document, deck or note",
-                    actual: other.kind().as_str(),
-                });
+                return Err(wrong_kind(&a.path, "document, deck or note", other));
             }
         }
         if n == 0 {
