@@ -26,6 +26,10 @@ pub struct ServeArgs {
     /// Index of the generated world within its seed.
     #[arg(long, default_value_t = 0)]
     index: u64,
+    /// The scenario to live in (TOML or JSON: schedule, collaborators,
+    /// costs, brief). Without one the persona works alone: nothing arrives.
+    #[arg(long)]
+    scenario: Option<PathBuf>,
     /// Serve streamable HTTP on this address (many sessions, each a fork of
     /// the world) instead of stdio. Non-loopback addresses need a token.
     #[arg(long)]
@@ -110,12 +114,28 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
             idle_timeout: Duration::from_secs(a.idle_timeout),
             call_time: Duration::from_millis(a.call_time_ms),
             max_message_bytes: a.max_message_bytes,
-            ..Limits::default()
         },
         grader: a.grader,
         out: a.out.clone(),
     };
-    simdesk_serve::run(Base::new(world), config, transport, &|line| {
+    let scenario = match &a.scenario {
+        Some(path) => {
+            let bytes = world_io::read_limited(path, 64 << 20)?;
+            let text = String::from_utf8(bytes)
+                .with_context(|| format!("{} is not UTF-8", path.display()))?;
+            let parsed = if path.extension().is_some_and(|e| e == "json") {
+                simdesk_sim::Scenario::from_json(&text)
+            } else {
+                simdesk_sim::Scenario::from_toml(&text)
+            };
+            Some(std::sync::Arc::new(parsed.with_context(|| {
+                format!("cannot read scenario {}", path.display())
+            })?))
+        }
+        None => None,
+    };
+    let base = Base::from_world(world, scenario).context("the scenario does not fit the world")?;
+    simdesk_serve::run(base, config, transport, &|line| {
         eprintln!("simdesk serve: {line}")
     })?;
     Ok(())

@@ -16,7 +16,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::json;
-use simdesk_serve::{Base, HttpOptions, Limits, ServeConfig, start_http};
+use simdesk_serve::{HttpOptions, Limits, ServeConfig, start_http};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The read tool every round trip calls, and its arguments.
@@ -69,9 +69,7 @@ fn serve_child() {
             addr: "127.0.0.1:0".parse().unwrap(),
             token: None,
         };
-        let server = start_http(Base::new(common::world()), config, opts)
-            .await
-            .unwrap();
+        let server = start_http(common::base(), config, opts).await.unwrap();
         println!("{}", server.addr);
         server.wait().await.unwrap();
     });

@@ -1,93 +1,111 @@
 //! The one module that knows the simulation's API: what a served session
-//! is, its tools, resources and brief, as MCP values.
+//! is, its tools, results, resources and brief, as MCP values.
 //!
-//! Everything here translates; tool behaviour lives in the simulation.
+//! Everything here translates; every tool's behaviour, argument limits and
+//! refusals live in `simdesk-sim`.
 
 use std::sync::Arc;
 
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Resource, Tool};
 use serde_json::Value;
 use simdesk_engine::Workspace;
-use simdesk_model::VPath;
+use simdesk_model::ArtifactKind;
+use simdesk_sim::{Scenario, ScenarioError, Session, ToolResult};
 
 use crate::uri;
 
-/// What every session of a server starts from: the loaded world. Each MCP
-/// session gets its own [`Base::fork`], never a shared value.
+/// What every session of a server starts from: a simulation session over
+/// the loaded world. Each MCP session gets its own O(1) fork of it.
 #[derive(Clone)]
 pub struct Base {
-    world: Workspace,
+    session: Session,
 }
 
 impl Base {
-    /// A base serving `world`.
-    pub fn new(world: Workspace) -> Base {
-        Base { world }
+    /// A base whose sessions start as `session`.
+    pub fn new(session: Session) -> Base {
+        Base { session }
     }
 
-    /// A fresh session: an O(1) fork of the loaded world.
+    /// A base over `world` following `scenario`; without one, a scenario
+    /// with no collaborators (see [`quiet_scenario`]).
+    pub fn from_world(
+        world: Workspace,
+        scenario: Option<Arc<Scenario>>,
+    ) -> Result<Base, ScenarioError> {
+        let scenario = match scenario {
+            Some(s) => s,
+            None => Arc::new(quiet_scenario(&world)?),
+        };
+        Ok(Base::new(Session::new(world, scenario)?))
+    }
+
+    /// A fresh session.
     pub(crate) fn fork(&self) -> Session {
-        Session {
-            world: self.world.fork(),
-        }
+        self.session.fork()
     }
 }
 
-/// One agent's session: its own fork of the world.
-pub(crate) struct Session {
-    world: Workspace,
+/// The scenario of a world that carries none: the persona is the agent,
+/// home is the folder the generator recorded in the persona's profile (the
+/// root when there is none), nobody writes; every tool works and time
+/// passes as the built-in costs say. The brief says who the agent is and
+/// where its files and mail are, never what it will be asked.
+pub fn quiet_scenario(world: &Workspace) -> Result<Scenario, ScenarioError> {
+    let p = world.persona();
+    let home = p
+        .profile
+        .get("home")
+        .and_then(|h| h.as_str())
+        .unwrap_or("/");
+    let role = match (p.role.as_str(), p.employer.as_str()) {
+        ("", _) => String::new(),
+        (r, "") => format!(", {r}"),
+        (r, e) => format!(", {r} at {e}"),
+    };
+    let brief = format!(
+        "You are {name}{role} ({email}). Your files are under {home}; mail arrives in \
+         {mail}/Mail/Inbox. Read your mail, do what you are asked, and call `finish` \
+         when the work is done. Time passes only through your calls.",
+        name = p.name,
+        email = p.email,
+        mail = home.trim_end_matches('/'),
+    );
+    Scenario::from_json(
+        &serde_json::json!({
+            "agent": {"name": p.name, "address": p.email},
+            "home": home,
+            "brief": brief,
+        })
+        .to_string(),
+    )
 }
 
-impl Session {
-    /// An O(1) copy to run a call on.
-    pub(crate) fn fork(&self) -> Session {
-        Session {
-            world: self.world.fork(),
-        }
-    }
-
-    /// The session's world as it is now.
-    pub(crate) fn world(&self) -> &Workspace {
-        &self.world
-    }
-
-    /// Runs one tool call: parsed and executed by the simulation.
-    pub(crate) fn call(&mut self, name: &str, _args: Value) -> CallToolResult {
-        tool_error(
-            &format!("unknown tool `{name}`"),
-            "list the tools to see what exists",
-        )
-    }
-
-    /// The agent's brief: who it is, who it works for, where its mail is.
-    /// Never goals, expected values or faults.
-    pub(crate) fn brief(&self) -> String {
-        let p = self.world.persona();
-        format!(
-            "You are {name}, {role} at {employer} (email {email}). \
-             Your computer's files are the resources and the tools of this server; \
-             new mail arrives in /Inbox. Read your mail, do what your \
-             colleagues and clients ask, and finish when the work is done.",
-            name = p.name,
-            role = if p.role.is_empty() {
-                "a professional"
-            } else {
-                &p.role
-            },
-            employer = if p.employer.is_empty() {
-                "your firm"
-            } else {
-                &p.employer
-            },
-            email = p.email,
-        )
-    }
-}
-
-/// The tools of every session, as MCP declares them: name, one-line
-/// description, generated input schema (root `type: object`).
+/// The tools of every session as MCP declares them: name, one-line
+/// description, input schema generated from the argument types.
 pub(crate) fn tools() -> Vec<Tool> {
-    Vec::new()
+    let output = Arc::new(object_schema(
+        serde_json::to_value(schemars::schema_for!(ToolResult)).unwrap_or_default(),
+    ));
+    simdesk_sim::specs()
+        .into_iter()
+        .map(|s| {
+            let mut t = Tool::new(
+                s.name,
+                s.description,
+                Arc::new(object_schema(s.input_schema)),
+            );
+            t.output_schema = Some(output.clone());
+            t
+        })
+        .collect()
+}
+
+fn object_schema(v: Value) -> JsonObject {
+    match v {
+        Value::Object(m) => m,
+        _ => JsonObject::new(),
+    }
 }
 
 /// The tool list with the harness tools added (`--grader`).
@@ -117,7 +135,22 @@ fn harness_tool(name: &'static str, description: &'static str) -> Tool {
     Tool::new(name, description, Arc::new(schema))
 }
 
-/// A refusal the agent must read: a tool result with `is_error` and a hint.
+/// Runs one call through the simulation and returns its result as MCP
+/// does: the text for the agent, the whole result as structured content,
+/// `is_error` for a refusal (which changed nothing).
+pub(crate) fn call(session: &mut Session, name: &str, args: Value) -> CallToolResult {
+    let r = session.call_raw(name, args);
+    let mut out = if r.is_error {
+        CallToolResult::error(vec![ContentBlock::text(r.text.clone())])
+    } else {
+        CallToolResult::success(vec![ContentBlock::text(r.text.clone())])
+    };
+    out.structured_content = serde_json::to_value(&r).ok();
+    out
+}
+
+/// A refusal by the server itself (not the simulation): a tool result with
+/// `is_error` and a hint, in the simulation's own `error:`/`hint:` form.
 pub(crate) fn tool_error(message: &str, hint: &str) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(format!(
         "error: {message}\nhint: {hint}"
@@ -129,27 +162,34 @@ pub(crate) fn resources(world: &Workspace) -> Vec<Resource> {
     world
         .walk()
         .into_iter()
-        .filter(|e| e.kind.is_some())
-        .map(|e| {
+        .filter_map(|e| {
+            let kind = e.kind?;
             let name = e.path.file_name().unwrap_or_default().to_owned();
             let mut r = Resource::new(uri::of_path(&e.path), name)
                 .with_title(e.path.as_str().to_owned())
-                .with_description(format!(
-                    "{:?} at {}",
-                    e.kind.unwrap_or(simdesk_model::ArtifactKind::Binary),
-                    e.path
-                ));
+                .with_description(format!("{} at {}", kind_name(kind), e.path));
             r.mime_type = Some("text/plain".to_owned());
-            r
+            Some(r)
         })
         .collect()
 }
 
-/// The text view of one file, or why there is none.
-pub(crate) fn read(world: &Workspace, uri_text: &str) -> Result<(VPath, String), String> {
-    let path = uri::to_path(uri_text).map_err(|e| e.to_string())?;
-    match world.view(&path) {
-        Some(text) => Ok((path, text)),
-        None => Err(format!("no file at {path} ({uri_text})")),
+fn kind_name(k: ArtifactKind) -> &'static str {
+    match k {
+        ArtifactKind::Workbook => "workbook",
+        ArtifactKind::Document => "document",
+        ArtifactKind::Deck => "slide deck",
+        ArtifactKind::Pdf => "pdf",
+        ArtifactKind::Email => "email",
+        ArtifactKind::Text => "text",
+        _ => "file",
     }
+}
+
+/// The text view of one file, or why there is none.
+pub(crate) fn read(world: &Workspace, uri_text: &str) -> Result<String, String> {
+    let path = uri::to_path(uri_text).map_err(|e| e.to_string())?;
+    world
+        .view(&path)
+        .ok_or_else(|| format!("no file at {path} ({uri_text})"))
 }

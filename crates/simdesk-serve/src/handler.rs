@@ -17,7 +17,9 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::Value;
 
-use crate::door::{self, Base, HARNESS_SAVE, HARNESS_SCORE, Session};
+use simdesk_sim::Session;
+
+use crate::door::{self, Base, HARNESS_SAVE, HARNESS_SCORE};
 use crate::limits::Limits;
 use crate::save::save_session;
 
@@ -121,8 +123,8 @@ impl Room {
         let Some(dir) = self.out.clone() else {
             return Ok(None);
         };
-        save_session(self.session.world(), &dir)?;
-        self.saved_at = Some(self.session.world().trajectory_len());
+        save_session(&self.session, &dir)?;
+        self.saved_at = Some(self.session.step_count());
         Ok(Some(dir))
     }
 }
@@ -131,7 +133,7 @@ impl Drop for Room {
     fn drop(&mut self) {
         if self.started
             && self.out.is_some()
-            && self.saved_at != Some(self.session.world().trajectory_len())
+            && self.saved_at != Some(self.session.step_count())
             && let Err(e) = self.save()
         {
             eprintln!("simdesk serve: {}", crate::error_chain(&e));
@@ -182,12 +184,6 @@ impl SimServer {
     }
 
     async fn call(&self, name: String, args: Value) -> CallToolResult {
-        if let Err(e) = self.shared.limits.check_arguments(&name, &args) {
-            return door::tool_error(
-                &e.to_string(),
-                "send smaller arguments: page through long content and write it in parts",
-            );
-        }
         if self.shared.grader && name == HARNESS_SCORE {
             let world = self.room().session.world().fork();
             return tokio::task::spawn_blocking(move || {
@@ -228,7 +224,7 @@ impl SimServer {
             room.session.fork()
         };
         let task = tokio::task::spawn_blocking(move || {
-            let result = fork.call(&name, args);
+            let result = door::call(&mut fork, &name, args);
             (fork, result)
         });
         let limit = self.shared.limits.call_time;
@@ -320,7 +316,7 @@ impl ServerHandler for SimServer {
     ) -> Result<ReadResourceResponse, ErrorData> {
         let world = self.room().session.world().fork();
         match door::read(&world, &request.uri) {
-            Ok((_, text)) => Ok(ReadResourceResult::new(vec![
+            Ok(text) => Ok(ReadResourceResult::new(vec![
                 ResourceContents::text(text, request.uri).with_mime_type("text/plain"),
             ])
             .into()),
@@ -354,7 +350,7 @@ impl ServerHandler for SimServer {
                 None,
             ));
         }
-        let brief = self.room().session.brief();
+        let brief = self.room().session.brief().to_owned();
         Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, brief)]).into())
     }
 }

@@ -9,9 +9,10 @@
 //! files' text views), the brief prompt and saving.
 //!
 //! ```no_run
-//! # async fn run(world: simdesk_engine::Workspace) -> Result<(), simdesk_serve::ServeError> {
+//! # async fn run(world: simdesk_engine::Workspace) -> Result<(), Box<dyn std::error::Error>> {
 //! use simdesk_serve::{Base, ServeConfig, serve_stdio};
-//! serve_stdio(Base::new(world), ServeConfig::default()).await?;
+//! // No scenario given: the persona is the agent and nobody writes.
+//! serve_stdio(Base::from_world(world, None)?, ServeConfig::default()).await?;
 //! # Ok(()) }
 //! ```
 
@@ -26,10 +27,10 @@ pub mod uri;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-pub use door::{Base, HARNESS_SAVE, HARNESS_SCORE};
+pub use door::{Base, HARNESS_SAVE, HARNESS_SCORE, quiet_scenario};
 pub use handler::{BRIEF_PROMPT, OutDir, SimServer};
 pub use http::{ENDPOINT, HttpOptions, HttpServer, check_access, start_http};
-pub use limits::{ArgumentsRefused, Limits};
+pub use limits::Limits;
 pub use save::{SCORE_FILE, SaveError, TRAJECTORY_FILE, WORLD_FILE, save_session};
 pub use stdio::{serve_io, serve_stdio};
 

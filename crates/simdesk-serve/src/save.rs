@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use simdesk_engine::Workspace;
+use simdesk_sim::Session;
 
 /// File names inside a saved session folder.
 pub const WORLD_FILE: &str = "world.simdesk";
@@ -27,9 +27,9 @@ pub enum SaveError {
         #[source]
         source: std::io::Error,
     },
-    /// The score report could not be serialised.
-    #[error("cannot serialise the score for {path}")]
-    Score {
+    /// The trajectory or the score could not be serialised.
+    #[error("cannot serialise the trajectory or score for {path}")]
+    Json {
         /// The folder being saved.
         path: PathBuf,
         /// The cause.
@@ -38,11 +38,13 @@ pub enum SaveError {
     },
 }
 
-/// Writes `world` to the folder `dir`: `world.simdesk`, `trajectory.jsonl`
-/// and `score.json`. The files are written into a hidden temporary sibling
+/// Writes `session` to the folder `dir`: its world with the clock brought
+/// to the session's time (`world.simdesk`), its tool calls as JSON Lines
+/// (`trajectory.jsonl`: arguments, results, simulated times, arrivals) and
+/// the world's score (`score.json`). The files are written into a hidden temporary sibling
 /// which is then renamed into place, so a reader sees the old folder or the
 /// new one, never a half-written mix; a folder saved earlier is replaced.
-pub fn save_session(world: &Workspace, dir: &Path) -> Result<(), SaveError> {
+pub fn save_session(session: &Session, dir: &Path) -> Result<(), SaveError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| SaveError::Io { path, source }
@@ -59,14 +61,16 @@ pub fn save_session(world: &Workspace, dir: &Path) -> Result<(), SaveError> {
     let tmp = parent.join(format!(".{name}.simdesk-tmp-{}", unique()));
     fs::create_dir(&tmp).map_err(io(&tmp))?;
     let result = (|| {
-        let score = simdesk_check::score(world, None);
-        let score = serde_json::to_vec_pretty(&score).map_err(|source| SaveError::Score {
+        let json = |source| SaveError::Json {
             path: dir.to_path_buf(),
             source,
-        })?;
+        };
+        let world = session.fork().into_world();
+        let steps = session.steps_jsonl().map_err(json)?;
+        let score = serde_json::to_vec_pretty(&simdesk_check::score(&world, None)).map_err(json)?;
         for (file, bytes) in [
             (WORLD_FILE, world.save()),
-            (TRAJECTORY_FILE, world.trajectory_jsonl().into_bytes()),
+            (TRAJECTORY_FILE, steps.into_bytes()),
             (SCORE_FILE, score),
         ] {
             let path = tmp.join(file);
@@ -110,6 +114,7 @@ fn unique() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use simdesk_engine::Workspace;
     use simdesk_model::{Persona, SimTime};
 
     #[test]
@@ -117,9 +122,11 @@ mod tests {
         let root = std::env::temp_dir().join(format!("simdesk-serve-save-{}", unique()));
         let _ = fs::remove_dir_all(&root);
         let ws = Workspace::new(SimTime::from_ymd(2026, 1, 5).unwrap(), Persona::default());
+        let mut session = crate::Base::from_world(ws, None).unwrap().fork();
         let dir = root.join("run");
-        save_session(&ws, &dir).unwrap();
-        save_session(&ws, &dir).unwrap();
+        save_session(&session, &dir).unwrap();
+        session.call_raw("list_files", serde_json::json!({"path": "/"}));
+        save_session(&session, &dir).unwrap();
         let mut names: Vec<String> = fs::read_dir(&root)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -133,7 +140,10 @@ mod tests {
         files.sort();
         assert_eq!(files, [SCORE_FILE, TRAJECTORY_FILE, WORLD_FILE]);
         let back = Workspace::load(&fs::read(dir.join(WORLD_FILE)).unwrap()).unwrap();
-        assert_eq!(back.state_hash(), ws.state_hash());
+        assert_eq!(back.save(), session.fork().into_world().save());
+        let steps = fs::read_to_string(dir.join(TRAJECTORY_FILE)).unwrap();
+        assert_eq!(steps, session.steps_jsonl().unwrap());
+        assert_eq!(steps.lines().count(), 1);
         fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -25,6 +25,11 @@ pub fn world() -> Workspace {
         .fork()
 }
 
+/// The base every test serves: the generated computer, no scenario.
+pub fn base() -> Base {
+    Base::from_world(world(), None).expect("the quiet scenario fits")
+}
+
 /// A client talking to a fresh in-process server over a duplex stream.
 /// The server task returns the folder the session was saved to.
 pub async fn connect(
@@ -35,7 +40,7 @@ pub async fn connect(
 ) {
     let (client_io, server_io) = tokio::io::duplex(1 << 16);
     let (sr, sw) = tokio::io::split(server_io);
-    let server = tokio::spawn(simdesk_serve::serve_io(Base::new(world()), config, sr, sw));
+    let server = tokio::spawn(simdesk_serve::serve_io(base(), config, sr, sw));
     let client = ().serve(client_io).await.expect("client handshake");
     (client, server)
 }
@@ -57,7 +62,6 @@ pub async fn http_client_with(
 }
 
 /// An rmcp client over streamable HTTP to `addr`.
-#[allow(dead_code)] // the benchmark uses it
 pub async fn http_client(addr: std::net::SocketAddr) -> Client {
     http_client_with(addr, None)
         .await

@@ -2,17 +2,17 @@
 
 use std::net::SocketAddr;
 
-use simdesk_serve::{Base, HttpOptions, HttpServer, Limits, ServeConfig, ServeError, start_http};
+use simdesk_serve::{HttpOptions, HttpServer, Limits, ServeConfig, ServeError, start_http};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::common::{Client, world};
+use crate::common::Client;
 
 const INIT: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#;
 const LIST: &str = r#"{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}}"#;
 
 pub async fn server(config: ServeConfig, token: Option<&str>) -> HttpServer {
     start_http(
-        Base::new(world()),
+        crate::common::base(),
         config,
         HttpOptions {
             addr: "127.0.0.1:0".parse().unwrap(),
@@ -71,7 +71,7 @@ async fn non_loopback_bind_without_token_refuses_to_start() {
         ("0.0.0.0:0", Some("  ")),
     ] {
         let err = start_http(
-            Base::new(world()),
+            crate::common::base(),
             ServeConfig::default(),
             HttpOptions {
                 addr: addr.parse().unwrap(),

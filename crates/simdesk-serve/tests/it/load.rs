@@ -47,7 +47,12 @@ async fn a_hundred_sessions_of_fifty_calls_run_without_errors_and_stay_isolated(
                 let c = http_client(addr).await;
                 let mine = format!("{docs}/session-{i}.md");
                 let mut errors = Vec::new();
-                let r = call(&c, "create_note", json!({ "path": mine, "text": format!("note {i}") })).await;
+                let r = call(
+                    &c,
+                    "create_note",
+                    json!({ "path": mine, "text": format!("note {i}") }),
+                )
+                .await;
                 if r.is_error == Some(true) {
                     errors.push(text(&r));
                 }

@@ -4,4 +4,5 @@
 mod common;
 mod hostile;
 mod http;
+mod load;
 mod surface;
