@@ -1,7 +1,8 @@
 //! Session benchmarks on a generated computer (financial-advisor, seed 0):
 //! a read tool call, an edit tool call whose change propagates (an
 //! assumption feeding a summary, memo fields and the tracker), and a fork
-//! of a session two weeks into the month. Besides criterion's numbers,
+//! of a session two weeks into the month, and a null agent's month of
+//! waiting (each reminder and escalation judges goals). Besides criterion's numbers,
 //! p50 and p99 of single calls are printed.
 
 use std::hint::black_box;
@@ -116,6 +117,23 @@ fn bench(c: &mut Criterion) {
     c.bench_function("fork a session mid-month", |b| {
         b.iter(|| black_box(mid.fork()))
     });
+
+    // A null agent's month: every reminder and escalation judges goals.
+    let mut g = c.benchmark_group("month");
+    g.sample_size(10);
+    g.bench_function("a month of waiting (reminders, escalations)", |b| {
+        b.iter(|| {
+            let mut s = base.fork();
+            for _ in 0..60 {
+                if s.pending() == 0 {
+                    break;
+                }
+                s.call_raw("wait_for_email", json!({"max_minutes": 43200}));
+            }
+            black_box(s)
+        })
+    });
+    g.finish();
 }
 
 criterion_group! {

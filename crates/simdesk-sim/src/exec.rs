@@ -91,8 +91,25 @@ fn view(path: &VPath, a: &Artifact) -> String {
             if let Some(t) = &d.title {
                 out.push_str(&format!("Title: {t}\n"));
             }
+            let mut fields = Vec::new();
             for (i, b) in d.blocks.iter().enumerate() {
                 out.push_str(&format!("[{i}] {}\n", block_text(b)));
+                let one = Artifact::Document(Document {
+                    title: None,
+                    blocks: vec![b.clone()],
+                });
+                for f in one.fields() {
+                    let fmt = f
+                        .format
+                        .as_deref()
+                        .map_or(String::new(), |x| format!("|{x}"));
+                    fields.push(format!("  [{i}] {} = {{{{{}{fmt}}}}}", f.display, f.source));
+                }
+            }
+            if !fields.is_empty() {
+                out.push_str("Fields (live quotes; write {{ref|format}} to keep one):\n");
+                out.push_str(&fields.join("\n"));
+                out.push('\n');
             }
             out
         }
@@ -124,6 +141,14 @@ fn view(path: &VPath, a: &Artifact) -> String {
     }
 }
 
+fn wrong_kind(path: &VPath, expected: &'static str, a: &Artifact) -> ToolError {
+    ToolError::WrongKind {
+        path: path.clone(),
+        expected,
+        actual: a.kind().as_str(),
+    }
+}
+
 fn replace_runs(inlines: &mut [Inline], find: &str, with: &str, n: &mut usize) {
     for i in inlines {
         if let Inline::Text { text, .. } = i
@@ -151,34 +176,22 @@ impl Session {
 
     fn workbook_at(&self, path: &VPath) -> Result<&Workbook, ToolError> {
         match self.artifact_at(path)? {
-            Artifact::Workbook(w) => Ok(w),
-            a => Err(ToolError::WrongKind {
-                path: path.clone(),
-                expected: "workbook",
-                actual: a.kind().as_str(),
-            }),
+            Artifact::Workbook(x) => Ok(x),
+            a => Err(wrong_kind(path, "workbook", a)),
         }
     }
 
     fn document_at(&self, path: &VPath) -> Result<&Document, ToolError> {
         match self.artifact_at(path)? {
-            Artifact::Document(d) => Ok(d),
-            a => Err(ToolError::WrongKind {
-                path: path.clone(),
-                expected: "document",
-                actual: a.kind().as_str(),
-            }),
+            Artifact::Document(x) => Ok(x),
+            a => Err(wrong_kind(path, "document", a)),
         }
     }
 
     fn deck_at(&self, path: &VPath) -> Result<&Deck, ToolError> {
         match self.artifact_at(path)? {
-            Artifact::Deck(d) => Ok(d),
-            a => Err(ToolError::WrongKind {
-                path: path.clone(),
-                expected: "deck",
-                actual: a.kind().as_str(),
-            }),
+            Artifact::Deck(x) => Ok(x),
+            a => Err(wrong_kind(path, "deck", a)),
         }
     }
 
@@ -321,18 +334,12 @@ impl Session {
                 t
             }
             ToolCall::ExportPdf(a) => {
-                let k = self.artifact_at(&a.path)?.kind();
+                let art = self.artifact_at(&a.path)?;
                 if !matches!(
-                    k,
-                    simdesk_model::ArtifactKind::Document
-                        | simdesk_model::ArtifactKind::Deck
-                        | simdesk_model::ArtifactKind::Workbook
+                    art,
+                    Artifact::Document(_) | Artifact::Deck(_) | Artifact::Workbook(_)
                 ) {
-                    return Err(ToolError::WrongKind {
-                        path: a.path.clone(),
-                        expected: "document, deck or workbook",
-                        actual: k.as_str(),
-                    });
+                    return Err(wrong_kind(&a.path, "document, deck or workbook", art));
                 }
                 self.export("export_pdf", &a.path, a.target.as_ref(), "pdf", None)?
             }
@@ -449,11 +456,7 @@ impl Session {
     fn list_files(&self, a: &ListFiles) -> Result<String, ToolError> {
         if !a.path.is_root() && !self.world.is_folder(&a.path) {
             return match self.world.artifact(&a.path) {
-                Some(x) => Err(ToolError::WrongKind {
-                    path: a.path.clone(),
-                    expected: "folder",
-                    actual: x.kind().as_str(),
-                }),
+                Some(x) => Err(wrong_kind(&a.path, "folder", x)),
                 None => Err(ToolError::NotFound {
                     path: a.path.clone(),
                 }),
@@ -780,11 +783,7 @@ impl Session {
             }
             Artifact::Text(t) => replace_in(&mut t.content, &a.find, &a.replace, &mut n),
             other => {
-                return Err(ToolError::WrongKind {
-                    path: a.path.clone(),
-                    expected: "document, deck or note",
-                    actual: other.kind().as_str(),
-                });
+                return Err(wrong_kind(&a.path, "document, deck or note", other));
             }
         }
         if n == 0 {

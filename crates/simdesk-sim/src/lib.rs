@@ -50,6 +50,7 @@ mod exec;
 mod limits;
 mod mail;
 mod markdown;
+mod reference;
 mod scenario;
 mod session;
 pub mod tools;
@@ -57,6 +58,7 @@ pub mod tools;
 pub use collab::{Responder, ResponseContext};
 pub use error::{ScenarioError, ToolError};
 pub use limits::ToolLimits;
+pub use reference::tool_call_for;
 pub use scenario::{
     BUILTIN_COSTS, BUILTIN_PROSE, ClockTime, CollaboratorSpec, Conflict, Costs, FileDrop,
     FollowUps, Instruction, Knowledge, Prose, SCENARIO_VERSION, Scenario, Scheduled, Weekday,

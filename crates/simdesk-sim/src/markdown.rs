@@ -3,7 +3,7 @@
 //! page breaks, paragraphs between blank lines, `**bold**`, and
 //! `{{/path.xlsx#Sheet!B4}}` or `{{…|0.0%}}` for a live field.
 
-use simdesk_model::{Block, Inline, ListItem, Ref, Table};
+use simdesk_model::{Artifact, Block, Document, Inline, ListItem, Ref, Table};
 
 use crate::error::ToolError;
 
@@ -157,4 +157,90 @@ fn push_text(out: &mut Vec<Inline>, t: &str, bold: bool) {
             Inline::text(t)
         });
     }
+}
+
+/// Writes blocks back as the markdown [`blocks`] reads, fields as
+/// `{{ref|format}}`; `None` when something cannot be said in it (italic
+/// runs, text that would read as markup, list levels that skip).
+pub(crate) fn write(blocks: &[Block]) -> Option<String> {
+    let mut out = Vec::new();
+    for b in blocks {
+        out.push(match b {
+            Block::Heading { level, text } => {
+                format!("{} {}", "#".repeat(usize::from(*level)), plain(text)?)
+            }
+            Block::Paragraph { inlines } => line(inlines)?,
+            Block::List { ordered, items } => {
+                let mut lines = Vec::new();
+                for (i, it) in items.iter().enumerate() {
+                    let pad = "  ".repeat(usize::from(it.level));
+                    let mark = if *ordered {
+                        format!("{}.", i + 1)
+                    } else {
+                        "-".to_owned()
+                    };
+                    lines.push(format!("{pad}{mark} {}", line(&it.inlines)?));
+                }
+                lines.join("\n")
+            }
+            Block::Table(t) => {
+                let mut lines = Vec::new();
+                for (i, r) in t.rows.iter().enumerate() {
+                    let cells: Option<Vec<String>> = r.iter().map(|c| line(c)).collect();
+                    let cells = cells?;
+                    if cells.iter().any(|c| c.contains('|') || c.is_empty()) {
+                        return None;
+                    }
+                    lines.push(format!("| {} |", cells.join(" | ")));
+                    if i == 0 && t.header {
+                        lines.push(format!("|{}", " --- |".repeat(cells.len())));
+                    }
+                }
+                lines.join("\n")
+            }
+            Block::PageBreak => "---".to_owned(),
+        });
+    }
+    // Reading it back must give the same blocks.
+    let text = out.join("\n\n");
+    let back = self::blocks(&text).ok()?;
+    (without_display(&back) == without_display(blocks)).then_some(text)
+}
+
+/// Blocks with every field's shown text cleared (the engine fills it).
+fn without_display(blocks: &[Block]) -> Artifact {
+    let mut a = Artifact::Document(Document {
+        title: None,
+        blocks: blocks.to_vec(),
+    });
+    for f in a.fields_mut() {
+        f.display.clear();
+    }
+    a
+}
+
+fn plain(t: &str) -> Option<&str> {
+    (!t.contains("{{") && !t.contains("**") && !t.contains('\n')).then_some(t)
+}
+
+fn line(inlines: &[Inline]) -> Option<String> {
+    let mut s = String::new();
+    for i in inlines {
+        match i {
+            Inline::Text { italic: true, .. } => return None,
+            Inline::Text { text, bold, .. } => {
+                let t = plain(text)?;
+                if *bold {
+                    s.push_str(&format!("**{t}**"));
+                } else {
+                    s.push_str(t);
+                }
+            }
+            Inline::Field(f) => match &f.format {
+                Some(fmt) => s.push_str(&format!("{{{{{}|{fmt}}}}}", f.source)),
+                None => s.push_str(&format!("{{{{{}}}}}", f.source)),
+            },
+        }
+    }
+    Some(s)
 }

@@ -221,6 +221,8 @@ fn read_and_edit_tools_show_what_they_did() {
         Title: Fee memo
         [0] # Fees
         [1] The annual fee is 10,000.00.
+        Fields (live quotes; write {{ref|format}} to keep one):
+          [1] 10,000.00 = {{/Users/ana/Models/fees.xlsx#Summary!B3|#,##0.00}}
 
         --- 2026-01-05T08:02:30Z
         wrote 1 cell(s) in /Users/ana/Models/fees.xlsx#Summary
@@ -243,6 +245,9 @@ fn read_and_edit_tools_show_what_they_did() {
         [0] # Fees
         [1] The annual fee is 7,500.00.
         [2] Rate: 0.75%
+        Fields (live quotes; write {{ref|format}} to keep one):
+          [1] 7,500.00 = {{/Users/ana/Models/fees.xlsx#Summary!B3|#,##0.00}}
+          [2] 0.75% = {{/Users/ana/Models/fees.xlsx#Summary!B2|0.00%}}
 
         --- 2026-01-05T08:08:10Z
         /Users/ana (8 entries)
