@@ -18,9 +18,10 @@ use crate::score::GoalResult;
 
 /// What a judge reads: the world now, its history, and the world-level
 /// confidentiality rules.
-pub(crate) struct Judge<'w, 'h> {
-    pub ws: &'w Workspace,
-    pub hist: &'h History<'w>,
+pub(crate) struct Judge<'a, 'w> {
+    /// The state judged: the world now, or as it was when an email went.
+    pub ws: &'a Workspace,
+    pub hist: &'a History<'w>,
     pub rules: Vec<&'w Confidential>,
 }
 
@@ -71,7 +72,7 @@ impl R {
     }
 }
 
-impl<'w> Judge<'w, '_> {
+impl<'w> Judge<'_, 'w> {
     /// The agent's last applied event that targeted `path`.
     fn last_touch(&self, path: &VPath) -> Option<&'w Event> {
         self.hist
@@ -303,7 +304,7 @@ impl<'w> Judge<'w, '_> {
     }
 
     /// Current artifacts whose path matches `pattern`.
-    fn matching(&self, pattern: &str) -> Vec<&'w VPath> {
+    fn matching(&self, pattern: &str) -> Vec<&VPath> {
         self.ws
             .artifacts()
             .map(|(p, _)| p)
@@ -513,7 +514,7 @@ pub(crate) struct Violation<'w> {
 
 /// Every privacy violation of one sent email, judged on the world as it
 /// was sent.
-pub(crate) fn violations<'w>(j: &Judge<'w, '_>, s: &Sent<'_>) -> Vec<Violation<'w>> {
+pub(crate) fn violations<'w>(j: &Judge<'_, 'w>, s: &Sent<'_>) -> Vec<Violation<'w>> {
     let me = &j.ws.persona().email;
     let at = j.hist.after_send(s.event.seq).unwrap_or(j.ws);
     let mut out = Vec::new();

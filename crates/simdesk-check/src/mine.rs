@@ -13,9 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use simdesk_engine::{DEFAULT_ACTOR, EdgeKind, Workspace};
-use simdesk_model::{
-    CellAddr, CellInput, Code, Event, Goal, Op, OutcomeKind, Policy, SimTime, VPath,
-};
+use simdesk_model::{Code, Event, Goal, Op, OutcomeKind, Policy, SimTime, VPath};
 
 /// The kinds of mistakes found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -377,7 +375,7 @@ impl Miner {
     /// Constants typed over formula cells (the state is the one before).
     fn overwrote_formulas(&mut self, e: &Event, ws: &Workspace) {
         let mut hits: Vec<(VPath, String)> = Vec::new();
-        let mut check = |path: &VPath, sheet: &str, cell: CellAddr, input: &CellInput| {
+        for (path, sheet, cell, input) in crate::score::cell_inputs(&e.op) {
             if input.formula.is_none()
                 && input.link.is_none()
                 && input.value.is_some()
@@ -385,29 +383,6 @@ impl Miner {
             {
                 hits.push((path.clone(), format!("{sheet}!{cell} (={f})")));
             }
-        };
-        match &e.op {
-            Op::SetCells { path, sheet, cells } => {
-                for c in cells {
-                    check(path, sheet, c.cell, &c.input);
-                }
-            }
-            Op::SetRange {
-                path,
-                sheet,
-                start,
-                rows,
-            } => {
-                for (r, row) in rows.iter().enumerate() {
-                    for (k, input) in row.iter().enumerate() {
-                        if let Some(input) = input {
-                            let cell = CellAddr::new(start.row + r as u32, start.col + k as u32);
-                            check(path, sheet, cell, input);
-                        }
-                    }
-                }
-            }
-            _ => return,
         }
         if let Some((path, _)) = hits.first() {
             let path = path.clone();

@@ -53,7 +53,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use simdesk_engine::Workspace;
 use simdesk_model::{
-    Artifact, CellAddr, Goal, Objective, Op, Severity, SimTime, VPath, path_matches,
+    Artifact, CellAddr, CellInput, Goal, Objective, Op, Severity, SimTime, VPath, path_matches,
 };
 
 use crate::deliver::{is_office, provenance, rules};
@@ -204,7 +204,8 @@ pub fn score(ws: &Workspace, objective: Option<&str>) -> ScoreReport {
         .objectives()
         .filter(|o| objective.is_none_or(|id| o.id == id))
         .map(|o| {
-            let goals: Vec<GoalResult> = o.goals.iter().map(|g| judge.judge(g)).collect();
+            let mut goals: Vec<GoalResult> = o.goals.iter().map(|g| judge.judge(g)).collect();
+            sent_after_the_work(&judge, o, &mut goals);
             let violated = privacy.iter().any(|(_, v)| o.confidential.contains(v.rule));
             objective_score(o, goals, violated)
         })
@@ -243,6 +244,48 @@ pub fn score(ws: &Workspace, objective: Option<&str>) -> ScoreReport {
     }
 }
 
+/// A delivery counts only when the imports its objective asks to refresh
+/// were refreshed when it went out: an email sent before the work it
+/// reports was done does not deliver that work (its numbers may agree with
+/// the old data, which is the mistake).
+fn sent_after_the_work(judge: &Judge<'_, '_>, o: &Objective, goals: &mut [GoalResult]) {
+    let refreshes: Vec<&Goal> = o
+        .goals
+        .iter()
+        .filter(|g| matches!(g, Goal::RefreshedFrom { .. }))
+        .collect();
+    if refreshes.is_empty() {
+        return;
+    }
+    for r in goals
+        .iter_mut()
+        .filter(|r| r.passed && matches!(r.goal, Goal::EmailSent { .. } | Goal::DeliveredTo { .. }))
+    {
+        let Some(&seq) = r.evidence.last() else {
+            continue;
+        };
+        let Some(then) = judge.hist.after_send(seq) else {
+            continue;
+        };
+        let at_send = Judge {
+            ws: then,
+            hist: judge.hist,
+            rules: judge.rules.clone(),
+        };
+        if let Some(not_yet) = refreshes
+            .iter()
+            .map(|g| at_send.judge(g))
+            .find(|g| !g.passed)
+        {
+            r.passed = false;
+            r.actual = format!(
+                "#{seq} went out before the work it reports was done: then {}",
+                not_yet.actual
+            );
+        }
+    }
+}
+
 fn objective_score(o: &Objective, goals: Vec<GoalResult>, violated: bool) -> ObjectiveScore {
     let met = goals.iter().all(|g| g.passed);
     let done = goals.iter().filter_map(|g| g.at).max();
@@ -262,6 +305,33 @@ fn objective_score(o: &Objective, goals: Vec<GoalResult>, violated: bool) -> Obj
         late_secs,
         privacy_violation: violated,
         goals,
+    }
+}
+
+/// The cells an op sets, with what it puts there: every edit of a
+/// `set_cells`, every non-null input of a `set_range`; nothing for other ops.
+pub(crate) fn cell_inputs(op: &Op) -> Vec<(&VPath, &str, CellAddr, &CellInput)> {
+    match op {
+        Op::SetCells { path, sheet, cells } => cells
+            .iter()
+            .map(|c| (path, sheet.as_str(), c.cell, &c.input))
+            .collect(),
+        Op::SetRange {
+            path,
+            sheet,
+            start,
+            rows,
+        } => rows
+            .iter()
+            .enumerate()
+            .flat_map(|(r, row)| {
+                row.iter().enumerate().filter_map(move |(c, input)| {
+                    let cell = CellAddr::new(start.row + r as u32, start.col + c as u32);
+                    input.as_ref().map(|i| (path, sheet.as_str(), cell, i))
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -308,29 +378,13 @@ impl Asked {
             }
             for op in &o.reference {
                 a.paths.extend(op_targets(op).into_iter().cloned());
+                for (path, sheet, cell, _) in cell_inputs(op) {
+                    a.cells
+                        .entry(path.clone())
+                        .or_default()
+                        .insert((sheet.to_owned(), cell));
+                }
                 match op {
-                    Op::SetCells { path, sheet, cells } => {
-                        let set = a.cells.entry(path.clone()).or_default();
-                        set.extend(cells.iter().map(|c| (sheet.clone(), c.cell)));
-                    }
-                    Op::SetRange {
-                        path,
-                        sheet,
-                        start,
-                        rows,
-                    } => {
-                        let set = a.cells.entry(path.clone()).or_default();
-                        for (r, row) in rows.iter().enumerate() {
-                            for (c, v) in row.iter().enumerate() {
-                                if v.is_some() {
-                                    set.insert((
-                                        sheet.clone(),
-                                        CellAddr::new(start.row + r as u32, start.col + c as u32),
-                                    ));
-                                }
-                            }
-                        }
-                    }
                     Op::Delete { path, .. } | Op::Move { from: path, .. } => {
                         a.removed.insert(path.clone());
                     }
@@ -400,28 +454,11 @@ fn collateral(ws: &Workspace, hist: &History<'_>) -> Collateral {
         for p in op_targets(&e.op) {
             touched.entry(p.clone()).or_default().push(e.seq);
         }
-        match &e.op {
-            Op::SetCells { path, sheet, cells } => set_cells
+        for (path, sheet, cell, _) in cell_inputs(&e.op) {
+            set_cells
                 .entry(path.clone())
                 .or_default()
-                .extend(cells.iter().map(|c| (sheet.clone(), c.cell))),
-            Op::SetRange {
-                path,
-                sheet,
-                start,
-                rows,
-            } => {
-                let set = set_cells.entry(path.clone()).or_default();
-                for (r, row) in rows.iter().enumerate() {
-                    for c in (0..row.len()).filter(|c| row[*c].is_some()) {
-                        set.insert((
-                            sheet.clone(),
-                            CellAddr::new(start.row + r as u32, start.col + c as u32),
-                        ));
-                    }
-                }
-            }
-            _ => {}
+                .insert((sheet.to_owned(), cell));
         }
     }
     let asked = Asked::new(ws);
@@ -522,13 +559,18 @@ fn collateral(ws: &Workspace, hist: &History<'_>) -> Collateral {
                     );
                 }
                 let dependents = dependents.len();
-                let (sev, detail) = if material(&path) {
-                    (Severity::Error, "deleted client material".to_owned())
-                } else if dependents > 0 {
+                let what = if material(&path) {
+                    "client material"
+                } else {
+                    "a file"
+                };
+                let (sev, detail) = if dependents > 0 {
                     (
                         Severity::Error,
-                        format!("deleted a source {dependents} artifact(s) depended on"),
+                        format!("deleted {what} that {dependents} artifact(s) depended on"),
                     )
+                } else if material(&path) {
+                    (Severity::Error, "deleted client material".to_owned())
                 } else {
                     (
                         Severity::Warning,

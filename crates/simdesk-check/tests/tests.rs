@@ -7,3 +7,4 @@ mod hacks;
 mod rules;
 mod sarif;
 mod scripted;
+mod solved;

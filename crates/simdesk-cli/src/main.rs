@@ -148,6 +148,18 @@ enum Command {
     /// Serve a world to agents over MCP (stdio, or streamable HTTP with
     /// --http); each session a fork of the world.
     Serve(serve_cmd::ServeArgs),
+    /// Apply every objective's reference solution (as the agent, in the
+    /// order the requests arrive) and save the solved world.
+    Solve {
+        /// The world file (a generated computer's snapshot).
+        world: PathBuf,
+        /// Where to write the solved world.
+        #[arg(long)]
+        out: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
     /// Replay a trajectory (JSON Lines) on a world and save the result.
     Replay {
         /// The starting world file.
@@ -300,6 +312,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Solve { world, out, force } => {
+            if out.exists() && !force {
+                bail!("{} exists; pass --force to overwrite it", out.display());
+            }
+            let ws = world_io::load_world(&world)?;
+            let solved = simdesk_gen::solve(&ws)?;
+            world_io::save_snapshot(&solved, &out)?;
+            println!(
+                "applied {} reference ops for {} objectives; saved {}",
+                solved.trajectory_len() - ws.trajectory_len(),
+                ws.objectives().count(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Ls { world, path } => {
             let ws = world_io::load_world(&world)?;

@@ -1,8 +1,9 @@
 //! Benchmarks: one computer generated in memory (spec), lowered to ops,
-//! and generated plus built into an engine workspace.
+//! generated plus built into an engine workspace, and its reference
+//! solution applied (`solve`).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use simdesk_gen::{GenOptions, builtin_template, generate, lower};
+use simdesk_gen::{GenOptions, build, builtin_template, generate, lower, solve};
 
 fn bench(c: &mut Criterion) {
     let t = builtin_template("financial-advisor").expect("template");
@@ -19,8 +20,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             seed += 1;
             let s = generate(&t, seed, 0, &GenOptions::default()).expect("generate");
-            simdesk_gen::build(&s).expect("build")
+            build(&s).expect("build")
         })
+    });
+    let world = build(&spec).expect("build");
+    c.bench_function("solve_computer", |b| {
+        b.iter(|| solve(&world).expect("solve"))
     });
 }
 

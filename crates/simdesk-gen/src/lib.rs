@@ -28,6 +28,7 @@ mod generate;
 mod lower;
 mod markup;
 mod pack;
+mod solve;
 mod spec;
 mod validate;
 
@@ -38,6 +39,7 @@ pub use pack::{
     DEFAULT_TEMPLATE, Template, builtin_template, builtin_templates, embedded_files,
     load_templates_dir,
 };
+pub use solve::{SolveError, arrival_order, solve};
 pub use spec::*;
 pub use validate::{SpecError, SpecLimits, check_spec, validate};
 

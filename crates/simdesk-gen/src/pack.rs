@@ -477,6 +477,10 @@ pub struct ObjectiveRecipe {
     /// Stem of the new data file (minijinja).
     #[serde(default)]
     pub new_data: Option<String>,
+    /// Late work loses this much credit per started day (in [0, 1]);
+    /// late work fails when unset.
+    #[serde(default)]
+    pub late_per_day: Option<f64>,
 }
 
 /// The shape of an objective: which work it asks for.

@@ -85,7 +85,11 @@ fn every_template_across_20_seeds_is_rich_linked_and_distinct() {
                         .iter()
                         .any(|g| serde_json::to_value(g).unwrap()["goal"] == k)
                 };
-                if has("cell_equals") && has("exported_fresh") && has("email_sent") {
+                if has("cell_equals")
+                    && has("formula_kept")
+                    && has("deliverable")
+                    && has("delivered_to")
+                {
                     update_then_export = true;
                 }
             }

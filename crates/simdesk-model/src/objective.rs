@@ -298,3 +298,67 @@ pub enum Goal {
 fn default_similarity() -> f64 {
     0.9
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn late_credit_follows_the_policy() {
+        let decay = LatePolicy::Decay { per_day: 0.25 };
+        let cases = [
+            (LatePolicy::Fail, -5, 1.0),
+            (LatePolicy::Fail, 0, 1.0),
+            (LatePolicy::Fail, 1, 0.0),
+            (decay, 0, 1.0),
+            (decay, 1, 0.75),
+            (decay, 86_400, 0.75),
+            (decay, 86_401, 0.5),
+            (decay, 10 * 86_400, 0.0),
+            (LatePolicy::Decay { per_day: 7.0 }, 1, 0.0),
+        ];
+        for (policy, late, want) in cases {
+            assert_eq!(policy.credit(late), want, "{policy:?} {late}s late");
+        }
+    }
+
+    #[test]
+    fn entitlement_by_address_or_domain() {
+        let c = Confidential {
+            owner: "Chen".into(),
+            material: vec!["/Clients/Chen/**".into()],
+            entitled: vec!["chen@home.example".into(), "@firm.example".into()],
+        };
+        for (addr, want) in [
+            ("chen@home.example", true),
+            ("CHEN@home.example", true),
+            ("boss@firm.example", true),
+            ("boss@notfirm.example", false),
+            ("@firm.example", false),
+            ("lee@home.example", false),
+        ] {
+            assert_eq!(c.entitles(addr), want, "{addr}");
+        }
+        let p = |s: &str| -> VPath { s.parse().unwrap() };
+        assert!(c.covers(&p("/Clients/Chen/a/b.pdf")));
+        assert!(!c.covers(&p("/Clients/Cheng/b.pdf")));
+    }
+
+    #[test]
+    fn patterns_match_names_or_whole_paths() {
+        let p: VPath = "/Out/Q1 Review 2026-01-16.pdf".parse().unwrap();
+        for (pat, want) in [
+            ("Q1 Review *.pdf", true),
+            ("q1 review 2026-01-??.pdf", true),
+            ("*.csv", false),
+            ("/Out/*", true),
+            ("/*", false),
+            ("/**", true),
+            ("/**/*.pdf", true),
+            ("Review*", false),
+            ("", false),
+        ] {
+            assert_eq!(path_matches(pat, &p), want, "{pat:?}");
+        }
+    }
+}

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use simdesk_model::{Email, Goal, Mailbox, Objective, Op, SimTime, VPath};
+use simdesk_model::{Email, Goal, Mailbox, Objective, Op, SimTime, VPath, path_matches};
 
 use crate::mail::{first_name, mail_path, paragraphs};
 use crate::scenario::{CollaboratorSpec, FileDrop, Knowledge};
@@ -117,6 +117,16 @@ fn goal_paths(g: &Goal) -> Vec<VPath> {
         walk(&v, &mut out);
     }
     out
+}
+
+/// The name pattern of the deliverable a goal asks for, if it names one
+/// by pattern (requests state names, not folders).
+fn goal_pattern(g: &Goal) -> Option<&str> {
+    match g {
+        Goal::Deliverable { pattern, .. } | Goal::CleanDeliverable { pattern } => Some(pattern),
+        Goal::DeliveredTo { attachment, .. } => attachment.as_deref(),
+        _ => None,
+    }
 }
 
 /// Whether an agent's message asks for what `k` holds.
@@ -523,6 +533,10 @@ impl Session {
                             .iter()
                             .flat_map(goal_paths)
                             .any(|p| email.attachments.contains(&p))
+                            || o.goals
+                                .iter()
+                                .filter_map(goal_pattern)
+                                .any(|pat| email.attachments.iter().any(|a| path_matches(pat, a)))
                     })
                     .collect();
                 let chosen: Vec<&Objective> = if named.is_empty() && candidates.len() == 1 {

@@ -367,3 +367,29 @@ fn first_computer(out: &std::path::Path) -> std::path::PathBuf {
         .unwrap()
         .path()
 }
+
+#[test]
+fn a_solved_computer_scores_full_marks_and_the_untouched_one_fails() {
+    let dir = TempDir::new("solve");
+    let d = &dir.0;
+    ok(&simdesk(
+        d,
+        &["generate", "--template", "paralegal", "--out", "out"],
+    ));
+    let world = "out/paralegal-0-0/world.simdesk";
+    let untouched = simdesk(d, &["score", world, "--format", "json"]);
+    assert_eq!(untouched.status.code(), Some(1));
+    let o = simdesk(d, &["solve", world, "--out", "solved.simdesk"]);
+    ok(&o);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).ends_with("; saved solved.simdesk\n"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let again = simdesk(d, &["solve", world, "--out", "solved.simdesk"]);
+    assert!(!again.status.success(), "refuses to overwrite");
+    let o = simdesk(d, &["score", "solved.simdesk", "--format", "json"]);
+    ok(&o);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["reward"], 1.0, "{report:#}");
+}

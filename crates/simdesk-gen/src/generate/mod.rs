@@ -13,6 +13,7 @@ mod people;
 mod persona;
 mod prose;
 mod rng;
+mod settle;
 mod tracker;
 
 use std::cell::RefCell;
@@ -24,14 +25,16 @@ use rand_core::{Rng as _, SeedableRng};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value as J, json};
 use simdesk_model::{
-    Artifact, Cell, CellAddr, CellLink, CellValue, Email, Goal, Mailbox, Objective, Paragraph, Pdf,
-    Persona, Policy, Ref, Sheet, SimTime, Text, TextFormat, VPath, Workbook, format_value,
-    quote_sheet,
+    Artifact, Cell, CellAddr, CellEdit, CellInput, CellLink, CellValue, Confidential, Email, Goal,
+    LatePolicy, LinkKind, Mailbox, Objective, Op, Paragraph, Pdf, Persona, Policy, Ref, RefTarget,
+    Sheet, SimTime, Text, TextFormat, VPath, Workbook, format_value, quote_sheet,
 };
 
 use crate::expr::{self, Scope, Val};
 use crate::markup::{self, Resolved};
-use crate::pack::{ArtifactRecipe, ColumnRecipe, ObjectiveRecipe, Pack, Party, Shape, Template};
+use crate::pack::{
+    ArtifactRecipe, ColumnRecipe, DeliverableExt, ObjectiveRecipe, Pack, Party, Shape, Template,
+};
 use crate::spec::*;
 use crate::{GenError, GenOptions};
 
@@ -113,6 +116,8 @@ struct Entity {
     book: Book,
     csv: VPath,
     wb: VPath,
+    /// Data files that arrive for it with a request.
+    news: Vec<VPath>,
     /// Artifacts by recipe id (`review`, `review.pdf`, `workbook`, `csv`).
     paths: BTreeMap<String, VPath>,
     featured: bool,
@@ -229,6 +234,19 @@ pub(crate) fn check_template(t: &Template) -> Result<(), GenError> {
                 ("deliverable", o.deliverable.is_some()),
             ],
         };
+        if o.deliverable.is_some() && !o.body.contains("deliverable") {
+            return Err(bad(format!(
+                "objective {} ({}): the body must state the deliverable's name ({{{{ deliverable }}}})",
+                i + 1,
+                o.shape.as_str()
+            )));
+        }
+        if o.late_per_day.is_some_and(|d| !(0.0..=1.0).contains(&d)) {
+            return Err(bad(format!(
+                "objective {}: late_per_day must be in [0, 1]",
+                i + 1
+            )));
+        }
         if let Some((field, _)) = needs.iter().find(|(_, has)| !has) {
             return Err(bad(format!(
                 "objective {} ({}) needs {field}",
@@ -325,6 +343,7 @@ pub fn generate(
     g.finish_emails(mails)?;
     g.faults(opts.faults, &reserved)?;
     g.spec.folders = g.folders.iter().cloned().collect();
+    g.settle()?;
     Ok(g.spec)
 }
 

@@ -40,6 +40,7 @@ impl<'t> Gen<'t> {
             };
             self.objective(oi, o, ent, mails, faults)?;
         }
+        self.confidentiality();
         Ok(used)
     }
 
@@ -85,6 +86,9 @@ impl<'t> Gen<'t> {
             extra: serde_json::Map::new(),
             goals: Vec::new(),
             attach: Vec::new(),
+            // Reading the request and finding the files takes a while.
+            reference: vec![Op::AdvanceClock { seconds: 20 * 60 }],
+            deliverable: None,
         };
         req.extra.insert("due".into(), J::String(due.date_string()));
         req.extra.insert("requester".into(), from.1.json(""));
@@ -254,6 +258,27 @@ impl<'t> Gen<'t> {
             "new_file".into(),
             J::String(csv.file_name().unwrap_or("").to_owned()),
         );
+        // Point the import at the new file and take it in.
+        req.reference.push(Op::Unlink {
+            source: e.csv.clone(),
+            dependent: e.wb.clone(),
+        });
+        req.reference.push(Op::Link {
+            source: Ref::whole(csv.clone()),
+            dependent: Ref {
+                path: Some(e.wb.clone()),
+                target: RefTarget::Sheet {
+                    sheet: pack.workbook.data_sheet.clone(),
+                },
+            },
+            kind: LinkKind::Import,
+        });
+        req.reference.push(Op::Refresh { path: e.wb.clone() });
+        req.goals.push(Goal::RefreshedFrom {
+            path: e.wb.clone(),
+            source: csv.clone(),
+        });
+        self.entities[i].news.push(csv.clone());
         req.attach.push(csv);
         Ok((i, b))
     }
@@ -294,12 +319,17 @@ impl<'t> Gen<'t> {
         asm[ai] = nv;
         let b = compute_book(pack, &e.rows, &asm).map_err(|x| self.e(x))?;
         let row = b.asm[a].0;
+        let cell = CellAddr::new(row - 1, 1);
+        req.reference.push(Op::SetCells {
+            path: e.wb.clone(),
+            sheet: pack.workbook.assumptions_sheet.clone(),
+            cells: vec![CellEdit {
+                cell,
+                input: CellInput::value(nv),
+            }],
+        });
         req.goals.push(Goal::CellEquals {
-            cell: Ref::cell(
-                e.wb.clone(),
-                &pack.workbook.assumptions_sheet,
-                CellAddr::new(row - 1, 1),
-            ),
+            cell: Ref::cell(e.wb.clone(), &pack.workbook.assumptions_sheet, cell),
             expected: CellValue::Number(nv),
             tolerance: tol(nv) / 100.0,
         });
@@ -336,21 +366,28 @@ impl<'t> Gen<'t> {
             .find(|x| &x.key == k)
             .ok_or_else(|| self.e(format!("objective: unknown kpi {k}")))?;
         let e = &self.entities[i];
-        let (row, _, v) = book.kpi[k];
+        let (row, ref formula, v) = book.kpi[k];
         if (v - e.book.kpi[k].2).abs() <= 100.0 * tol(v) {
             return Err(self.e(format!(
                 "objective {}: expected value equals the current one",
                 req.oi + 1
             )));
         }
+        let cell = Ref::cell(
+            e.wb.clone(),
+            &pack.workbook.summary_sheet,
+            CellAddr::new(row - 1, 1),
+        );
+        // The value the generator computed; the end state of the whole
+        // reference run replaces it (see `settle`).
         req.goals.push(Goal::CellEquals {
-            cell: Ref::cell(
-                e.wb.clone(),
-                &pack.workbook.summary_sheet,
-                CellAddr::new(row - 1, 1),
-            ),
+            cell: cell.clone(),
             expected: CellValue::Number(v),
             tolerance: tol(v),
+        });
+        req.goals.push(Goal::FormulaKept {
+            cell,
+            formula: Some(formula.clone()),
         });
         req.extra
             .insert("kpi_label".into(), J::String(kp.label.clone()));
@@ -389,12 +426,17 @@ impl<'t> Gen<'t> {
                 n.contains(k)
             })
         {
-            let (row, _, tv, _) = &tk[&tkd.key];
+            let (row, formula, tv, _) = &tk[&tkd.key];
             if (tv - t.kpi[&tkd.key].1).abs() > 100.0 * tol(*tv) {
+                let cell = Ref::cell(t.path.clone(), "Summary", CellAddr::new(row - 1, 1));
                 req.goals.push(Goal::CellEquals {
-                    cell: Ref::cell(t.path.clone(), "Summary", CellAddr::new(row - 1, 1)),
+                    cell: cell.clone(),
                     expected: CellValue::Number(*tv),
                     tolerance: tol(*tv),
+                });
+                req.goals.push(Goal::FormulaKept {
+                    cell,
+                    formula: Some(formula.clone()),
                 });
             }
         }
@@ -443,15 +485,33 @@ impl<'t> Gen<'t> {
             "source_file".into(),
             J::String(source.file_name().unwrap_or("").to_owned()),
         );
-        req.goals.push(Goal::ExportedFresh {
-            path: target.clone(),
+        // The request states the file name; any folder will do.
+        let pattern = target.file_name().unwrap_or("").to_owned();
+        let sheet = match (&self.tracker, o.deliverable_ext) {
+            (Some(t), DeliverableExt::Csv) if t.path == source => {
+                Some(self.pack.tracker.sheet.clone())
+            }
+            _ => None,
+        };
+        req.reference.push(Op::Export {
+            source: source.clone(),
+            target: target.clone(),
+            sheet,
+        });
+        req.goals.push(Goal::Deliverable {
+            pattern: pattern.clone(),
             source,
+            min_similarity: 0.9,
         });
-        req.goals.push(Goal::EmailSent {
+        req.goals.push(Goal::CleanDeliverable {
+            pattern: pattern.clone(),
+        });
+        req.goals.push(Goal::DeliveredTo {
             to: from.1.email.clone(),
+            attachment: Some(pattern),
             subject_contains: None,
-            attachment: Some(target),
         });
+        req.deliverable = Some(target);
         Ok(())
     }
 
@@ -478,6 +538,10 @@ impl<'t> Gen<'t> {
         let persona = self.persona.clone();
         let paras = self.compose(&from, &persona, &body);
         let id = self.message_id();
+        if let Some(target) = req.deliverable.take() {
+            let reply = self.reply(&from, &subject, &id, target)?;
+            req.reference.push(reply);
+        }
         let date = self.now.plus_secs(-self.rng.int(1, 60) * 3600).at(
             self.rng.int(8, 17) as u32,
             self.rng.int(0, 59) as u32,
@@ -513,14 +577,78 @@ impl<'t> Gen<'t> {
                 message_id: Some(id),
                 assigned: None,
                 due,
-                late: simdesk_model::LatePolicy::Fail,
+                late: o
+                    .late_per_day
+                    .map_or(LatePolicy::Fail, |per_day| LatePolicy::Decay { per_day }),
                 goals: req.goals,
-                reference: Vec::new(),
+                reference: req.reference,
                 confidential: Vec::new(),
             },
             shape: Some(o.shape.as_str().to_owned()),
         });
         Ok(())
+    }
+}
+
+impl Gen<'_> {
+    /// The persona's reply to a request, with the deliverable attached, as
+    /// an op filed in Sent; the engine dates it with the world's clock.
+    fn reply(
+        &mut self,
+        to: &Sender,
+        subject: &str,
+        request_id: &str,
+        target: VPath,
+    ) -> Result<Op, GenError> {
+        let sent = self.join(&self.join(&self.home, "Mail")?, "Sent")?;
+        let subject = format!("Re: {subject}");
+        let path = self.claim(&sent, &subject, "eml")?;
+        let name = target.file_name().unwrap_or("").to_owned();
+        let me = ("persona".to_owned(), self.persona.clone(), self.style);
+        let body = self.compose(&me, &to.1, &format!("Please find {name} attached."));
+        let id = self.message_id();
+        Ok(Op::SendEmail {
+            path,
+            email: Email {
+                from: Mailbox::new(&self.persona.display, &self.persona.email),
+                to: vec![Mailbox::new(&to.1.display, &to.1.email)],
+                cc: Vec::new(),
+                subject,
+                date: SimTime::default(),
+                message_id: id,
+                in_reply_to: Some(request_id.to_owned()),
+                body,
+                attachments: vec![target],
+            },
+        })
+    }
+
+    /// Whose material may go where: each entity's files (its folder, its
+    /// files elsewhere, the data that arrived for it) go to its contact
+    /// and to the persona's firm only. World-level rules, recorded on the
+    /// first objective.
+    pub(super) fn confidentiality(&mut self) {
+        let firm = format!("@{}", self.domain);
+        let rules: Vec<Confidential> = self
+            .entities
+            .iter()
+            .map(|e| {
+                let mut material = vec![format!("{}/**", e.dir.as_str())];
+                for p in e.paths.values().chain(&e.news) {
+                    if !p.as_str().starts_with(&format!("{}/", e.dir.as_str())) {
+                        material.push(p.as_str().to_owned());
+                    }
+                }
+                Confidential {
+                    owner: e.name.clone(),
+                    material,
+                    entitled: vec![e.contact.email.clone(), firm.clone()],
+                }
+            })
+            .collect();
+        if let Some(first) = self.spec.objectives.first_mut() {
+            first.objective.confidential = rules;
+        }
     }
 }
 
@@ -538,9 +666,14 @@ struct Request {
     extra: serde_json::Map<String, J>,
     goals: Vec<Goal>,
     attach: Vec<VPath>,
+    /// The ops a careful professional applies, in order (the reply with the
+    /// deliverable comes last, once the request's subject is known).
+    reference: Vec<Op>,
+    /// The deliverable sent back to the requester.
+    deliverable: Option<VPath>,
 }
 
 /// The tolerance a goal on value `v` allows.
-fn tol(v: f64) -> f64 {
+pub(super) fn tol(v: f64) -> f64 {
     (v.abs() * 1e-7).max(1e-6)
 }

@@ -87,6 +87,7 @@ impl<'t> Gen<'t> {
                     book,
                     csv: VPath::root(),
                     wb: VPath::root(),
+                    news: Vec::new(),
                     paths: BTreeMap::new(),
                     featured: false,
                 });

@@ -49,12 +49,13 @@ fn a_generated_export_objective_is_done_through_tools_and_accepted() {
         .find(|o| o.shape.as_deref() == Some("export_send"))
         .map(|o| o.objective.clone())
         .unwrap();
+    // The objective's reference solution says which file to export where.
     let (target, source, to) = o
-        .goals
+        .reference
         .iter()
-        .find_map(|g| match g {
-            simdesk_model::Goal::ExportedFresh { path, source } => {
-                Some((path.clone(), source.clone(), o.requested_by.clone()))
+        .find_map(|op| match op {
+            simdesk_model::Op::Export { target, source, .. } => {
+                Some((target.clone(), source.clone(), o.requested_by.clone()))
             }
             _ => None,
         })
