@@ -17,7 +17,6 @@ use std::time::Duration;
 
 use serde_json::json;
 use simdesk_serve::{HttpOptions, Limits, ServeConfig, start_http};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The read tool every round trip calls, and its arguments.
 const READ_TOOL: &str = "list_files";
@@ -87,35 +86,19 @@ fn rss_kib(pid: u32) -> u64 {
 const INIT: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#;
 const INITIALIZED: &str = r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#;
 
-async fn post(addr: SocketAddr, session: Option<&str>, body: &str) -> String {
-    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let id = session
-        .map(|s| format!("Mcp-Session-Id: {s}\r\nMCP-Protocol-Version: 2025-06-18\r\n"))
-        .unwrap_or_default();
-    let req = format!(
-        "POST /mcp HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Accept: application/json, text/event-stream\r\nConnection: close\r\n{id}\
-         Content-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).await.unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.unwrap();
-    out
-}
-
 /// One MCP session as any client opens it: initialize, then initialized.
 async fn open_session(addr: SocketAddr) -> String {
-    let head = post(addr, None, INIT).await;
-    let id = head
-        .lines()
-        .find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case("mcp-session-id")
-                .then(|| v.trim().to_owned())
-        })
-        .unwrap_or_else(|| panic!("no session id in {head}"));
-    post(addr, Some(&id), INITIALIZED).await;
+    let (_, head) = common::post(addr, &[], INIT).await;
+    let id = common::session_id(&head);
+    common::post(
+        addr,
+        &[
+            ("Mcp-Session-Id", &id),
+            ("MCP-Protocol-Version", "2025-06-18"),
+        ],
+        INITIALIZED,
+    )
+    .await;
     id
 }
 

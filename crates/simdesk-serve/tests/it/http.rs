@@ -3,9 +3,8 @@
 use std::net::SocketAddr;
 
 use simdesk_serve::{HttpOptions, HttpServer, Limits, ServeConfig, ServeError, start_http};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::common::Client;
+use crate::common::{Client, post, session_id};
 
 const INIT: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#;
 const LIST: &str = r#"{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}}"#;
@@ -25,42 +24,6 @@ pub async fn server(config: ServeConfig, token: Option<&str>) -> HttpServer {
 
 async fn client(addr: SocketAddr, token: Option<&str>) -> Result<Client, String> {
     crate::common::http_client_with(addr, token).await
-}
-
-/// One raw HTTP/1.1 POST; returns the status and the response head+body.
-async fn post(addr: SocketAddr, headers: &[(&str, &str)], body: &str) -> (u16, String) {
-    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let mut req = format!(
-        "POST /mcp HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Accept: application/json, text/event-stream\r\nConnection: close\r\n\
-         Content-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    s.write_all(req.as_bytes()).await.unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.unwrap();
-    let status = out
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, out)
-}
-
-fn session_id(response: &str) -> String {
-    response
-        .lines()
-        .find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case("mcp-session-id")
-                .then(|| v.trim().to_owned())
-        })
-        .expect("the initialize response carries a session id")
 }
 
 #[tokio::test]
@@ -187,4 +150,47 @@ async fn the_session_cap_refuses_new_sessions_and_keeps_the_old_ones() {
     b.cancel().await.unwrap();
     c.cancel().await.unwrap();
     srv.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn each_http_session_is_saved_to_its_own_folder_when_it_ends() {
+    let out = std::env::temp_dir().join(format!("simdesk-serve-http-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let srv = server(
+        ServeConfig {
+            out: Some(out.clone()),
+            ..ServeConfig::default()
+        },
+        None,
+    )
+    .await;
+    let home = crate::common::world().persona().profile["home"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for i in 0..2 {
+        let c = client(srv.addr, None).await.unwrap();
+        let r = crate::common::call(
+            &c,
+            "create_note",
+            serde_json::json!({ "path": format!("{home}/mine-{i}.md"), "text": "x" }),
+        )
+        .await;
+        assert_ne!(r.is_error, Some(true), "{}", crate::common::text(&r));
+        c.cancel().await.unwrap();
+    }
+    srv.shutdown().await.unwrap();
+    let mut saved: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    saved.sort();
+    assert_eq!(saved, ["session-1", "session-2"]);
+    for (i, dir) in saved.iter().enumerate() {
+        let steps =
+            std::fs::read_to_string(out.join(dir).join(simdesk_serve::TRAJECTORY_FILE)).unwrap();
+        assert_eq!(steps.lines().count(), 1, "{dir}: {steps}");
+        assert!(steps.contains(&format!("mine-{i}.md")), "{dir}: {steps}");
+    }
+    std::fs::remove_dir_all(&out).unwrap();
 }
