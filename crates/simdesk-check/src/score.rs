@@ -268,6 +268,16 @@ fn judge(ws: &Workspace, g: &Goal) -> GoalResult {
                 }
             }
         }
+        Goal::FormulaKept { .. }
+        | Goal::RefreshedFrom { .. }
+        | Goal::CleanDeliverable { .. }
+        | Goal::Deliverable { .. }
+        | Goal::DeliveredTo { .. } => result(
+            g,
+            false,
+            format!("{g:?}"),
+            "this goal kind is not judged yet: never met".into(),
+        ),
     }
 }
 
@@ -381,8 +391,15 @@ fn asked(ws: &Workspace) -> BTreeSet<VPath> {
     for o in ws.objectives() {
         for g in &o.goals {
             match g {
-                Goal::CellEquals { cell, .. } => out.extend(cell.path.clone()),
-                Goal::Exists { path, .. } | Goal::Contains { path, .. } => {
+                Goal::CellEquals { cell, .. } | Goal::FormulaKept { cell, .. } => {
+                    out.extend(cell.path.clone())
+                }
+                Goal::CleanDeliverable { .. }
+                | Goal::Deliverable { .. }
+                | Goal::DeliveredTo { .. } => {}
+                Goal::Exists { path, .. }
+                | Goal::Contains { path, .. }
+                | Goal::RefreshedFrom { path, .. } => {
                     out.insert(path.clone());
                 }
                 Goal::ExportedFresh { path, source } => {

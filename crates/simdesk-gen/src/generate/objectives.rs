@@ -511,8 +511,12 @@ impl<'t> Gen<'t> {
                 description: body.trim().to_owned(),
                 requested_by: from.1.email.clone(),
                 message_id: Some(id),
+                assigned: None,
                 due,
+                late: simdesk_model::LatePolicy::Fail,
                 goals: req.goals,
+                reference: Vec::new(),
+                confidential: Vec::new(),
             },
             shape: Some(o.shape.as_str().to_owned()),
         });
