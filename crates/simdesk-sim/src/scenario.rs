@@ -86,11 +86,18 @@ pub struct Costs {
 }
 
 impl Costs {
+    /// Reads costs from TOML (the form of `templates/_sim/costs.toml`).
+    pub fn parse(text: &str) -> Result<Costs, ScenarioError> {
+        toml::from_str(text).map_err(|e| ScenarioError::Toml {
+            source: Arc::new(e),
+        })
+    }
+
     /// The costs shipped in `templates/_sim/costs.toml`.
     pub fn builtin() -> Costs {
         // The embedded file is checked by a test; a flat minute per call
         // only stands in if it ever failed to parse.
-        toml::from_str(BUILTIN_COSTS).unwrap_or(Costs {
+        Costs::parse(BUILTIN_COSTS).unwrap_or(Costs {
             default_seconds: 60,
             error_seconds: 30,
             page_lines: 120,
@@ -123,10 +130,17 @@ pub struct Prose {
 }
 
 impl Prose {
+    /// Reads prose from TOML (the form of `templates/_sim/prose.toml`).
+    pub fn parse(text: &str) -> Result<Prose, ScenarioError> {
+        toml::from_str(text).map_err(|e| ScenarioError::Toml {
+            source: Arc::new(e),
+        })
+    }
+
     /// The prose shipped in `templates/_sim/prose.toml`.
     pub fn builtin() -> Prose {
         // Checked by a test, like the costs.
-        toml::from_str(BUILTIN_PROSE).unwrap_or(Prose {
+        Prose::parse(BUILTIN_PROSE).unwrap_or(Prose {
             greetings: BTreeMap::new(),
             signoffs: BTreeMap::new(),
             rules: BTreeMap::new(),

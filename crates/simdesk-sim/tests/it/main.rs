@@ -3,8 +3,10 @@
 //! generated computers.
 
 mod fixture;
+mod gen_fixture;
 mod generated;
 mod hostile;
 mod replay;
 mod rules;
+mod scenario;
 mod surface;
