@@ -20,8 +20,9 @@ def session(ana):
     return simdesk.Session(ana, SCENARIO)
 
 
-def test_tools_are_function_calling_schemas():
+def test_tools_are_function_calling_schemas(session):
     tools = simdesk.tools()
+    assert session.tools() == tools
     names = [t["name"] for t in tools]
     assert names[:3] == ["list_files", "search_files", "read_file"]
     assert "finish" in names and len(names) == len(set(names)) == 31
