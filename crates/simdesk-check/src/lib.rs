@@ -40,6 +40,7 @@ mod goals;
 mod history;
 mod hygiene;
 mod mine;
+mod outcome_report;
 mod quote;
 mod report;
 mod rules;
@@ -47,7 +48,10 @@ mod score;
 
 pub use hygiene::portable_name_diagnostics;
 pub use mine::{MineReport, Mistake, MistakeKind, mine, mine_events};
-pub use report::{Report, ReportFinding, Summary, sarif, text_report};
+pub use outcome_report::{OutcomeFormat, mine_text, render_mine, render_score, score_text};
+pub use report::{
+    Report, ReportFinding, ReportFormat, Summary, merge_findings, render_check, sarif, text_report,
+};
 pub use rules::{RULES, Rule, check, primary_path, rule_for};
 pub use score::{
     Collateral, CollateralChange, ERROR_PENALTY, GoalResult, ObjectiveScore, ScoreReport,

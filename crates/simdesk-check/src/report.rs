@@ -1,5 +1,6 @@
-//! Reports of findings: human-readable text grouped by file, JSON, and
-//! SARIF 2.1.0 for code-scanning tools.
+//! Reports of findings: merging findings from several sources in one
+//! order, then human-readable text grouped by file, JSON, and SARIF 2.1.0
+//! for code-scanning tools. Every door prints through [`render_check`].
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -78,12 +79,68 @@ impl Report {
     }
 }
 
-fn paint(s: &str, code: &str, color: bool) -> String {
+/// `s` in an ANSI style when `color`.
+pub(crate) fn paint(s: &str, code: &str, color: bool) -> String {
     if color {
         format!("\x1b[{code}m{s}\x1b[0m")
     } else {
         s.to_owned()
     }
+}
+
+/// How a report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Human-readable, grouped by file (ANSI colour when asked).
+    Text,
+    /// JSON ([`Report`], pretty-printed).
+    Json,
+    /// SARIF 2.1.0 ([`sarif`], pretty-printed).
+    Sarif,
+}
+
+/// Findings from several sources as one list: `first` (for example the
+/// names of a folder), then those of `more` that are not already there
+/// (same code and message), in the library's order: by file, then
+/// severity (errors first), code and message.
+pub fn merge_findings(
+    first: Vec<Diagnostic>,
+    more: impl IntoIterator<Item = Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut found = first;
+    let mut seen: std::collections::BTreeSet<(Code, String)> =
+        found.iter().map(|d| (d.code, d.message.clone())).collect();
+    for d in more {
+        if seen.insert((d.code, d.message.clone())) {
+            found.push(d);
+        }
+    }
+    found.sort_by(|x, y| {
+        let key = |d: &Diagnostic| {
+            (
+                primary_path(d).cloned(),
+                std::cmp::Reverse(d.severity),
+                d.code,
+                d.message.clone(),
+            )
+        };
+        key(x).cmp(&key(y))
+    });
+    found
+}
+
+/// Findings printed in `format`, ending with a newline; `color` applies
+/// to text only.
+pub fn render_check(
+    found: &[Diagnostic],
+    format: ReportFormat,
+    color: bool,
+) -> Result<String, serde_json::Error> {
+    Ok(match format {
+        ReportFormat::Text => text_report(found, color),
+        ReportFormat::Json => serde_json::to_string_pretty(&Report::new(found))? + "\n",
+        ReportFormat::Sarif => serde_json::to_string_pretty(&sarif(found))? + "\n",
+    })
 }
 
 /// Findings as text grouped by file, with ANSI colour when `color`.

@@ -1,6 +1,6 @@
-//! `simdesk check`, `simdesk score` and `simdesk mine`: the IO around the
-//! pure checks of `simdesk-check` (reading worlds, folders and
-//! trajectories; printing text, JSON or SARIF; exit codes).
+//! `simdesk check`, `simdesk score` and `simdesk mine`: arguments, exit
+//! codes and printing. Worlds and folders are read by `simdesk-store`;
+//! checks, scores and their reports are `simdesk-check`'s.
 //!
 //! Exit codes: `check` 0 when nothing is at error level, 1 when something
 //! is; `score` 0 when every goal is met, 1 otherwise; `mine` 0 (mistakes
@@ -12,11 +12,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use simdesk_check::{CheckOptions, Report, ScoreReport, check, mine, mine_events, score};
+use simdesk_check::{
+    CheckOptions, OutcomeFormat, ReportFormat, check, merge_findings, mine, mine_events,
+    render_check, render_mine, render_score, score,
+};
 use simdesk_engine::{SnapshotError, Workspace};
 use simdesk_model::{Diagnostic, Persona};
-
-use crate::{disk, world_io};
+use simdesk_store::ImportOptions;
 
 /// Output of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,16 +85,16 @@ fn color() -> bool {
 /// the folder's names and notes about files left out.
 fn world_for_check(target: &Path) -> Result<(Workspace, Vec<Diagnostic>)> {
     if !target.is_dir() {
-        return Ok((world_io::load_world(target)?, Vec::new()));
+        return Ok((simdesk_store::load_world(target)?, Vec::new()));
     }
-    let report = disk::import_dir(target, &disk::ImportOptions::default())?;
+    let report = simdesk_store::import_dir(target, &ImportOptions::default())?;
     // Names the importer refused, checked together with the names it kept
     // so case collisions between the two are seen.
     let mut names: Vec<String> = report
         .world
         .walk()
         .into_iter()
-        .map(|e| e.path.as_str().trim_start_matches('/').to_owned())
+        .map(|e| simdesk_store::rel(&e.path))
         .collect();
     names.extend(report.skipped.iter().map(|s| s.path.clone()));
     let found = simdesk_check::portable_name_diagnostics(&names);
@@ -104,42 +106,18 @@ fn world_for_check(target: &Path) -> Result<(Workspace, Vec<Diagnostic>)> {
 
 /// `simdesk check WORLD|DIR`.
 pub fn run_check(a: &CheckArgs) -> Result<ExitCode> {
-    let (ws, mut found) = world_for_check(&a.target)?;
+    let (ws, names) = world_for_check(&a.target)?;
     let opts = CheckOptions {
         info: !a.no_info,
         ..CheckOptions::default()
     };
-    let mut seen: Vec<(simdesk_model::Code, String)> =
-        found.iter().map(|d| (d.code, d.message.clone())).collect();
-    for d in check(&ws, &opts) {
-        let key = (d.code, d.message.clone());
-        if !seen.contains(&key) {
-            seen.push(key);
-            found.push(d);
-        }
-    }
-    // The library's order: by file, then severity, code and message.
-    found.sort_by(|x, y| {
-        let key = |d: &Diagnostic| {
-            (
-                simdesk_check::primary_path(d).cloned(),
-                std::cmp::Reverse(d.severity),
-                d.code,
-                d.message.clone(),
-            )
-        };
-        key(x).cmp(&key(y))
-    });
-    match a.format {
-        CheckFormat::Text => print!("{}", simdesk_check::text_report(&found, color())),
-        CheckFormat::Json => println!("{}", serde_json::to_string_pretty(&Report::new(&found))?),
-        CheckFormat::Sarif => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&simdesk_check::sarif(&found))?
-            );
-        }
-    }
+    let found = merge_findings(names, check(&ws, &opts));
+    let format = match a.format {
+        CheckFormat::Text => ReportFormat::Text,
+        CheckFormat::Json => ReportFormat::Json,
+        CheckFormat::Sarif => ReportFormat::Sarif,
+    };
+    print!("{}", render_check(&found, format, color())?);
     Ok(if found.iter().any(Diagnostic::is_error) {
         ExitCode::from(1)
     } else {
@@ -147,58 +125,16 @@ pub fn run_check(a: &CheckArgs) -> Result<ExitCode> {
     })
 }
 
-fn print_score(r: &ScoreReport) {
-    let c = color();
-    let paint = |s: &str, code: &str| {
-        if c {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_owned()
-        }
-    };
-    for o in &r.objectives {
-        let passed = o.goals.iter().filter(|g| g.passed).count();
-        let status = if o.met {
-            paint("MET", "1;32")
-        } else {
-            paint("NOT MET", "1;31")
-        };
-        println!(
-            "{} {}: {status} ({passed}/{})",
-            o.id,
-            o.title,
-            o.goals.len()
-        );
-        for g in &o.goals {
-            let mark = if g.passed {
-                paint("pass", "32")
-            } else {
-                paint("FAIL", "31")
-            };
-            println!("  {mark} expected: {}", g.expected);
-            println!("       actual:   {}", g.actual);
-        }
+fn outcome_format(f: OutFormat) -> OutcomeFormat {
+    match f {
+        OutFormat::Text => OutcomeFormat::Text,
+        OutFormat::Json => OutcomeFormat::Json,
     }
-    let col = &r.collateral;
-    println!(
-        "collateral changes (start: {} events before the agent's first, by {}): {}",
-        col.start_events,
-        match col.method {
-            simdesk_check::StartMethod::Replay => "replay",
-            simdesk_check::StartMethod::Revisions => "revisions",
-        },
-        if col.changes.is_empty() { "none" } else { "" }
-    );
-    for ch in &col.changes {
-        let evs: Vec<String> = ch.events.iter().map(|s| format!("#{s}")).collect();
-        println!("  {} {} ({})", ch.change, ch.path, evs.join(", "));
-    }
-    println!("{}/{} goals met", r.goals_passed, r.goals_total);
 }
 
 /// `simdesk score WORLD [--objective ID]`.
 pub fn run_score(a: &ScoreArgs) -> Result<ExitCode> {
-    let ws = world_io::load_world(&a.world)?;
+    let ws = simdesk_store::load_world(&a.world)?;
     if let Some(id) = &a.objective
         && !ws.objectives().any(|o| &o.id == id)
     {
@@ -214,10 +150,7 @@ pub fn run_score(a: &ScoreArgs) -> Result<ExitCode> {
         );
     }
     let r = score(&ws, a.objective.as_deref());
-    match a.format {
-        OutFormat::Text => print_score(&r),
-        OutFormat::Json => println!("{}", serde_json::to_string_pretty(&r)?),
-    }
+    print!("{}", render_score(&r, outcome_format(a.format), color())?);
     Ok(if r.goals_passed == r.goals_total {
         ExitCode::SUCCESS
     } else {
@@ -227,7 +160,7 @@ pub fn run_score(a: &ScoreArgs) -> Result<ExitCode> {
 
 /// `simdesk mine WORLD|TRAJECTORY.jsonl`.
 pub fn run_mine(a: &MineArgs) -> Result<ExitCode> {
-    let bytes = world_io::read_limited(&a.input, world_io::MAX_INPUT_BYTES)?;
+    let bytes = simdesk_store::read_limited(&a.input, simdesk_store::MAX_INPUT_BYTES)?;
     let report = match Workspace::load(&bytes) {
         Ok(ws) => mine(&ws),
         Err(SnapshotError::NotASnapshot) => {
@@ -246,30 +179,6 @@ pub fn run_mine(a: &MineArgs) -> Result<ExitCode> {
             return Err(e).with_context(|| format!("cannot load world {}", a.input.display()));
         }
     };
-    match a.format {
-        OutFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        OutFormat::Text => {
-            for m in &report.mistakes {
-                let evs: Vec<String> = m.events.iter().map(|s| format!("#{s}")).collect();
-                println!(
-                    "{} {} ({}): {}",
-                    evs.join(" "),
-                    m.kind.as_str(),
-                    m.actor,
-                    m.explanation
-                );
-            }
-            if let Some(at) = report.diverged_at {
-                println!(
-                    "note: replay diverged from the record at event #{at}; later events were judged by their recorded diagnostics only"
-                );
-            }
-            println!(
-                "{} mistake(s) in {} event(s)",
-                report.mistakes.len(),
-                report.events
-            );
-        }
-    }
+    print!("{}", render_mine(&report, outcome_format(a.format))?);
     Ok(ExitCode::SUCCESS)
 }

@@ -1,20 +1,15 @@
 //! `simdesk generate`, `simdesk templates`, `simdesk schema` and
 //! `simdesk build`: synthetic computers from templates or from a spec file.
-//!
-//! Wiring (for main.rs): add `mod generate;`, the subcommands
-//! `Generate(generate::GenerateArgs)`, `Templates(generate::TemplatesArgs)`,
-//! `Schema`, `Build(generate::BuildArgs)`, and call the `run_*` functions.
-//! Cargo.toml needs `simdesk-gen.workspace = true` (add it to
-//! `[workspace.dependencies]`) and `indicatif = "0.18"`.
+//! The work is `simdesk_store`'s (datasets, computers, template folders);
+//! this module parses arguments and shows progress.
 
 use std::io::{IsTerminal, Write as _};
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use simdesk_gen::{GenOptions, SpecLimits, Template};
+use simdesk_gen::{GenOptions, SpecLimits};
+use simdesk_store::DatasetOptions;
 
 /// `simdesk generate`: one or many computers from a template.
 #[derive(Debug, Clone, Args)]
@@ -80,22 +75,10 @@ fn parse_shard(s: &str) -> Result<(u64, u64), String> {
     Ok((k, n))
 }
 
-fn all_templates(extra: Option<&Path>) -> Result<Vec<Template>> {
-    let mut ts = simdesk_gen::builtin_templates()?;
-    if let Some(dir) = extra {
-        for t in simdesk_gen::load_templates_dir(dir)? {
-            ts.retain(|x| x.id != t.id);
-            ts.push(t);
-        }
-    }
-    ts.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(ts)
-}
-
 /// Runs `simdesk templates`.
 pub fn run_templates(args: &TemplatesArgs) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    for t in all_templates(args.templates.as_deref())? {
+    for t in simdesk_store::templates(args.templates.as_deref())? {
         let mark = if t.id == simdesk_gen::DEFAULT_TEMPLATE {
             " (default)"
         } else {
@@ -116,7 +99,7 @@ pub fn run_schema() -> Result<()> {
 /// problem by problem, with JSON pointers, and nothing is written.
 pub fn run_build(args: &BuildArgs) -> Result<()> {
     let limits = SpecLimits::default();
-    let bytes = crate::world_io::read_limited(&args.spec, limits.max_bytes as u64)?;
+    let bytes = simdesk_store::read_limited(&args.spec, limits.max_bytes as u64)?;
     let text = std::str::from_utf8(&bytes).context("spec is not UTF-8")?;
     let spec = match simdesk_gen::validate(text, &limits) {
         Ok(s) => s,
@@ -140,32 +123,13 @@ pub fn run_build(args: &BuildArgs) -> Result<()> {
             );
         }
     };
-    crate::disk::write_computer(&spec, &args.out, args.force)?;
+    simdesk_store::write_computer(&spec, &args.out, args.force)?;
     Ok(())
-}
-
-/// One line of the dataset index (`index.jsonl`).
-#[derive(Debug, serde::Serialize)]
-struct IndexLine {
-    id: String,
-    template: String,
-    seed: u64,
-    index: u64,
-    persona: String,
-    role: String,
-    employer: String,
-    os: String,
-    artifacts: usize,
-    kinds: std::collections::BTreeMap<String, usize>,
-    edges: usize,
-    objectives: Vec<String>,
-    faults: usize,
-    dir: String,
 }
 
 /// Runs `simdesk generate`.
 pub fn run_generate(args: &GenerateArgs) -> Result<()> {
-    let templates = all_templates(args.templates.as_deref())?;
+    let templates = simdesk_store::templates(args.templates.as_deref())?;
     let t = templates
         .iter()
         .find(|t| t.id == args.template)
@@ -175,18 +139,20 @@ pub fn run_generate(args: &GenerateArgs) -> Result<()> {
                 args.template
             )
         })?;
-    let (k, n) = args.shard.unwrap_or((0, 1));
-    let indexes: Vec<u64> = simdesk_gen::shard_indexes(args.count, k, n).collect();
-    if indexes.is_empty() {
-        bail!("shard {k}/{n} holds none of the {} computers", args.count);
-    }
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("creating {}", args.out.display()))?;
-    let opts = GenOptions {
-        faults: args.faults,
+    let opts = DatasetOptions {
+        template: t,
+        seed: args.seed,
+        count: args.count,
+        shard: args.shard.unwrap_or((0, 1)),
+        jobs: args.jobs,
+        options: GenOptions {
+            faults: args.faults,
+        },
+        out: &args.out,
+        force: args.force,
     };
-    let total = indexes.len() as u64;
-    let done = AtomicU64::new(0);
+    let (k, n) = opts.shard;
+    let total = simdesk_gen::shard_indexes(args.count, k, n).count() as u64;
     let bar = std::io::stderr().is_terminal().then(|| {
         let b = indicatif::ProgressBar::new(total);
         b.set_style(
@@ -197,94 +163,23 @@ pub fn run_generate(args: &GenerateArgs) -> Result<()> {
         );
         b
     });
-    let lines: Mutex<Vec<(u64, String)>> = Mutex::new(Vec::new());
-    let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    let next = AtomicU64::new(0);
-    let jobs = args.jobs.clamp(1, 256);
-    std::thread::scope(|s| {
-        for _ in 0..jobs {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed) as usize;
-                    let Some(&index) = indexes.get(i) else { break };
-                    match one(t, args, &opts, index) {
-                        Ok(line) => lines
-                            .lock()
-                            .map(|mut l| l.push((index, line)))
-                            .unwrap_or(()),
-                        Err(e) => errors
-                            .lock()
-                            .map(|mut v| v.push(format!("index {index}: {e:#}")))
-                            .unwrap_or(()),
-                    }
-                    let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    match &bar {
-                        Some(b) => b.set_position(d),
-                        None => eprintln!("generated {d}/{total} (index {index})"),
-                    }
-                }
-            });
-        }
-    });
+    let progress = |done: u64, total: u64, index: u64| match &bar {
+        Some(b) => b.set_position(done),
+        None => eprintln!("generated {done}/{total} (index {index})"),
+    };
+    let report = simdesk_store::generate_dataset(&opts, &progress)?;
     if let Some(b) = &bar {
         b.finish();
     }
-    // The dataset index, in index order whatever the thread timing.
-    let mut lines = lines.into_inner().unwrap_or_default();
-    lines.sort();
-    let name = if n > 1 {
-        format!("index-{k}-of-{n}.jsonl")
-    } else {
-        "index.jsonl".to_owned()
-    };
-    let body: String = lines.iter().map(|(_, l)| format!("{l}\n")).collect();
-    crate::world_io::write_atomic(&args.out.join(name), body.as_bytes())?;
-    let errors = errors.into_inner().unwrap_or_default();
-    if !errors.is_empty() {
-        for e in &errors {
-            eprintln!("error: {e}");
+    if !report.failures.is_empty() {
+        for (index, e) in &report.failures {
+            eprintln!("error: index {index}: {}", simdesk_store::chain(e));
         }
-        bail!("{} of {total} computers failed", errors.len());
+        bail!(
+            "{} of {} computers failed",
+            report.failures.len(),
+            report.total
+        );
     }
     Ok(())
-}
-
-fn one(t: &Template, args: &GenerateArgs, opts: &GenOptions, index: u64) -> Result<String> {
-    let spec = simdesk_gen::generate(t, args.seed, index, opts)?;
-    let id = spec.origin.as_ref().map_or_else(
-        || format!("{}-{}-{index}", t.id, args.seed),
-        |o| o.id.clone(),
-    );
-    let dir = args.out.join(&id);
-    if dir.exists() && !args.force {
-        bail!("{} exists; use --force to overwrite", dir.display());
-    }
-    crate::disk::write_computer(&spec, &dir, args.force)?;
-    let line = IndexLine {
-        id: id.clone(),
-        template: t.id.clone(),
-        seed: args.seed,
-        index,
-        persona: spec.persona.name.clone(),
-        role: spec.persona.role.clone(),
-        employer: spec.persona.employer.clone(),
-        os: spec
-            .persona
-            .profile
-            .get("os")
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_owned(),
-        artifacts: spec.artifact_count(),
-        kinds: spec.kind_counts(),
-        edges: spec.edge_counts().total(),
-        objectives: spec
-            .objectives
-            .iter()
-            .map(|o| o.objective.id.clone())
-            .collect(),
-        faults: spec.faults.len(),
-        dir: id,
-    };
-    Ok(serde_json::to_string(&line)?)
 }

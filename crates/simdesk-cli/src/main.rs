@@ -1,20 +1,20 @@
 //! `simdesk`: build, change, inspect and check synthetic computers from a
-//! shell. The only crate that touches the real filesystem and the terminal.
+//! shell. Argument parsing, printing and exit codes over the library
+//! crates; the filesystem is `simdesk-store`'s.
 
 mod check_cmd;
 mod demo;
-mod disk;
 mod generate;
-mod world_io;
+mod tree_cmd;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use simdesk_engine::{StaleExportPolicy, Workspace, WorkspacePolicy};
-use simdesk_model::{Op, Persona, SimTime, VPath};
+use simdesk_model::{Persona, SimTime, VPath};
 
 /// Synthetic computers: worlds of interlinked office files for agents.
 #[derive(Parser)]
@@ -160,9 +160,6 @@ fn vpath(s: &str) -> Result<VPath> {
     VPath::parse(s).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-/// Most bytes of one line of an op stream.
-const MAX_OP_LINE: usize = 256 << 20;
-
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Generate(a) => generate::run_generate(&a).map(|()| ExitCode::SUCCESS),
@@ -172,7 +169,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(a) => check_cmd::run_check(&a),
         Command::Score(a) => check_cmd::run_score(&a),
         Command::Mine(a) => check_cmd::run_mine(&a),
-        Command::Export { world, dir, force } => disk::run_export(&world, &dir, force),
+        Command::Export { world, dir, force } => tree_cmd::run_export(&world, &dir, force),
         Command::Import {
             dir,
             out,
@@ -183,19 +180,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             max_files,
             max_bytes,
         } => {
-            let opts = disk::ImportOptions {
+            let opts = simdesk_store::ImportOptions {
                 start: SimTime::parse(&start)?,
                 name,
                 keep_unreadable,
                 max_files,
                 max_total_bytes: max_bytes,
-                ..disk::ImportOptions::default()
+                ..simdesk_store::ImportOptions::default()
             };
-            disk::run_import(&dir, &out, force, &opts)
+            tree_cmd::run_import(&dir, &out, force, &opts)
         }
         Command::Demo { save } => {
             if let Some(path) = save {
-                world_io::save_snapshot(&demo::build(), &path)?;
+                simdesk_store::save_world(&demo::build(), &path)?;
             }
             let (text, ok) = demo::run();
             print!("{text}");
@@ -231,12 +228,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 },
             )
             .with_policy(policy);
-            world_io::save_snapshot(&ws, &world)?;
+            simdesk_store::save_world(&ws, &world)?;
             println!("created {}", world.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Apply { world, ops, actor } => {
-            let mut ws = world_io::load_world(&world)?;
+            let mut ws = simdesk_store::load_world(&world)?;
             let reader: Box<dyn Read> = if ops.as_os_str() == "-" {
                 Box::new(std::io::stdin())
             } else {
@@ -245,27 +242,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         .with_context(|| format!("cannot open {}", ops.display()))?,
                 )
             };
-            let mut reader = BufReader::new(reader.take(world_io::MAX_INPUT_BYTES));
             let (mut applied, mut refused) = (0usize, 0usize);
-            let mut line = String::new();
-            let mut n = 0usize;
-            loop {
-                line.clear();
-                let read = (&mut reader)
-                    .take(MAX_OP_LINE as u64 + 1)
-                    .read_line(&mut line)?;
-                if read == 0 {
-                    break;
-                }
-                n += 1;
-                if line.len() > MAX_OP_LINE {
-                    bail!("line {n}: longer than {MAX_OP_LINE} bytes; nothing was saved");
-                }
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let op: Op = serde_json::from_str(&line)
-                    .with_context(|| format!("line {n}: not an op; nothing was saved"))?;
+            for next in simdesk_store::OpStream::new(reader) {
+                let (n, op) = next.context("nothing was saved")?;
                 let out = ws.apply_as(&actor, op);
                 let status = if out.is_applied() {
                     applied += 1;
@@ -285,7 +264,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     }
                 }
             }
-            world_io::save_snapshot(&ws, &world)?;
+            simdesk_store::save_world(&ws, &world)?;
             println!(
                 "{applied} applied, {refused} refused; saved {}",
                 world.display()
@@ -297,7 +276,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
         Command::Ls { world, path } => {
-            let ws = world_io::load_world(&world)?;
+            let ws = simdesk_store::load_world(&world)?;
             match path {
                 None => print!("{}", ws.tree_text()),
                 Some(p) => {
@@ -316,14 +295,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Cat { world, path } => {
-            let ws = world_io::load_world(&world)?;
+            let ws = simdesk_store::load_world(&world)?;
             let p = vpath(&path)?;
             let text = ws.view(&p).with_context(|| format!("no artifact at {p}"))?;
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Stale { world, json } => {
-            let ws = world_io::load_world(&world)?;
+            let ws = simdesk_store::load_world(&world)?;
             let stale = ws.stale();
             if json {
                 println!("{}", serde_json::to_string_pretty(&stale)?);
@@ -344,7 +323,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
         Command::Log { world, json } => {
-            let ws = world_io::load_world(&world)?;
+            let ws = simdesk_store::load_world(&world)?;
             if json {
                 print!("{}", ws.trajectory_jsonl());
             } else {
@@ -370,15 +349,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             trajectory,
             out,
         } => {
-            let mut ws = world_io::load_world(&world)?;
-            let text = String::from_utf8(world_io::read_limited(
+            let mut ws = simdesk_store::load_world(&world)?;
+            let text = String::from_utf8(simdesk_store::read_limited(
                 &trajectory,
-                world_io::MAX_INPUT_BYTES,
+                simdesk_store::MAX_INPUT_BYTES,
             )?)
             .context("the trajectory is not UTF-8")?;
             let events = simdesk_engine::parse_jsonl(&text)?;
             ws.replay(&events)?;
-            world_io::save_snapshot(&ws, &out)?;
+            simdesk_store::save_world(&ws, &out)?;
             println!(
                 "replayed {} events; state {}",
                 events.len(),

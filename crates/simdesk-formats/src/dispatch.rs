@@ -1,5 +1,6 @@
-//! One door in front of every format: pick a format by extension or by
-//! artifact kind, then export or import through it.
+//! One door in front of every format: export or import through a
+//! [`Format`] (chosen with the vocabulary in `vocab.rs`), or let
+//! [`import_auto`] pick one from a file's name and content.
 //!
 //! xlsx, csv, docx and markdown live in this crate's sibling modules; pptx,
 //! pdf and eml/mbox in theirs. Text and binary files are handled here. Text is imported as UTF-8 and
@@ -11,41 +12,9 @@
 
 use simdesk_model::{Artifact, ArtifactKind, Binary, Text, TextFormat};
 
+use crate::eml::ImportedAttachment;
 use crate::zipguard::check_input_size;
-use crate::{ExportOptions, Format, FormatError, Limits};
-
-/// The format a file extension (without the dot, any case) is read and
-/// written with: `xlsx`/`xlsm`/`xls`/`ods` → [`Format::Xlsx`] (the xlsx
-/// importer reads all four), `docx`, `pptx`, `pdf`, `eml`, `mbox`, `csv`,
-/// `md`/`markdown` → [`Format::Markdown`], `txt`/`json` → [`Format::Text`],
-/// anything else → [`Format::Binary`].
-pub fn format_for_extension(ext: &str) -> Format {
-    match ext.trim_start_matches('.').to_ascii_lowercase().as_str() {
-        "xlsx" | "xlsm" | "xls" | "ods" => Format::Xlsx,
-        "docx" => Format::Docx,
-        "pptx" => Format::Pptx,
-        "pdf" => Format::Pdf,
-        "eml" => Format::Eml,
-        "mbox" => Format::Mbox,
-        "csv" => Format::Csv,
-        "md" | "markdown" => Format::Markdown,
-        "txt" | "json" => Format::Text,
-        _ => Format::Binary,
-    }
-}
-
-/// The format an artifact kind is written with by default.
-pub fn default_format(kind: ArtifactKind) -> Format {
-    match kind {
-        ArtifactKind::Workbook => Format::Xlsx,
-        ArtifactKind::Document => Format::Docx,
-        ArtifactKind::Deck => Format::Pptx,
-        ArtifactKind::Pdf => Format::Pdf,
-        ArtifactKind::Email => Format::Eml,
-        ArtifactKind::Text => Format::Text,
-        ArtifactKind::Binary => Format::Binary,
-    }
-}
+use crate::{ExportOptions, Format, FormatError, Limits, format_for_extension, sniff};
 
 fn unsupported(artifact: &Artifact, format: Format) -> FormatError {
     FormatError::Unsupported {
@@ -144,32 +113,67 @@ pub fn import(bytes: &[u8], format: Format, limits: &Limits) -> Result<Artifact,
     }
 }
 
+/// Reads a file from outside by its extension (`ext`, without the dot);
+/// when that reader refuses it and the bytes are plainly a zip package or
+/// a PDF (a workbook exported under a `.csv` name, say), by its content
+/// ([`sniff`]). An email brings the attachments it carries; an mbox (many
+/// messages) and unknown extensions are kept byte-exact as a binary.
+/// Returns the first refusal when nothing reads the file.
+pub fn import_auto(
+    ext: &str,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(Artifact, Vec<ImportedAttachment>), FormatError> {
+    let by_ext = import_by_extension(ext, bytes, limits);
+    let Err(err) = by_ext else {
+        return by_ext;
+    };
+    let by_ext_format = format_for_extension(ext);
+    sniff(bytes)
+        .iter()
+        .filter(|f| **f != by_ext_format)
+        .find_map(|f| import(bytes, *f, limits).ok())
+        .map(|a| (a, Vec::new()))
+        .ok_or(err)
+}
+
+fn import_by_extension(
+    ext: &str,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(Artifact, Vec<ImportedAttachment>), FormatError> {
+    let one = |a: Artifact| (a, Vec::new());
+    match format_for_extension(ext) {
+        Format::Eml => {
+            crate::eml::import_eml_with(bytes, limits).map(|(e, a)| (Artifact::Email(e), a))
+        }
+        // One artifact is one message: an mbox is kept byte-exact.
+        Format::Mbox | Format::Binary => import(bytes, Format::Binary, limits).map(one),
+        Format::Text | Format::Csv | Format::Markdown => {
+            import_text(bytes, TextFormat::from_extension(ext), limits).map(one)
+        }
+        f => import(bytes, f, limits).map(one),
+    }
+}
+
+/// Reads a file back in the format it was written in (as a manifest
+/// records it); `was` is the artifact it replaces, whose text kind (csv,
+/// markdown, json, plain) a text file keeps.
+pub fn import_as_written(
+    bytes: &[u8],
+    format: Format,
+    was: &Artifact,
+    limits: &Limits,
+) -> Result<Artifact, FormatError> {
+    match (format, was) {
+        (Format::Text, Artifact::Text(t)) => import_text(bytes, t.format, limits),
+        (f, _) => import(bytes, f, limits),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn extensions() {
-        for (e, f) in [
-            ("xlsx", Format::Xlsx),
-            ("XLSM", Format::Xlsx),
-            ("xls", Format::Xlsx),
-            ("ods", Format::Xlsx),
-            ("docx", Format::Docx),
-            ("pptx", Format::Pptx),
-            ("pdf", Format::Pdf),
-            ("eml", Format::Eml),
-            ("mbox", Format::Mbox),
-            ("csv", Format::Csv),
-            ("md", Format::Markdown),
-            ("txt", Format::Text),
-            ("json", Format::Text),
-            ("png", Format::Binary),
-            ("", Format::Binary),
-        ] {
-            assert_eq!(format_for_extension(e), f, "{e}");
-        }
-    }
 
     #[test]
     fn text_is_utf8() {

@@ -22,11 +22,13 @@ pub mod eml;
 pub mod markdown;
 pub mod pdf;
 pub mod pptx;
+mod vocab;
 pub mod xlsx;
 mod xml;
 mod zipguard;
 
 pub use dispatch::*;
+pub use vocab::*;
 
 /// Which file format to write or read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

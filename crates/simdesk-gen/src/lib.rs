@@ -36,7 +36,7 @@ pub use generate::{CareerStep, Profile, ProfileLocation, generate};
 pub use lower::{FAULT_ACTOR, GENERATOR, lower};
 pub use pack::{
     DEFAULT_TEMPLATE, Template, builtin_template, builtin_templates, embedded_files,
-    load_templates_dir,
+    templates_from_files,
 };
 pub use spec::*;
 pub use validate::{SpecError, SpecLimits, check_spec, validate};

@@ -3,7 +3,6 @@
 //! or from disk. See `templates/README.md` for the format.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -604,7 +603,7 @@ pub fn builtin_templates() -> Result<Vec<Template>, GenError> {
         .iter()
         .map(|(p, c)| ((*p).to_owned(), (*c).to_owned()))
         .collect();
-    templates_from_files(&files, "embedded templates")
+    parse_templates(&files, "embedded templates")
 }
 
 /// The shipped template with this id.
@@ -620,46 +619,25 @@ pub fn builtin_template(id: &str) -> Result<Template, GenError> {
 /// The template `generate` uses when none is named.
 pub const DEFAULT_TEMPLATE: &str = "financial-advisor";
 
-/// Loads every template under `dir` (one folder per template holding a
-/// `pack.toml`; an optional `_common/` overrides the shipped shared data).
-pub fn load_templates_dir(dir: &Path) -> Result<Vec<Template>, GenError> {
-    let io = |e: std::io::Error, p: &Path| GenError::Io {
-        path: p.display().to_string(),
-        message: e.to_string(),
-    };
-    let mut files: BTreeMap<String, String> = EMBEDDED
+/// Templates from files given as (relative path, content) pairs, the way a
+/// template folder holds them: `<id>/pack.toml`, `<id>/*.j2` and optional
+/// `_common/*.toml` files that override the shipped shared data. Reading
+/// the files from disk is the store's job (`simdesk_store::templates`);
+/// `origin` names where they came from in errors.
+pub fn templates_from_files(
+    files: impl IntoIterator<Item = (String, String)>,
+    origin: &str,
+) -> Result<Vec<Template>, GenError> {
+    let mut all: BTreeMap<String, String> = EMBEDDED
         .iter()
         .filter(|(p, _)| p.starts_with("_common/"))
         .map(|(p, c)| ((*p).to_owned(), (*c).to_owned()))
         .collect();
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| io(e, dir))?
-        .flatten()
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let sub = e.path();
-        if !sub.is_dir() {
-            continue;
-        }
-        let name = e.file_name().to_string_lossy().into_owned();
-        let mut inner: Vec<_> = std::fs::read_dir(&sub)
-            .map_err(|e| io(e, &sub))?
-            .flatten()
-            .collect();
-        inner.sort_by_key(|e| e.file_name());
-        for f in inner {
-            let p = f.path();
-            if p.is_file() {
-                let text = std::fs::read_to_string(&p).map_err(|e| io(e, &p))?;
-                files.insert(format!("{name}/{}", f.file_name().to_string_lossy()), text);
-            }
-        }
-    }
-    templates_from_files(&files, &dir.display().to_string())
+    all.extend(files);
+    parse_templates(&all, origin)
 }
 
-fn templates_from_files(
+fn parse_templates(
     files: &BTreeMap<String, String>,
     origin: &str,
 ) -> Result<Vec<Template>, GenError> {

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use simdesk_gen::{
-    GenOptions, Style as _Style, builtin_template, generate, load_templates_dir, lower, schema,
+    GenOptions, Style as _Style, builtin_template, generate, lower, schema, templates_from_files,
 };
 use simdesk_model::{Op, VPath};
 
@@ -181,18 +181,15 @@ fn lowering_yields_parseable_ops_in_order() {
 
 #[test]
 fn a_seventh_template_is_only_files() {
-    let dir = std::env::temp_dir().join(format!("simdesk-gen-tpl-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    for (rel, content) in simdesk_gen::embedded_files() {
-        if let Some(rest) = rel.strip_prefix("paralegal/") {
-            let p = dir.join("insurance-adjuster").join(rest);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            let text = content.replace("Litigation paralegal", "Insurance claims adjuster");
-            std::fs::write(p, text).unwrap();
-        }
-    }
-    let loaded = load_templates_dir(&dir).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
+    let files = simdesk_gen::embedded_files()
+        .iter()
+        .filter_map(|(rel, content)| {
+            rel.strip_prefix("paralegal/").map(|rest| {
+                let text = content.replace("Litigation paralegal", "Insurance claims adjuster");
+                (format!("insurance-adjuster/{rest}"), text)
+            })
+        });
+    let loaded = templates_from_files(files, "test").unwrap();
     assert_eq!(loaded.len(), 1);
     assert_eq!(loaded[0].id, "insurance-adjuster");
     let s = generate(&loaded[0], 1, 0, &GenOptions::default()).unwrap();

@@ -1,5 +1,7 @@
 //! The demo and the world-file commands.
 
+use expect_test::expect;
+
 use crate::{TempDir, simdesk};
 
 fn stdout(o: &std::process::Output) -> String {
@@ -57,25 +59,47 @@ fn new_apply_ls_cat_stale_log_replay() {
         "one op is refused: {}",
         stdout(&out)
     );
-    assert!(
-        stdout(&out).contains("5 applied, 1 refused"),
-        "{}",
-        stdout(&out)
-    );
-    let ls = stdout(&simdesk(d, &["ls", "w.simdesk"]));
-    assert!(
-        ls.contains("m.xlsx  (workbook") && ls.contains("STALE"),
-        "{ls}"
-    );
-    let cat = stdout(&simdesk(d, &["cat", "w.simdesk", "/Models/m.xlsx"]));
-    assert!(cat.contains("2 [=A1*Prices!B2]"), "{cat}");
+    expect![[r#"
+        #1 line 1: applied (revision 1)
+        #2 line 2: applied (revision 2)
+        #3 line 3: applied (revision 3)
+        #4 line 4: applied (revision 4)
+        #5 line 5: applied (revision 5)
+        #6 line 6: REFUSED (revision 5)
+            error[SD005 not-found]: nothing at /nope
+        5 applied, 1 refused; saved w.simdesk
+    "#]]
+    .assert_eq(&stdout(&out).replace(&d.display().to_string(), "DIR"));
+    expect![[r#"
+        /
+          Data/
+            p.csv  (text, rev 5)
+          Models/
+            m.xlsx  (workbook, rev 4)  STALE
+    "#]]
+    .assert_eq(&stdout(&simdesk(d, &["ls", "w.simdesk"])));
+    expect![[r#"
+        ## Sheet S (1 rows x 2 columns)
+             | A           | B           |
+           1 | 2           | 2 [=A1*Prices!B2]|
+
+        ## Sheet Prices (2 rows x 2 columns)
+             | A           | B           |
+           1 | T           | P           |
+           2 | A           | 1           |
+
+    "#]]
+    .assert_eq(&stdout(&simdesk(
+        d,
+        &["cat", "w.simdesk", "/Models/m.xlsx"],
+    )));
     let stale = simdesk(d, &["stale", "w.simdesk"]);
     assert_eq!(stale.status.code(), Some(1));
-    assert!(
-        stdout(&stale).contains("missing: refresh /Models/m.xlsx"),
-        "{}",
-        stdout(&stale)
-    );
+    expect![[r#"
+        /Models/m.xlsx
+          /Data/p.csv changed at revision 5 but /Models/m.xlsx still holds its revision 1 (missing: refresh /Models/m.xlsx); chain: /Data/p.csv -> /Models/m.xlsx
+    "#]]
+    .assert_eq(&stdout(&stale));
     let log = stdout(&simdesk(d, &["log", "w.simdesk", "--json"]));
     assert_eq!(log.lines().count(), 6);
     std::fs::write(d.join("t.jsonl"), &log).unwrap();
@@ -112,19 +136,17 @@ fn new_apply_ls_cat_stale_log_replay() {
     let before = std::fs::read(d.join("w.simdesk")).unwrap();
     let bad = simdesk(d, &["apply", "w.simdesk", "bad.jsonl"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&bad.stderr).contains("line 1"),
-        "{}",
-        String::from_utf8_lossy(&bad.stderr)
-    );
+    expect![[r#"
+        error: nothing was saved: line 1: not an op: invalid path "/a/../b": '..' component (component "..")
+    "#]]
+    .assert_eq(&String::from_utf8_lossy(&bad.stderr));
     assert_eq!(std::fs::read(d.join("w.simdesk")).unwrap(), before);
     // A corrupt world file is a clear error.
     std::fs::write(d.join("corrupt.simdesk"), &before[..before.len() / 2]).unwrap();
     let c = simdesk(d, &["ls", "corrupt.simdesk"]);
     assert_eq!(c.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&c.stderr).contains("checksum"),
-        "{}",
-        String::from_utf8_lossy(&c.stderr)
-    );
+    expect![[r#"
+        error: cannot load world corrupt.simdesk: snapshot checksum mismatch: the file is truncated or corrupted (expected 8e5a220addfe84a9070495fe49effd208ccfd7e25d8d55527b86439e8fe88df2, found f1b9f630a66b9f2c5dbfe5a4c52fd9a84c52e5d034758ad1ec081c6f6c1a06c1)
+    "#]]
+    .assert_eq(&String::from_utf8_lossy(&c.stderr));
 }

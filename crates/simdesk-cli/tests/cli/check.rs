@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use expect_test::expect;
+
 use crate::{TempDir, simdesk};
 
 const SETUP: &str = r#"{"op":"create","path":"/Clients/Chen/model.xlsx","artifact":{"kind":"workbook","sheets":[{"name":"S","cells":{"A1":{"value":{"text":"Total"}},"B1":{"value":{"number":100}}}}]}}
@@ -41,12 +43,15 @@ fn check_reports_a_stale_export_in_every_format() {
     world(d);
     let text = simdesk(d, &["check", "w.simdesk"]);
     assert_eq!(text.status.code(), Some(1));
-    let s = String::from_utf8_lossy(&text.stdout);
-    assert!(
-        s.starts_with("/Out/model.csv\n  error[SD013 stale-export]"),
-        "{s}"
-    );
-    assert!(!s.contains('\x1b'), "no colour when not on a terminal");
+    // The whole report, without colour when not on a terminal.
+    expect![[r#"
+        /Out/model.csv
+          error[SD013 stale-export]: /Out/model.csv is out of date: it was exported from /Clients/Chen/model.xlsx, and /Clients/Chen/model.xlsx changed at revision 4 but /Out/model.csv still holds its revision 1 (missing: export /Clients/Chen/model.xlsx to /Out/model.csv again); chain: /Clients/Chen/model.xlsx -> /Out/model.csv
+              see: /Clients/Chen/model.xlsx
+              hint: export /Clients/Chen/model.xlsx to /Out/model.csv again
+        1 finding(s): 1 error(s), 0 warning(s), 0 info
+    "#]]
+    .assert_eq(&String::from_utf8_lossy(&text.stdout));
 
     let j = json(&simdesk(d, &["check", "w.simdesk", "--format", "json"]));
     assert_eq!(j["summary"]["errors"], 1);
@@ -70,7 +75,7 @@ fn check_exit_codes() {
     assert!(simdesk(d, &["new", "clean.simdesk"]).status.success());
     let o = simdesk(d, &["check", "clean.simdesk"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("no findings"));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "no findings\n");
     assert_eq!(
         simdesk(d, &["check", "missing.simdesk"]).status.code(),
         Some(2)
@@ -131,7 +136,17 @@ fn score_shows_evidence_and_collateral() {
     assert_eq!(j["collateral"]["changes"][0]["path"], "/Scratch/todo.md");
     assert_eq!(j["collateral"]["changes"][0]["change"], "created");
     let text = simdesk(d, &["score", "w.simdesk", "--objective", "obj-1"]);
-    assert!(String::from_utf8_lossy(&text.stdout).contains("obj-1 Raise the total: NOT MET (1/2)"));
+    expect![[r#"
+        obj-1 Raise the total: NOT MET (1/2)
+          pass expected: /Clients/Chen/model.xlsx#S!B1 = 120
+               actual:   /Clients/Chen/model.xlsx#S!B1 = 120
+          FAIL expected: /Out/model.csv exported from /Clients/Chen/model.xlsx and not stale
+               actual:   /Out/model.csv is stale: /Clients/Chen/model.xlsx changed at revision 4 but /Out/model.csv still holds its revision 1 (missing: export /Clients/Chen/model.xlsx to /Out/model.csv again); chain: /Clients/Chen/model.xlsx -> /Out/model.csv
+        collateral changes (start: 3 events before the agent's first, by replay): 
+          created /Scratch/todo.md (#5)
+        1/2 goals met
+    "#]]
+    .assert_eq(&String::from_utf8_lossy(&text.stdout));
     assert_eq!(
         simdesk(d, &["score", "w.simdesk", "--objective", "nope"])
             .status
@@ -156,5 +171,9 @@ fn mine_a_world_and_a_bare_trajectory() {
     let from_log = json(&simdesk(d, &["mine", "t.jsonl", "--format", "json"]));
     assert_eq!(from_log["mistakes"], from_world["mistakes"]);
     let text = simdesk(d, &["mine", "t.jsonl"]);
-    assert!(String::from_utf8_lossy(&text.stdout).contains("#6 #7 repeated-failure (agent)"));
+    expect![[r#"
+        #6 #7 repeated-failure (agent): the same export was refused 2 times in a row (#6, #7): cannot tell the export format from /Out/model.xyz: use .pdf, .csv, .md or .txt; read the refusal and change the op instead of retrying it
+        1 mistake(s) in 7 event(s)
+    "#]]
+    .assert_eq(&String::from_utf8_lossy(&text.stdout));
 }

@@ -3,17 +3,8 @@
 //! attachments, 10 csv/md notes), and import of that directory with and
 //! without its manifest.
 //!
-//! The CLI crate is a binary, so the bench compiles its disk module (and
-//! the world-file helpers it uses) in directly.
-
-// Without a test harness, disk.rs's unit tests compile away and leave
-// their imports unused.
-#[allow(dead_code, unused_imports)]
-#[path = "../src/disk.rs"]
-mod disk;
-#[allow(dead_code)]
-#[path = "../src/world_io.rs"]
-mod world_io;
+//! It also times the main job: one computer generated, built and written
+//! exactly as `simdesk generate` writes it.
 
 use std::path::PathBuf;
 
@@ -190,16 +181,16 @@ fn bench(c: &mut Criterion) {
     let ws = world();
     let root = scratch();
     let tree = root.join("tree");
-    let report = disk::export_world(&ws, &tree, false).expect("export");
+    let report = simdesk_store::export_world(&ws, &tree, false).expect("export");
     eprintln!(
         "world: {} artifacts, {} bytes of files",
         report.artifacts, report.bytes
     );
     // The same tree without its manifest, for the plain import.
     let plain = root.join("plain");
-    disk::export_world(&ws, &plain, false).expect("export");
-    std::fs::remove_dir_all(plain.join(disk::META_DIR)).expect("drop manifest");
-    let opts = disk::ImportOptions::default();
+    simdesk_store::export_world(&ws, &plain, false).expect("export");
+    std::fs::remove_dir_all(plain.join(simdesk_store::META_DIR)).expect("drop manifest");
+    let opts = simdesk_store::ImportOptions::default();
 
     let mut g = c.benchmark_group("disk 100 artifacts");
     g.sample_size(10);
@@ -211,7 +202,7 @@ fn bench(c: &mut Criterion) {
                 root.join(format!("out-{n}"))
             },
             |out| {
-                disk::export_world(&ws, &out, false).expect("export");
+                simdesk_store::export_world(&ws, &out, false).expect("export");
                 Exported(out)
             },
             BatchSize::PerIteration,
@@ -219,14 +210,14 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("import with manifest", |b| {
         b.iter(|| {
-            let r = disk::import_dir(&tree, &opts).expect("import");
+            let r = simdesk_store::import_dir(&tree, &opts).expect("import");
             assert_eq!(r.kept, 100);
             r
         })
     });
     g.bench_function("import without manifest", |b| {
         b.iter(|| {
-            let r = disk::import_dir(&plain, &opts).expect("import");
+            let r = simdesk_store::import_dir(&plain, &opts).expect("import");
             assert!(r.skipped.is_empty());
             r
         })
@@ -265,7 +256,7 @@ fn bench(c: &mut Criterion) {
             |(seed, out)| {
                 let spec = simdesk_gen::generate(&t, seed, 0, &simdesk_gen::GenOptions::default())
                     .expect("spec");
-                disk::write_computer(&spec, &out, false).expect("write");
+                simdesk_store::write_computer(&spec, &out, false).expect("write");
             },
             BatchSize::PerIteration,
         );

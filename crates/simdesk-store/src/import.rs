@@ -1,0 +1,163 @@
+//! Reading a tree of files into a world: with `.simdesk/manifest.json`,
+//! the snapshot reconciled with the disk; without, a new world of the
+//! files (see the crate docs' *Import*).
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use simdesk_engine::Workspace;
+use simdesk_formats::Limits;
+use simdesk_model::{Persona, SimTime, VPath};
+
+use crate::error::{StoreError, io};
+use crate::fsio::{MAX_INPUT_BYTES, read_limited};
+use crate::manifest::{MANIFEST_FILE, MAX_MANIFEST_BYTES, META_DIR, Manifest, SNAPSHOT_FILE};
+use crate::reconcile::{ReadOptions, Skipped, plan_plain, reconcile};
+use crate::walk::{WalkLimits, walk};
+
+/// Knobs of an import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Start of the simulated clock (without a manifest).
+    pub start: SimTime,
+    /// The persona's name (without a manifest).
+    pub name: String,
+    /// Keep files the readers refuse as binaries instead of skipping them.
+    pub keep_unreadable: bool,
+    /// Limits handed to every reader.
+    pub limits: Limits,
+    /// Most files (and folders) in the tree.
+    pub max_files: usize,
+    /// Most bytes of all files together.
+    pub max_total_bytes: u64,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            start: SimTime::parse("2026-01-05T09:00:00Z").unwrap_or_default(),
+            name: String::new(),
+            keep_unreadable: false,
+            limits: Limits::default(),
+            max_files: 100_000,
+            max_total_bytes: 4 << 30,
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Debug)]
+pub struct ImportReport {
+    /// The world built.
+    pub world: Workspace,
+    /// True when the tree had a manifest and snapshot.
+    pub with_manifest: bool,
+    /// Artifacts kept as the snapshot had them (unchanged files).
+    pub kept: usize,
+    /// Artifacts created.
+    pub created: usize,
+    /// Artifacts written over (changed files).
+    pub written: usize,
+    /// Artifacts and folders deleted (missing on disk).
+    pub deleted: usize,
+    /// Folders created.
+    pub folders: usize,
+    /// Files and folders left out, in path order.
+    pub skipped: Vec<Skipped>,
+    /// Files imported in a way worth telling (kept as binaries).
+    pub notes: Vec<Skipped>,
+}
+
+/// Loads the world an export's manifest describes: the manifest, then the
+/// snapshot, whose digest, state hash and artifacts must all agree with
+/// it.
+pub fn load_exported(dir: &Path) -> Result<(Workspace, Manifest), StoreError> {
+    let manifest_path = dir.join(META_DIR).join(MANIFEST_FILE);
+    let text = read_limited(&manifest_path, MAX_MANIFEST_BYTES)?;
+    let m = Manifest::parse(&text, &manifest_path)?;
+    let snap_path = dir.join(META_DIR).join(SNAPSHOT_FILE);
+    let snap_meta = fs::symlink_metadata(&snap_path).map_err(io("open", &snap_path))?;
+    if !snap_meta.file_type().is_file() {
+        return Err(StoreError::NotAFile { path: snap_path });
+    }
+    let snap = read_limited(&snap_path, MAX_INPUT_BYTES)?;
+    if blake3::hash(&snap).to_hex().as_str() != m.snapshot.blake3 {
+        return Err(StoreError::SnapshotMismatch {
+            path: snap_path,
+            meta: META_DIR,
+        });
+    }
+    let ws = Workspace::load(&snap).map_err(|source| StoreError::Load {
+        path: snap_path.clone(),
+        source,
+    })?;
+    if ws.state_hash() != m.state_hash {
+        return Err(StoreError::StateMismatch { path: snap_path });
+    }
+    let listed: BTreeSet<&VPath> = m.artifacts.iter().map(|a| &a.path).collect();
+    let in_world: BTreeSet<&VPath> = ws.artifacts().map(|(p, _)| p).collect();
+    if listed.len() != m.artifacts.len() || listed != in_world {
+        return Err(StoreError::ArtifactsMismatch {
+            path: manifest_path,
+        });
+    }
+    Ok((ws, m))
+}
+
+/// Reads the tree under `dir` into a world (see the crate docs).
+pub fn import_dir(dir: &Path, opts: &ImportOptions) -> Result<ImportReport, StoreError> {
+    let meta = fs::metadata(dir).map_err(io("open", dir))?;
+    if !meta.is_dir() {
+        return Err(StoreError::NotAFolder {
+            path: dir.to_path_buf(),
+        });
+    }
+    let mut tree = walk(
+        dir,
+        WalkLimits {
+            max_files: opts.max_files,
+            max_total_bytes: opts.max_total_bytes,
+        },
+    )?;
+    let read = ReadOptions {
+        limits: opts.limits.clone(),
+        keep_unreadable: opts.keep_unreadable,
+    };
+    // Neither the folder nor the manifest may be a symlink.
+    let has_manifest = tree.has_meta
+        && fs::symlink_metadata(dir.join(META_DIR)).is_ok_and(|m| m.file_type().is_dir())
+        && fs::symlink_metadata(dir.join(META_DIR).join(MANIFEST_FILE))
+            .is_ok_and(|m| m.file_type().is_file());
+    let (mut world, plan) = if has_manifest {
+        let (ws, m) = load_exported(dir)?;
+        let plan = reconcile(&ws, &m, &tree.listing, &mut tree.source, &read);
+        (ws, plan)
+    } else {
+        let persona = Persona {
+            name: opts.name.clone(),
+            ..Persona::default()
+        };
+        let mut plan = plan_plain(&tree.listing, &mut tree.source, &read);
+        if tree.has_meta {
+            plan.notes.push(Skipped {
+                path: META_DIR.to_owned(),
+                reason: format!("no {MANIFEST_FILE} in it; imported the files without a manifest"),
+            });
+        }
+        (Workspace::new(opts.start, persona), plan)
+    };
+    let kept = plan.kept;
+    let (counts, skipped, notes) = plan.apply(&mut world);
+    Ok(ImportReport {
+        world,
+        with_manifest: has_manifest,
+        kept,
+        created: counts.created,
+        written: counts.written,
+        deleted: counts.deleted,
+        folders: counts.folders,
+        skipped,
+        notes,
+    })
+}

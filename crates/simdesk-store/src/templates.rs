@@ -1,0 +1,59 @@
+//! Template folders on disk: one folder per template holding a
+//! `pack.toml` and its `*.j2` prose, plus an optional `_common/` that
+//! overrides the shipped shared data. The generator reads the files as
+//! (path, text) pairs (`simdesk_gen::templates_from_files`); this module
+//! finds them.
+
+use std::path::Path;
+
+use simdesk_gen::Template;
+
+use crate::error::{StoreError, io};
+
+/// Loads every template under `dir`: each sub-folder's regular files (one
+/// level deep, in name order), read as UTF-8.
+pub fn load_templates_dir(dir: &Path) -> Result<Vec<Template>, StoreError> {
+    let mut files = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io("list", dir))?
+        .flatten()
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let sub = e.path();
+        if !sub.is_dir() {
+            continue;
+        }
+        let name = e.file_name().to_string_lossy().into_owned();
+        let mut inner: Vec<_> = std::fs::read_dir(&sub)
+            .map_err(io("list", &sub))?
+            .flatten()
+            .collect();
+        inner.sort_by_key(|e| e.file_name());
+        for f in inner {
+            let p = f.path();
+            if p.is_file() {
+                let text = std::fs::read_to_string(&p).map_err(io("read", &p))?;
+                files.push((format!("{name}/{}", f.file_name().to_string_lossy()), text));
+            }
+        }
+    }
+    Ok(simdesk_gen::templates_from_files(
+        files,
+        &dir.display().to_string(),
+    )?)
+}
+
+/// The shipped templates, with those under `extra` (when given) added or
+/// replacing shipped ones of the same id; sorted by id.
+pub fn templates(extra: Option<&Path>) -> Result<Vec<Template>, StoreError> {
+    let mut ts = simdesk_gen::builtin_templates()?;
+    if let Some(dir) = extra {
+        for t in load_templates_dir(dir)? {
+            ts.retain(|x| x.id != t.id);
+            ts.push(t);
+        }
+    }
+    ts.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(ts)
+}
