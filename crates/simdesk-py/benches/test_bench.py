@@ -10,6 +10,7 @@ never asserted.
 """
 
 import copy
+import json
 import os
 import pathlib
 import subprocess
@@ -17,6 +18,7 @@ import subprocess
 import pytest
 
 import simdesk
+from simdesk.gym import SimdeskEnv
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 TEMPLATE = "financial-advisor"
@@ -27,12 +29,50 @@ def world():
     return simdesk.generate(TEMPLATE, seed=0, index=0)
 
 
+# --- env steps per second for a read tool --------------------------------
+
+NOTE = "/C/Users/rezatehrani/Documents/Notes"
+
+
+@pytest.fixture(scope="module")
+def env():
+    env = SimdeskEnv(TEMPLATE, max_steps=1 << 40)
+    env.reset(seed=0)
+    return env
+
+
+def _a_note(world):
+    return next(e["path"] for e in world.ls(NOTE) if e["kind"] == "text")
+
+
+@pytest.mark.benchmark(group="env-step")
+def test_env_step_read_file(benchmark, env):
+    action = json.dumps({"name": "read_file", "arguments": {"path": _a_note(env.session.world)}})
+    benchmark(env.step, action)
+
+
+@pytest.mark.benchmark(group="env-step")
+def test_session_call_read_file(benchmark, env):
+    session, path = env.session.fork(), _a_note(env.session.world)
+    benchmark(session.call, "read_file", {"path": path})
+
+
+@pytest.mark.benchmark(group="env-step")
+def test_world_read(benchmark, world):
+    benchmark(world.read, _a_note(world))
+
+
 # --- reset: fork vs deep copy of the equivalent JSON state ----------------
 
 
 @pytest.mark.benchmark(group="reset")
 def test_reset_by_world_fork(benchmark, world):
     benchmark(world.fork)
+
+
+@pytest.mark.benchmark(group="reset")
+def test_reset_by_env_reset(benchmark, env):
+    benchmark(env.reset, seed=0)
 
 
 @pytest.mark.benchmark(group="reset")

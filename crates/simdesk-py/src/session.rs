@@ -218,6 +218,13 @@ impl Session {
         Ok(())
     }
 
+    /// The tools this session answers (the same for every session; see
+    /// `simdesk.tools()`).
+    #[pyo3(name = "tools")]
+    fn list_tools<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        tools(py)
+    }
+
     /// Calls the tool `name` with `args` (a dict) and returns the text the
     /// agent reads. A refused call is not an exception: its text says what
     /// was wrong and how to fix it, as an agent must see it.

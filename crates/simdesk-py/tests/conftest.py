@@ -84,6 +84,21 @@ at = "2026-01-05T09:30:00Z"
 from = "client"
 subject = "Hello"
 body = "Ask me about the fee rate when you need it."
+
+[[schedule]]
+at = "2026-01-06T10:00:00Z"
+from = "client"
+subject = "Fee table"
+body = "Could you send me the fee table as a CSV?"
+[schedule.objective]
+id = "obj-1"
+title = "Send Rita the fee table"
+requested_by = "rita.ruiz@mail.example"
+due = "2026-01-09T17:00:00Z"
+goals = [
+  { goal = "exported_fresh", path = "/Users/ana/fees.csv", source = "/Users/ana/fees.xlsx" },
+  { goal = "email_sent", to = "rita.ruiz@mail.example", attachment = "/Users/ana/fees.csv" },
+]
 """
 
 ASK = {"to": [RITA], "subject": "Rate", "body": "What fee rate did we agree?"}

@@ -49,3 +49,22 @@ def test_two_threads_generate_faster_than_one_after_the_other():
         concurrent.append(_run_in_threads(jobs, concurrent=True))
     # The best of three of each: other load on the machine only slows runs down.
     assert min(concurrent) < 0.8 * min(serial), (serial, concurrent)
+
+
+def test_a_session_shared_by_threads_serialises_calls(ana):
+    from conftest import SCENARIO
+
+    session = simdesk.Session(ana, SCENARIO)
+
+    def work():
+        for _ in range(25):
+            session.call("list_files", {"path": "/Users/ana"})
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    steps = session.steps()
+    assert [s["index"] for s in steps] == list(range(1, 101))
+    assert all(not s["result"]["is_error"] for s in steps)

@@ -69,9 +69,7 @@ def test_finish_terminates_with_the_score_as_reward(env):
     env.reset(seed=0)
     obs, reward, terminated, truncated, info = env.step(call("finish", summary="done"))
     assert (terminated, truncated) == (True, False)
-    report = env.session.score()
-    expected = report["reward"] if "reward" in report else report["goals_passed"] / report["goals_total"]
-    assert reward == expected
+    assert reward == env.session.score()["reward"]
 
 
 def test_bad_actions_are_observations_not_exceptions(env):
@@ -88,11 +86,24 @@ def test_bad_actions_are_observations_not_exceptions(env):
 
 
 def test_per_objective_rewards_and_a_session_factory(ana):
-    env = SimdeskEnv(reward="objectives", max_steps=3, make_session=lambda *key: simdesk.Session(ana, SCENARIO))
+    env = SimdeskEnv(reward="objectives", max_steps=10, make_session=lambda *key: simdesk.Session(ana, SCENARIO))
     obs, info = env.reset(seed=0)
     assert obs == "You are Ana Ruiz, an advisor. Read your mail."
-    obs, reward, terminated, truncated, info = env.step(call("wait_for_email"))
-    assert reward == 0.0 and "new email from Rita Ruiz: Hello" in obs
+    rewards = []
+    for action in [
+        call("wait_for_email"),
+        call("wait_for_email"),
+        call("export_csv", path="/Users/ana/fees.xlsx", target="/Users/ana/fees.csv"),
+        call("send_email", to=["rita.ruiz@mail.example"], subject="Fee table", body="Attached.",
+             attachments=["/Users/ana/fees.csv"]),
+    ]:
+        obs, reward, terminated, truncated, info = env.step(action)
+        assert not info["is_error"], obs
+        rewards.append(reward)
+    assert "new email from Rita Ruiz: Fee table" in env.session.steps()[1]["result"]["text"]
+    # An objective counts once all its goals hold: here, when the CSV is sent.
+    assert rewards == [0.0, 0.0, 0.0, 1.0]
+    assert env.session.score()["objectives"][0]["met"]
 
 
 def test_bad_env_arguments():

@@ -20,8 +20,9 @@ def session(ana):
     return simdesk.Session(ana, SCENARIO)
 
 
-def test_tools_are_function_calling_schemas():
+def test_tools_are_function_calling_schemas(session):
     tools = simdesk.tools()
+    assert session.tools() == tools
     names = [t["name"] for t in tools]
     assert names[:3] == ["list_files", "search_files", "read_file"]
     assert "finish" in names and len(names) == len(set(names)) == 31
@@ -132,18 +133,14 @@ def test_responder_writes_the_reply_and_replay_never_calls_it(ana):
     s.call("wait_for_email")
     s.call("send_email", ASK)
     s.call("wait_for_email")
-    assert asked == [("answer", "client", "Rate", "Happy to help - The rate we agreed is 0.75%.")]
+    [(rule, who, subject, text)] = asked
+    assert (rule, who, subject) == ("answer", "client", "Rate")
+    assert "The rate we agreed is 0.75%." in text
+    written = "LLM: " + text.upper()
     reply = s.inbox()[-1]["email"]
-    assert [p["inlines"][0]["text"] for p in reply["body"]] == [
-        "Morning Ana!",
-        "LLM: HAPPY TO HELP - THE RATE WE AGREED IS 0.75%.",
-        "Cheers,\nRita",
-    ]
-    assert [st.get("responses") for st in s.steps()] == [
-        None,
-        ["LLM: HAPPY TO HELP - THE RATE WE AGREED IS 0.75%."],
-        None,
-    ]
+    assert reply["subject"] == "Re: Rate"
+    assert written in [p["inlines"][0]["text"] for p in reply["body"]]
+    assert [st.get("responses") for st in s.steps()] == [None, [written], None]
     # Replay from the recorded steps (as dicts or as JSON Lines): no
     # responder, same results, same world.
     for steps in (s.steps(), s.steps_jsonl()):

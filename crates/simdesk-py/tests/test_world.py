@@ -178,3 +178,14 @@ def test_properties(small):
     assert small.objectives == []
     assert len(small) == 1
     assert repr(small) == '<simdesk.World of "Mei Chen": 1 artifacts, revision 1, 2026-01-05T09:00:00Z>'
+
+
+def test_the_package_docstring_examples_run():
+    import doctest
+
+    import simdesk.gym
+
+    for module in (simdesk, simdesk.gym):
+        result = doctest.testmod(module)
+        assert result.failed == 0, module
+    assert doctest.testmod(simdesk).attempted >= 6

@@ -1,4 +1,4 @@
-"""simdesk: synthetic computers for long-horizon agents, from Python.
+r"""simdesk: synthetic computers for long-horizon agents, from Python.
 
 A thin layer over the Rust crates (the native module ``simdesk._simdesk``):
 worlds are generated, loaded, changed, checked and scored by the same code the
@@ -7,19 +7,22 @@ worlds are generated, loaded, changed, checked and scored by the same code the
 >>> import simdesk
 >>> world = simdesk.generate("financial-advisor", seed=0)
 >>> fork = world.fork()          # O(1): shares the Rust world until it changes
->>> print(world.read("/")[:0])   # doctest: +SKIP
+>>> [e["path"] for e in world.ls("/")]
+['/C']
+>>> session = simdesk.Session.generate("financial-advisor", seed=0)
+>>> session.call("list_files", {"path": "/"})
+'/ (1 entries)\n/C/\n'
 """
 
 from simdesk._simdesk import (
-    tools,
-    Session,
-    ResponderError,
-    ReplayError,
-    ScenarioError,
-    MAX_RANGE_CELLS,
     InvalidInput,
+    MAX_RANGE_CELLS,
     OpRefused,
     PathError,
+    ReplayError,
+    ResponderError,
+    ScenarioError,
+    Session,
     SimdeskError,
     SnapshotError,
     StoreError,
@@ -30,18 +33,18 @@ from simdesk._simdesk import (
     load,
     loads,
     templates,
+    tools,
 )
 
 __all__ = [
-    "tools",
-    "Session",
-    "ResponderError",
-    "ReplayError",
-    "ScenarioError",
-    "MAX_RANGE_CELLS",
     "InvalidInput",
+    "MAX_RANGE_CELLS",
     "OpRefused",
     "PathError",
+    "ReplayError",
+    "ResponderError",
+    "ScenarioError",
+    "Session",
     "SimdeskError",
     "SnapshotError",
     "StoreError",
@@ -52,4 +55,5 @@ __all__ = [
     "load",
     "loads",
     "templates",
+    "tools",
 ]

@@ -50,14 +50,6 @@ class UnicodeText(spaces.Text):
         return isinstance(x, str) and self.min_length <= len(x) <= self.max_length
 
 
-def _reward(report: dict) -> float:
-    """The total reward of a score report, in [0, 1]."""
-    if "reward" in report:
-        return float(report["reward"])
-    total = report.get("goals_total", 0)
-    return report.get("goals_passed", 0) / total if total else 0.0
-
-
 class SimdeskEnv(gymnasium.Env):
     """One agent working through a simulated month in a generated computer.
 
@@ -169,7 +161,7 @@ class SimdeskEnv(gymnasium.Env):
             progress = self._objective_progress()
             reward, self._progress = progress - self._progress, progress
         elif terminated or truncated:
-            reward = _reward(session.score())
+            reward = float(session.score()["reward"])
         else:
             reward = 0.0
         self._last = result["text"]
@@ -184,7 +176,7 @@ class SimdeskEnv(gymnasium.Env):
         objectives = self.session.score()["objectives"]
         if not objectives:
             return 0.0
-        return sum(float(o.get("score", 1.0 if o["met"] else 0.0)) for o in objectives) / len(objectives)
+        return sum(float(o["score"]) for o in objectives) / len(objectives)
 
     def _info(self, result: Optional[dict]) -> dict:
         session = self.session
