@@ -36,6 +36,7 @@
 //! is a function of the world alone (ordered maps, sorted results).
 
 mod hygiene;
+mod infer;
 mod mine;
 mod quote;
 mod report;
@@ -43,6 +44,7 @@ mod rules;
 mod score;
 
 pub use hygiene::portable_name_diagnostics;
+pub use infer::{Attached, Inference, InferredLink, Relation, check_plain, infer};
 pub use mine::{MineReport, Mistake, MistakeKind, mine, mine_events};
 pub use report::{Report, ReportFinding, Summary, sarif, text_report};
 pub use rules::{RULES, Rule, check, primary_path, rule_for};

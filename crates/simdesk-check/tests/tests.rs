@@ -2,6 +2,9 @@
 
 mod common;
 mod generated;
+mod infer_recall;
+mod infer_table;
+mod plain;
 mod rules;
 mod sarif;
 mod scripted;

@@ -892,7 +892,7 @@ impl<'a> Tx<'a> {
                     EdgeKind::Field => "quotes it in a field",
                     EdgeKind::CellLink | EdgeKind::ManualCellLink => "links cells to it",
                     EdgeKind::Import => "imports from it",
-                    EdgeKind::BasedOn => "is based on it",
+                    EdgeKind::BasedOn | EdgeKind::Inferred => "is based on it",
                     EdgeKind::Export => "was exported from it",
                     EdgeKind::Attachment => "carries it as an attachment",
                     EdgeKind::Copy => "is a copy of it",
@@ -1245,11 +1245,15 @@ impl<'a> Tx<'a> {
         let src = self.lookup(sp)?;
         let dep = self.lookup(dp)?;
         match kind {
-            LinkKind::BasedOn => self.add_edge_checked(
+            LinkKind::BasedOn | LinkKind::Inferred => self.add_edge_checked(
                 EdgeKey {
                     source: src,
                     dependent: dep,
-                    kind: EdgeKind::BasedOn,
+                    kind: if kind == LinkKind::Inferred {
+                        EdgeKind::Inferred
+                    } else {
+                        EdgeKind::BasedOn
+                    },
                 },
                 EdgeState {
                     seen: self.st.rev_of(src),
@@ -1423,7 +1427,7 @@ impl<'a> Tx<'a> {
     fn unlink(&mut self, source: &VPath, dependent: &VPath) -> R<()> {
         let src = self.lookup(source)?;
         let dep = self.lookup(dependent)?;
-        let keys: Vec<EdgeKey> = [EdgeKind::Import, EdgeKind::BasedOn]
+        let keys: Vec<EdgeKey> = [EdgeKind::Import, EdgeKind::BasedOn, EdgeKind::Inferred]
             .into_iter()
             .map(|kind| EdgeKey {
                 source: src,
@@ -1467,7 +1471,7 @@ impl<'a> Tx<'a> {
                     self.run_import(k)?;
                     did = true;
                 }
-                EdgeKind::BasedOn => {
+                EdgeKind::BasedOn | EdgeKind::Inferred => {
                     let rev = self.st.rev_of(k.source);
                     if let Some(e) = self.st.edges.get_mut(&k) {
                         e.seen = rev;
