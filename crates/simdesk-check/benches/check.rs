@@ -2,10 +2,12 @@
 //! ops: workbooks, documents quoting them, their pdf exports, notes; a
 //! tenth of the workbooks edited after export so stale exports are found),
 //! and a batch of 100 generated computers (every built-in template, with
-//! planted faults), checked one after another. Building is not measured.
+//! planted faults), checked one after another; and `score` on one
+//! generated computer after its reference solution (every objective's
+//! reference ops applied as the agent). Building is not measured.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use simdesk_check::{CheckOptions, check};
+use simdesk_check::{CheckOptions, check, score};
 use simdesk_engine::Workspace;
 use simdesk_gen::{GenOptions, build, builtin_templates, generate};
 use simdesk_model::*;
@@ -135,5 +137,37 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// A financial advisor's computer after its reference solution.
+fn solved() -> Workspace {
+    let t = builtin_templates()
+        .expect("templates")
+        .into_iter()
+        .find(|t| t.id == "financial-advisor")
+        .expect("financial-advisor");
+    let spec = generate(&t, 7, 0, &GenOptions::default()).expect("generate");
+    let mut ws = build(&spec).expect("build");
+    let reference: Vec<Op> = ws.objectives().flat_map(|o| o.reference.clone()).collect();
+    for op in reference {
+        assert!(ws.apply(op).is_applied(), "reference op refused");
+    }
+    ws
+}
+
+fn bench_score(c: &mut Criterion) {
+    let ws = solved();
+    let r = score(&ws, None);
+    eprintln!(
+        "solved computer: {} artifacts, {} events, {} objectives, reward {:.2}",
+        ws.artifact_count(),
+        ws.trajectory_len(),
+        r.objectives.len(),
+        r.reward
+    );
+    let mut g = c.benchmark_group("score");
+    g.sample_size(10);
+    g.bench_function("solved_computer", |b| b.iter(|| score(&ws, None).reward));
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_score);
 criterion_main!(benches);

@@ -35,6 +35,9 @@
 //! [`Workspace`](simdesk_engine::Workspace) and return values. Output order
 //! is a function of the world alone (ordered maps, sorted results).
 
+mod deliver;
+mod goals;
+mod history;
 mod hygiene;
 mod infer;
 mod mine;
@@ -49,7 +52,8 @@ pub use mine::{MineReport, Mistake, MistakeKind, mine, mine_events};
 pub use report::{Report, ReportFinding, Summary, sarif, text_report};
 pub use rules::{RULES, Rule, check, primary_path, rule_for};
 pub use score::{
-    Collateral, CollateralChange, GoalResult, ObjectiveScore, ScoreReport, StartMethod, score,
+    Collateral, CollateralChange, ERROR_PENALTY, GoalResult, ObjectiveScore, ScoreReport,
+    StartMethod, WARNING_PENALTY, score,
 };
 pub use simdesk_model::{Code, Diagnostic, Severity};
 

@@ -12,8 +12,8 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use simdesk_engine::{EdgeKind, Workspace};
-use simdesk_model::{Code, Event, Op, OutcomeKind, Policy, VPath};
+use simdesk_engine::{DEFAULT_ACTOR, EdgeKind, Workspace};
+use simdesk_model::{Code, Event, Goal, Op, OutcomeKind, Policy, SimTime, VPath};
 
 /// The kinds of mistakes found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -34,6 +34,14 @@ pub enum MistakeKind {
     RepeatedFailure,
     /// A delete of a file others depend on.
     DeletedDependency,
+    /// A constant typed over a cell that was computed by a formula.
+    OverwroteComputedCell,
+    /// An email carrying someone's material to an address not entitled
+    /// to it (the confidentiality rules of the world's objectives).
+    WrongRecipient,
+    /// An objective's delivery sent after its due date, or not sent by
+    /// then while the agent worked past it.
+    MissedDueDate,
 }
 
 impl MistakeKind {
@@ -46,6 +54,9 @@ impl MistakeKind {
             MistakeKind::EditedDerived => "edited-derived",
             MistakeKind::RepeatedFailure => "repeated-failure",
             MistakeKind::DeletedDependency => "deleted-dependency",
+            MistakeKind::OverwroteComputedCell => "overwrote-computed-cell",
+            MistakeKind::WrongRecipient => "wrong-recipient",
+            MistakeKind::MissedDueDate => "missed-due-date",
         }
     }
 }
@@ -97,11 +108,13 @@ pub fn mine_events(events: &[Event], base: Workspace) -> MineReport {
         exports: BTreeMap::new(),
         copy_edits: BTreeMap::new(),
         refused: BTreeMap::new(),
+        sends: Vec::new(),
         out: Vec::new(),
     };
     for e in events {
         m.event(e);
     }
+    m.due_dates(events);
     let pending: Vec<String> = m.refused.keys().cloned().collect();
     for actor in pending {
         m.flush_refused(&actor);
@@ -127,6 +140,8 @@ struct Miner {
     copy_edits: BTreeMap<VPath, Vec<u64>>,
     /// Actor → the op refused last and the events that refused it.
     refused: BTreeMap<String, (Op, Vec<u64>, String)>,
+    /// The agent's applied sends: event and recipients (lowercase).
+    sends: Vec<(u64, SimTime, Vec<String>)>,
     out: Vec<Mistake>,
 }
 
@@ -292,6 +307,23 @@ impl Miner {
             }
             _ => {}
         }
+        if let Some(ws) = state {
+            self.overwrote_formulas(e, ws);
+        }
+        if let Op::SendEmail { path, email } = &e.op {
+            if e.actor == DEFAULT_ACTOR {
+                let to = email
+                    .to
+                    .iter()
+                    .chain(&email.cc)
+                    .map(|m| m.address.to_lowercase())
+                    .collect();
+                self.sends.push((e.seq, e.time, to));
+            }
+            if self.ok {
+                self.recipients(e, path, email);
+            }
+        }
         if let (Some(path), Some(ws)) = (is_edit(&e.op), state) {
             let into = ws.edges_into(path);
             if let Some(x) = into.iter().find(|x| x.kind == EdgeKind::Export) {
@@ -337,6 +369,119 @@ impl Miner {
                     );
                 }
             }
+        }
+    }
+
+    /// Constants typed over formula cells (the state is the one before).
+    fn overwrote_formulas(&mut self, e: &Event, ws: &Workspace) {
+        let mut hits: Vec<(VPath, String)> = Vec::new();
+        for (path, sheet, cell, input) in crate::score::cell_inputs(&e.op) {
+            if input.formula.is_none()
+                && input.link.is_none()
+                && input.value.is_some()
+                && let Some(f) = ws.cell(path, sheet, cell).and_then(|c| c.formula.as_ref())
+            {
+                hits.push((path.clone(), format!("{sheet}!{cell} (={f})")));
+            }
+        }
+        if let Some((path, _)) = hits.first() {
+            let path = path.clone();
+            let cells: Vec<&str> = hits.iter().map(|(_, c)| c.as_str()).collect();
+            self.push(
+                MistakeKind::OverwroteComputedCell,
+                vec![e.seq],
+                e,
+                format!(
+                    "overwrote a computed cell of {path}: typed a constant over {}; the number no longer follows its inputs — change the inputs and let the formula compute",
+                    cells.join(", ")
+                ),
+                vec![path],
+            );
+        }
+    }
+
+    /// Someone's material sent to an address not entitled to it (judged
+    /// on the state right after the send).
+    fn recipients(&mut self, e: &Event, path: &VPath, email: &simdesk_model::Email) {
+        let rules = crate::deliver::rules(&self.cur);
+        if rules.is_empty() {
+            return;
+        }
+        let me = self.cur.persona().email.clone();
+        let mut found: Vec<(VPath, String, String)> = Vec::new();
+        for a in &email.attachments {
+            let made_from = crate::deliver::provenance(&self.cur, a);
+            for rule in crate::deliver::owners(&rules, &made_from) {
+                for to in email.to.iter().chain(&email.cc).map(|m| &m.address) {
+                    if !to.eq_ignore_ascii_case(&me) && !rule.entitles(to) {
+                        found.push((a.clone(), rule.owner.clone(), to.clone()));
+                    }
+                }
+            }
+        }
+        for (a, owner, to) in found {
+            self.push(
+                MistakeKind::WrongRecipient,
+                vec![e.seq],
+                e,
+                format!(
+                    "sent {path} to {to} with {a}, which is {owner}'s material {to} is not entitled to: a privacy violation; check the recipients before sending"
+                ),
+                vec![path.clone(), a],
+            );
+        }
+    }
+
+    /// Deliveries after their objective's due date, or none by then while
+    /// the agent worked past it.
+    fn due_dates(&mut self, events: &[Event]) {
+        let Some(last) = events.iter().rev().find(|e| e.actor == DEFAULT_ACTOR) else {
+            return;
+        };
+        let objectives: Vec<simdesk_model::Objective> = self.cur.objectives().cloned().collect();
+        for o in objectives {
+            let to: Vec<String> = o
+                .goals
+                .iter()
+                .filter_map(|g| match g {
+                    Goal::EmailSent { to, .. } | Goal::DeliveredTo { to, .. } => {
+                        Some(to.to_lowercase())
+                    }
+                    _ => None,
+                })
+                .collect();
+            if to.is_empty() {
+                continue;
+            }
+            let first = self
+                .sends
+                .iter()
+                .find(|(_, _, rcpt)| rcpt.iter().any(|r| to.contains(r)));
+            let (events, why) = match first {
+                Some((seq, time, _)) if *time > o.due => (
+                    vec![*seq],
+                    format!(
+                        "sent the delivery for {} ({:?}) at {time}, after its due date {}",
+                        o.id, o.title, o.due
+                    ),
+                ),
+                None if last.time > o.due => (
+                    vec![last.seq],
+                    format!(
+                        "worked until {} without sending the delivery for {} ({:?}), due {}",
+                        last.time, o.id, o.title, o.due
+                    ),
+                ),
+                _ => continue,
+            };
+            let mistake = Mistake {
+                kind: MistakeKind::MissedDueDate,
+                events,
+                actor: DEFAULT_ACTOR.to_owned(),
+                explanation: format!("{why}; plan the work so it goes out before the due date"),
+                paths: Vec::new(),
+            };
+            self.out.push(mistake);
         }
     }
 

@@ -1,10 +1,12 @@
-//! Scoring: each goal of each objective recorded in a world, judged against
-//! the current state with evidence, plus the collateral changes the agent
-//! made that no goal asked for.
+//! Scoring: each goal of each objective recorded in a world, judged by
+//! the one evaluator ([`crate::goals`]) with evidence; each objective's
+//! score in [0, 1] after its late policy and privacy; the collateral
+//! findings (everything the agent changed that no goal or reference
+//! asked for, with a severity); and one reward in [0, 1].
 //!
 //! **The start of the agent's work** is the state after world generation:
 //! the trajectory up to (not including) the first event by the agent
-//! ([`DEFAULT_ACTOR`]); generator, setup, import and collaborator events
+//! ([`DEFAULT_ACTOR`](simdesk_engine::DEFAULT_ACTOR)); generator, setup, import and collaborator events
 //! before it are part of the world the agent was given. The start state is
 //! rebuilt exactly by replaying that prefix on an empty world with the
 //! same start time, persona and policy ([`StartMethod::Replay`]; forks and
@@ -15,22 +17,53 @@
 //! changed, which is exact for changes but cannot tell "created" from
 //! "modified".
 //!
-//! Collateral changes are artifacts the agent's own ops targeted (created,
+//! **Collateral** are the artifacts the agent's own ops targeted (created,
 //! wrote, edited, moved, deleted, exported to, sent) whose content differs
-//! from the start, minus the artifacts some goal of any objective names
-//! (for a fresh export, also everything upstream of its source, which may
-//! need a refresh first).
-//! Artifacts that changed only through live propagation (a memo whose
-//! field follows an edited cell) are not collateral: they follow what was
-//! asked.
+//! from the start, minus what was asked: the artifacts and cells some goal
+//! names or some objective's reference touches (for a fresh export, also
+//! everything upstream of its source, which may need a refresh first; for
+//! a pattern, every file it matches; for a recipient, every email sent to
+//! it). Inside an asked workbook, the cells the agent set that nothing
+//! asked for are collateral too. Artifacts that changed only through live
+//! propagation (a memo whose field follows an edited cell) are not: they
+//! follow what was asked. Severities: a new file is `info`; an edited or
+//! deleted file nobody depends on is `warning`; changed or deleted client
+//! material (covered by a confidentiality rule), a deleted file others
+//! depend on, an email whose date is not the time it was sent, and every
+//! privacy violation (material sent to an address not entitled to it) are
+//! `error`.
+//!
+//! **The reward** (documented in the README):
+//!
+//! ```text
+//! score(o) = met(o) * credit(o.late, done(o) - o.due) * private(o)
+//! reward   = clamp(mean over objectives of score(o)
+//!                  - 0.25 * errors - 0.05 * warnings, 0, 1)
+//! ```
+//!
+//! `met` is 1 when every goal is met, `done` the time of the latest event
+//! that shows a goal met, `credit` the late policy's credit (1 on time),
+//! `private` 0 when the material the objective's confidentiality rules
+//! cover was sent to someone not entitled to it, and
+//! `errors`/`warnings` count the collateral findings of that severity.
+//! A world with no objectives has nothing to earn: reward 0.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use simdesk_engine::{DEFAULT_ACTOR, EdgeKind, Workspace};
+use simdesk_engine::Workspace;
 use simdesk_model::{
-    Artifact, CellValue, Code, Event, Goal, Objective, Op, OutcomeKind, RefTarget, VPath,
+    Artifact, CellAddr, CellInput, Goal, Objective, Op, Severity, SimTime, VPath, path_matches,
 };
+
+use crate::deliver::{is_office, provenance, rules};
+use crate::goals::{Judge, violations};
+use crate::history::History;
+
+/// Reward lost per error-level collateral finding.
+pub const ERROR_PENALTY: f64 = 0.25;
+/// Reward lost per warning-level collateral finding.
+pub const WARNING_PENALTY: f64 = 0.05;
 
 /// How the start state was established.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -48,14 +81,26 @@ pub struct GoalResult {
     /// The goal as recorded.
     pub goal: Goal,
     /// Met or not.
+    #[serde(rename = "met")]
     pub passed: bool,
     /// What the goal wants, in words.
     pub expected: String,
     /// What the world holds, in words.
     pub actual: String,
+    /// The events that show it (the agent's last edit of what the goal
+    /// names, the email that delivered it …), in order.
+    pub evidence: Vec<u64>,
+    /// When the work it checks was done: the time of the last evidence
+    /// event (`None` when the agent did nothing towards it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<SimTime>,
+    /// For deliverables judged by content: the text similarity, in [0, 1],
+    /// between the file and an export of its source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
 }
 
-/// The result of one objective: met when every goal is.
+/// The result of one objective.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ObjectiveScore {
     /// Objective id.
@@ -64,36 +109,71 @@ pub struct ObjectiveScore {
     pub title: String,
     /// All goals met.
     pub met: bool,
+    /// The objective's score in [0, 1]: met, times the late policy's
+    /// credit, times 0 after a privacy violation.
+    pub score: f64,
+    /// The due date.
+    pub due: SimTime,
+    /// When the work was done (the latest goal's `at`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub done: Option<SimTime>,
+    /// Seconds after the due date it was done (0 when on time).
+    pub late_secs: i64,
+    /// Its material went to someone not entitled to it.
+    pub privacy_violation: bool,
     /// Each goal's result, in the objective's order.
     pub goals: Vec<GoalResult>,
 }
 
-/// One artifact changed by the agent that no goal asked for.
+/// One collateral finding: something the agent changed that nothing asked
+/// for, or a privacy violation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CollateralChange {
     /// The artifact's path.
     pub path: VPath,
-    /// `created`, `modified`, `deleted` (or `changed` when the start was
-    /// judged by revisions).
+    /// `created`, `modified`, `deleted`, `cells` (cells of an asked
+    /// workbook), `misdated-email`, `privacy-violation` (or `changed`
+    /// when the start was judged by revisions).
     pub change: &'static str,
-    /// The agent's events that targeted it.
+    /// How bad it is.
+    pub severity: Severity,
+    /// What exactly, in words.
+    pub detail: String,
+    /// The agent's events involved.
     pub events: Vec<u64>,
 }
 
-/// Collateral changes and how the start was found.
+/// Collateral findings and how the start was found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Collateral {
     /// How the start state was established.
     pub method: StartMethod,
     /// Events before the agent's first (the world as given).
     pub start_events: usize,
-    /// The changes, in path order.
+    /// The event at which replaying the trajectory stopped matching the
+    /// recorded outcomes, if it did (emails sent after it are judged on
+    /// the current state).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diverged_at: Option<u64>,
+    /// The findings, in path order (privacy violations after the changes).
     pub changes: Vec<CollateralChange>,
+}
+
+impl Collateral {
+    /// Findings of one severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.severity == severity)
+            .count()
+    }
 }
 
 /// The score of a world.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreReport {
+    /// The reward in [0, 1] (see the module docs for the formula).
+    pub reward: f64,
     /// Objectives scored, in the order recorded.
     pub objectives: Vec<ObjectiveScore>,
     /// Goals met, over all objectives scored.
@@ -107,10 +187,28 @@ pub struct ScoreReport {
 /// Scores the objectives recorded in `ws` (only `objective` when given; an
 /// unknown id gives an empty list).
 pub fn score(ws: &Workspace, objective: Option<&str>) -> ScoreReport {
+    let hist = History::new(ws);
+    let judge = Judge {
+        ws,
+        hist: &hist,
+        rules: rules(ws),
+    };
+    // Privacy first: a violation zeroes the objectives it concerns.
+    let mut privacy = Vec::new();
+    for s in &hist.sent {
+        for v in violations(&judge, s) {
+            privacy.push((s.event.seq, v));
+        }
+    }
     let objectives: Vec<ObjectiveScore> = ws
         .objectives()
         .filter(|o| objective.is_none_or(|id| o.id == id))
-        .map(|o| score_objective(ws, o))
+        .map(|o| {
+            let mut goals: Vec<GoalResult> = o.goals.iter().map(|g| judge.judge(g)).collect();
+            sent_after_the_work(&judge, o, &mut goals);
+            let violated = privacy.iter().any(|(_, v)| o.confidential.contains(v.rule));
+            objective_score(o, goals, violated)
+        })
         .collect();
     let goals_total = objectives.iter().map(|o| o.goals.len()).sum();
     let goals_passed = objectives
@@ -118,239 +216,123 @@ pub fn score(ws: &Workspace, objective: Option<&str>) -> ScoreReport {
         .flat_map(|o| &o.goals)
         .filter(|g| g.passed)
         .count();
+    let mut collateral = collateral(ws, &hist);
+    for (seq, v) in privacy {
+        collateral.changes.push(CollateralChange {
+            path: v.attachment,
+            change: "privacy-violation",
+            severity: Severity::Error,
+            detail: format!("sent to {}: {}", v.recipient, v.message),
+            events: vec![seq],
+        });
+    }
+    let mean = if objectives.is_empty() {
+        0.0
+    } else {
+        objectives.iter().map(|o| o.score).sum::<f64>() / objectives.len() as f64
+    };
+    let reward = (mean
+        - ERROR_PENALTY * collateral.count(Severity::Error) as f64
+        - WARNING_PENALTY * collateral.count(Severity::Warning) as f64)
+        .clamp(0.0, 1.0);
     ScoreReport {
-        collateral: collateral(ws),
+        reward,
+        collateral,
         objectives,
         goals_passed,
         goals_total,
     }
 }
 
-fn score_objective(ws: &Workspace, o: &Objective) -> ObjectiveScore {
-    let goals: Vec<GoalResult> = o.goals.iter().map(|g| judge(ws, g)).collect();
+/// A delivery counts only when the imports its objective asks to refresh
+/// were refreshed when it went out: an email sent before the work it
+/// reports was done does not deliver that work (its numbers may agree with
+/// the old data, which is the mistake).
+fn sent_after_the_work(judge: &Judge<'_, '_>, o: &Objective, goals: &mut [GoalResult]) {
+    let refreshes: Vec<&Goal> = o
+        .goals
+        .iter()
+        .filter(|g| matches!(g, Goal::RefreshedFrom { .. }))
+        .collect();
+    if refreshes.is_empty() {
+        return;
+    }
+    for r in goals
+        .iter_mut()
+        .filter(|r| r.passed && matches!(r.goal, Goal::EmailSent { .. } | Goal::DeliveredTo { .. }))
+    {
+        let Some(&seq) = r.evidence.last() else {
+            continue;
+        };
+        let Some(then) = judge.hist.after_send(seq) else {
+            continue;
+        };
+        let at_send = Judge {
+            ws: then,
+            hist: judge.hist,
+            rules: judge.rules.clone(),
+        };
+        if let Some(not_yet) = refreshes
+            .iter()
+            .map(|g| at_send.judge(g))
+            .find(|g| !g.passed)
+        {
+            r.passed = false;
+            r.actual = format!(
+                "#{seq} went out before the work it reports was done: then {}",
+                not_yet.actual
+            );
+        }
+    }
+}
+
+fn objective_score(o: &Objective, goals: Vec<GoalResult>, violated: bool) -> ObjectiveScore {
+    let met = goals.iter().all(|g| g.passed);
+    let done = goals.iter().filter_map(|g| g.at).max();
+    let late_secs = done.map_or(0, |d| (d.secs() - o.due.secs()).max(0));
+    let score = if met && !violated {
+        o.late.credit(late_secs)
+    } else {
+        0.0
+    };
     ObjectiveScore {
         id: o.id.clone(),
         title: o.title.clone(),
-        met: goals.iter().all(|g| g.passed),
+        met,
+        score,
+        due: o.due,
+        done,
+        late_secs,
+        privacy_violation: violated,
         goals,
     }
 }
 
-fn shown(v: &CellValue) -> String {
-    match v {
-        CellValue::Text(t) => format!("{t:?}"),
-        CellValue::Empty => "empty".to_owned(),
-        v => v.to_plain(),
-    }
-}
-
-fn result(goal: &Goal, passed: bool, expected: String, actual: String) -> GoalResult {
-    GoalResult {
-        goal: goal.clone(),
-        passed,
-        expected,
-        actual,
-    }
-}
-
-fn judge(ws: &Workspace, g: &Goal) -> GoalResult {
-    match g {
-        Goal::CellEquals {
-            cell,
-            expected,
-            tolerance,
-        } => {
-            let want = if *tolerance > 0.0 {
-                format!("{cell} = {} ± {tolerance}", shown(expected))
-            } else {
-                format!("{cell} = {}", shown(expected))
-            };
-            let (Some(path), RefTarget::Cell { sheet, cell: addr }) = (&cell.path, &cell.target)
-            else {
-                return result(g, false, want, "the goal does not name one cell".into());
-            };
-            let actual = match ws.artifact(path) {
-                None => return result(g, false, want, format!("no artifact at {path}")),
-                Some(Artifact::Workbook(w)) => match w.sheet(sheet) {
-                    None => return result(g, false, want, format!("no sheet {sheet:?} in {path}")),
-                    Some(s) => s.value(*addr).clone(),
-                },
-                Some(a) => return result(g, false, want, format!("{path} is a {}", a.kind())),
-            };
-            let passed = match (actual.as_number(), expected.as_number()) {
-                (Some(a), Some(e)) => (a - e).abs() <= tolerance + 1e-9 * e.abs().max(1.0),
-                _ => &actual == expected,
-            };
-            result(g, passed, want, format!("{cell} = {}", shown(&actual)))
-        }
-        Goal::Exists { path, kind } => {
-            let want = match kind {
-                Some(k) => format!("a {k} at {path}"),
-                None => format!("something at {path}"),
-            };
-            match ws.artifact(path) {
-                None => result(g, false, want, format!("nothing at {path}")),
-                Some(a) => result(
-                    g,
-                    kind.is_none_or(|k| a.kind() == k),
-                    want,
-                    format!("a {} at {path}", a.kind()),
-                ),
-            }
-        }
-        Goal::ExportedFresh { path, source } => {
-            let want = format!("{path} exported from {source} and not stale");
-            if ws.artifact(path).is_none() {
-                return result(g, false, want, format!("nothing at {path}"));
-            }
-            let from = ws
-                .edges_into(path)
-                .into_iter()
-                .find(|e| e.kind == EdgeKind::Export);
-            match from {
-                None => result(
-                    g,
-                    false,
-                    want,
-                    format!("{path} was not exported (written by hand)"),
-                ),
-                Some(e) if &e.source != source => result(
-                    g,
-                    false,
-                    want,
-                    format!("{path} was exported from {}, not {source}", e.source),
-                ),
-                Some(_) => match ws.staleness(path) {
-                    Some(s) => result(
-                        g,
-                        false,
-                        want,
-                        format!(
-                            "{path} is stale: {}",
-                            s.causes
-                                .iter()
-                                .map(|c| c.message.as_str())
-                                .collect::<Vec<_>>()
-                                .join("; ")
-                        ),
-                    ),
-                    None => result(
-                        g,
-                        true,
-                        want,
-                        format!("{path} exported from {source}, fresh"),
-                    ),
-                },
-            }
-        }
-        Goal::EmailSent {
-            to,
-            subject_contains,
-            attachment,
-        } => email_sent(ws, g, to, subject_contains.as_deref(), attachment.as_ref()),
-        Goal::Contains { path, needle } => {
-            let want = format!("{path} shows {needle:?}");
-            match ws.artifact(path) {
-                None => result(g, false, want, format!("nothing at {path}")),
-                Some(a) => {
-                    let text = simdesk_engine::plain_text(a);
-                    if text.contains(needle.as_str()) {
-                        result(g, true, want, format!("{path} shows {needle:?}"))
-                    } else {
-                        let excerpt: String = text.chars().take(160).collect();
-                        result(
-                            g,
-                            false,
-                            want,
-                            format!("{path} does not show it; it begins {excerpt:?}"),
-                        )
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Applied send-email events sent by the persona or the agent.
-fn sent_emails(ws: &Workspace) -> impl Iterator<Item = (&Event, &VPath, &simdesk_model::Email)> {
-    let me = ws.persona().email.to_lowercase();
-    ws.trajectory()
-        .filter_map(move |e| match (&e.op, e.outcome) {
-            (Op::SendEmail { path, email }, OutcomeKind::Applied)
-                if e.actor == DEFAULT_ACTOR
-                    || (!me.is_empty() && email.from.address.to_lowercase() == me) =>
-            {
-                Some((e, path, email))
-            }
-            _ => None,
-        })
-}
-
-fn email_sent(
-    ws: &Workspace,
-    g: &Goal,
-    to: &str,
-    subject: Option<&str>,
-    attachment: Option<&VPath>,
-) -> GoalResult {
-    let mut want = format!("an email sent to {to}");
-    if let Some(s) = subject {
-        want.push_str(&format!(" with {s:?} in the subject"));
-    }
-    if let Some(a) = attachment {
-        want.push_str(&format!(" attaching {a}, fresh when sent"));
-    }
-    let mut near = Vec::new();
-    for (ev, path, m) in sent_emails(ws) {
-        if !m
-            .to
+/// The cells an op sets, with what it puts there: every edit of a
+/// `set_cells`, every non-null input of a `set_range`; nothing for other ops.
+pub(crate) fn cell_inputs(op: &Op) -> Vec<(&VPath, &str, CellAddr, &CellInput)> {
+    match op {
+        Op::SetCells { path, sheet, cells } => cells
             .iter()
-            .chain(&m.cc)
-            .any(|t| t.address.eq_ignore_ascii_case(to))
-        {
-            continue;
-        }
-        if let Some(s) = subject
-            && !m.subject.to_lowercase().contains(&s.to_lowercase())
-        {
-            near.push(format!("#{} {path} has subject {:?}", ev.seq, m.subject));
-            continue;
-        }
-        if let Some(a) = attachment {
-            if !m.attachments.contains(a) {
-                near.push(format!("#{} {path} does not attach {a}", ev.seq));
-                continue;
-            }
-            let stale = ev.diagnostics.iter().find(|d| {
-                d.code == Code::StaleAttachment
-                    && d.refs.first().and_then(|r| r.path.as_ref()) == Some(a)
-            });
-            if let Some(d) = stale {
-                near.push(format!(
-                    "#{} {path} attached {a} while it was stale ({})",
-                    ev.seq, d.message
-                ));
-                continue;
-            }
-        }
-        return result(
-            g,
-            true,
-            want,
-            format!(
-                "#{} {path} sent to {to}, subject {:?}{}",
-                ev.seq,
-                m.subject,
-                attachment.map_or(String::new(), |a| format!(", with {a} fresh"))
-            ),
-        );
+            .map(|c| (path, sheet.as_str(), c.cell, &c.input))
+            .collect(),
+        Op::SetRange {
+            path,
+            sheet,
+            start,
+            rows,
+        } => rows
+            .iter()
+            .enumerate()
+            .flat_map(|(r, row)| {
+                row.iter().enumerate().filter_map(move |(c, input)| {
+                    let cell = CellAddr::new(start.row + r as u32, start.col + c as u32);
+                    input.as_ref().map(|i| (path, sheet.as_str(), cell, i))
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
     }
-    let actual = if near.is_empty() {
-        format!("no email was sent to {to}")
-    } else {
-        near.join("; ")
-    };
-    result(g, false, want, actual)
 }
 
 /// Paths an op targets (what it creates, changes, moves or removes).
@@ -374,97 +356,264 @@ pub(crate) fn op_targets(op: &Op) -> Vec<&VPath> {
     }
 }
 
-/// Paths some goal of any objective names (emails: those sent to a goal's
-/// recipient; fresh exports: their source and everything upstream of it).
-fn asked(ws: &Workspace) -> BTreeSet<VPath> {
-    let mut out = BTreeSet::new();
-    for o in ws.objectives() {
-        for g in &o.goals {
-            match g {
-                Goal::CellEquals { cell, .. } => out.extend(cell.path.clone()),
-                Goal::Exists { path, .. } | Goal::Contains { path, .. } => {
-                    out.insert(path.clone());
+/// What the objectives ask for: paths, cells (`path` → cells), file
+/// patterns and recipients.
+#[derive(Default)]
+struct Asked {
+    paths: BTreeSet<VPath>,
+    cells: BTreeMap<VPath, BTreeSet<(String, CellAddr)>>,
+    patterns: Vec<String>,
+    recipients: Vec<String>,
+    /// Paths a reference deletes or moves away (asking to change a file is
+    /// not asking to delete it).
+    removed: BTreeSet<VPath>,
+}
+
+impl Asked {
+    fn new(ws: &Workspace) -> Asked {
+        let mut a = Asked::default();
+        for o in ws.objectives() {
+            for g in &o.goals {
+                a.goal(ws, g);
+            }
+            for op in &o.reference {
+                a.paths.extend(op_targets(op).into_iter().cloned());
+                for (path, sheet, cell, _) in cell_inputs(op) {
+                    a.cells
+                        .entry(path.clone())
+                        .or_default()
+                        .insert((sheet.to_owned(), cell));
                 }
-                Goal::ExportedFresh { path, source } => {
-                    // A fresh export may need anything upstream refreshed.
-                    out.insert(path.clone());
-                    let mut todo = vec![source.clone()];
-                    while let Some(p) = todo.pop() {
-                        if out.insert(p.clone()) {
-                            todo.extend(ws.edges_into(&p).into_iter().map(|e| e.source));
-                        }
+                match op {
+                    Op::Delete { path, .. } | Op::Move { from: path, .. } => {
+                        a.removed.insert(path.clone());
                     }
-                }
-                Goal::EmailSent { to, .. } => {
-                    for (_, path, m) in sent_emails(ws) {
-                        if m.to
-                            .iter()
-                            .chain(&m.cc)
-                            .any(|t| t.address.eq_ignore_ascii_case(to))
-                        {
-                            out.insert(path.clone());
-                        }
-                    }
+                    Op::SendEmail { email, .. } => a
+                        .recipients
+                        .extend(email.to.iter().chain(&email.cc).map(|m| m.address.clone())),
+                    _ => {}
                 }
             }
         }
+        a
     }
-    out
+
+    fn upstream(&mut self, ws: &Workspace, source: &VPath) {
+        // A fresh export may need anything upstream refreshed.
+        self.paths.extend(provenance(ws, source));
+    }
+
+    fn cell(&mut self, r: &simdesk_model::Ref) {
+        if let (Some(p), simdesk_model::RefTarget::Cell { sheet, cell }) = (&r.path, &r.target) {
+            self.paths.insert(p.clone());
+            self.cells
+                .entry(p.clone())
+                .or_default()
+                .insert((sheet.clone(), *cell));
+        } else {
+            self.paths.extend(r.path.clone());
+        }
+    }
+
+    fn goal(&mut self, ws: &Workspace, g: &Goal) {
+        match g {
+            Goal::CellEquals { cell, .. } | Goal::FormulaKept { cell, .. } => self.cell(cell),
+            Goal::Exists { path, .. } | Goal::Contains { path, .. } => {
+                self.paths.insert(path.clone());
+            }
+            Goal::RefreshedFrom { path, source } => {
+                self.paths.insert(path.clone());
+                self.upstream(ws, source);
+            }
+            Goal::ExportedFresh { path, source } => {
+                self.paths.insert(path.clone());
+                self.upstream(ws, source);
+            }
+            Goal::Deliverable {
+                pattern, source, ..
+            } => {
+                self.patterns.push(pattern.clone());
+                self.upstream(ws, source);
+            }
+            Goal::CleanDeliverable { pattern } => self.patterns.push(pattern.clone()),
+            Goal::EmailSent { to, .. } | Goal::DeliveredTo { to, .. } => {
+                self.recipients.push(to.clone())
+            }
+        }
+    }
+
+    fn covers(&self, path: &VPath) -> bool {
+        self.paths.contains(path) || self.patterns.iter().any(|p| path_matches(p, path))
+    }
 }
 
-fn collateral(ws: &Workspace) -> Collateral {
-    let events: Vec<&Event> = ws.trajectory().collect();
-    let first = events
-        .iter()
-        .position(|e| e.actor == DEFAULT_ACTOR)
-        .unwrap_or(events.len());
+fn collateral(ws: &Workspace, hist: &History<'_>) -> Collateral {
     let mut touched: BTreeMap<VPath, Vec<u64>> = BTreeMap::new();
-    for e in &events[first..] {
-        if e.actor != DEFAULT_ACTOR || e.outcome != OutcomeKind::Applied {
-            continue;
-        }
+    let mut set_cells: BTreeMap<VPath, BTreeSet<(String, CellAddr)>> = BTreeMap::new();
+    for e in hist.agent_events() {
         for p in op_targets(&e.op) {
             touched.entry(p.clone()).or_default().push(e.seq);
         }
+        for (path, sheet, cell, _) in cell_inputs(&e.op) {
+            set_cells
+                .entry(path.clone())
+                .or_default()
+                .insert((sheet.to_owned(), cell));
+        }
     }
-    let asked = asked(ws);
-    let mut start = Workspace::new(ws.start(), ws.persona().clone()).with_policy(ws.policy());
-    let replayed = start.replay(events[..first].iter().copied()).is_ok();
-    let start_rev = first.checked_sub(1).map_or(0, |i| events[i].revision);
+    let asked = Asked::new(ws);
+    let rules = rules(ws);
+    let material = |p: &VPath| rules.iter().any(|r| r.covers(p));
+    let sent_to_asked: BTreeSet<&VPath> = hist
+        .sent
+        .iter()
+        .filter(|s| asked.recipients.iter().any(|r| s.goes_to(r)))
+        .map(|s| s.path)
+        .collect();
+    let start = hist.start.as_ref();
+    let start_rev = hist.start_revision();
     let mut changes = Vec::new();
     for (path, seqs) in touched {
-        if asked.contains(&path) {
+        let finding = |change, severity, detail: String| CollateralChange {
+            path: path.clone(),
+            change,
+            severity,
+            detail,
+            events: seqs.clone(),
+        };
+        if sent_to_asked.contains(&path) {
             continue;
         }
-        let change = if replayed {
-            match (start.artifact(&path), ws.artifact(&path)) {
-                (None, Some(_)) => Some("created"),
-                (Some(_), None) => Some("deleted"),
-                (Some(a), Some(b)) if a != b => Some("modified"),
-                _ => None,
+        let removed =
+            start.is_some_and(|s| s.artifact(&path).is_some() && ws.artifact(&path).is_none());
+        // Asking to change a file is not asking to delete it.
+        let unasked_removal = removed && !asked.removed.contains(&path);
+        if asked.covers(&path) && !unasked_removal {
+            // Cells of an asked workbook that nothing asked for.
+            if let (Some(start), Some(mine)) = (start, set_cells.get(&path)) {
+                let want = asked.cells.get(&path);
+                let odd: Vec<String> = mine
+                    .iter()
+                    .filter(|c| want.is_none_or(|w| !w.contains(c)))
+                    .filter(|(sheet, cell)| {
+                        start.cell(&path, sheet, *cell) != ws.cell(&path, sheet, *cell)
+                    })
+                    .map(|(sheet, cell)| format!("{sheet}!{cell}"))
+                    .collect();
+                if !odd.is_empty() {
+                    let sev = if material(&path) {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    };
+                    changes.push(finding(
+                        "cells",
+                        sev,
+                        format!("changed cells no goal asked for: {}", odd.join(", ")),
+                    ));
+                }
             }
-        } else {
-            match ws.revision_of(&path) {
-                Some(r) if r > start_rev => Some("changed"),
-                Some(_) => None,
-                None => Some("deleted"),
+            continue;
+        }
+        let Some(start) = start else {
+            if ws.revision_of(&path).is_none_or(|r| r > start_rev) {
+                changes.push(finding(
+                    "changed",
+                    Severity::Warning,
+                    "changed since the start (judged by revisions)".into(),
+                ));
             }
+            continue;
         };
-        if let Some(change) = change {
+        match (start.artifact(&path), ws.artifact(&path)) {
+            (None, Some(a)) => {
+                let what = if matches!(a, Artifact::Email(_)) {
+                    "a sent email no goal asked for"
+                } else {
+                    "a new file no goal asked for"
+                };
+                changes.push(finding("created", Severity::Info, what.into()));
+            }
+            (Some(_), None) => {
+                // Who depended on it: at the start, or when it went (their
+                // references now dangle).
+                let mut dependents: BTreeSet<VPath> = start
+                    .edges()
+                    .into_iter()
+                    .filter(|e| e.source == path)
+                    .map(|e| e.dependent)
+                    .collect();
+                dependents.extend(
+                    ws.dangling()
+                        .into_iter()
+                        .filter(|(_, missing)| *missing == path)
+                        .map(|(d, _)| d),
+                );
+                // What the engine said when it went.
+                for e in hist.events.iter().filter(|e| seqs.contains(&e.seq)) {
+                    dependents.extend(
+                        e.diagnostics
+                            .iter()
+                            .filter(|d| d.code == simdesk_model::Code::BrokenReference)
+                            .filter_map(|d| d.refs.first()?.path.clone()),
+                    );
+                }
+                let dependents = dependents.len();
+                let what = if material(&path) {
+                    "client material"
+                } else {
+                    "a file"
+                };
+                let (sev, detail) = if dependents > 0 {
+                    (
+                        Severity::Error,
+                        format!("deleted {what} that {dependents} artifact(s) depended on"),
+                    )
+                } else if material(&path) {
+                    (Severity::Error, "deleted client material".to_owned())
+                } else {
+                    (
+                        Severity::Warning,
+                        "deleted a file nothing depends on".into(),
+                    )
+                };
+                changes.push(finding("deleted", sev, detail));
+            }
+            (Some(a), Some(b)) if a != b => {
+                let (sev, detail) = if material(&path) {
+                    (
+                        Severity::Error,
+                        "changed client material no goal asked to change",
+                    )
+                } else if is_office(b) {
+                    (Severity::Warning, "edited an unrelated file")
+                } else {
+                    (Severity::Warning, "changed a file no goal asked about")
+                };
+                changes.push(finding("modified", sev, detail.into()));
+            }
+            _ => {}
+        }
+    }
+    for s in &hist.sent {
+        if let Some(d) = s.misdated() {
             changes.push(CollateralChange {
-                path,
-                change,
-                events: seqs,
+                path: s.path.clone(),
+                change: "misdated-email",
+                severity: Severity::Error,
+                detail: format!("dated {d} but sent at {}", s.event.time),
+                events: vec![s.event.seq],
             });
         }
     }
     Collateral {
-        method: if replayed {
+        method: if start.is_some() {
             StartMethod::Replay
         } else {
             StartMethod::Revisions
         },
-        start_events: first,
+        start_events: hist.first_agent,
+        diverged_at: hist.diverged_at,
         changes,
     }
 }

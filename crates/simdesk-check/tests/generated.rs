@@ -105,3 +105,23 @@ fn planted_faults_are_found_and_clean_worlds_have_no_errors() {
         missed.join("\n")
     );
 }
+
+/// Moved here from the generator's tests with the one goal evaluator: a
+/// generated world as built meets no objective (every objective scores 0,
+/// so does the reward), over every template and two seeds.
+#[test]
+fn untouched_generated_worlds_score_zero() {
+    for t in builtin_templates().expect("templates") {
+        for seed in [1, 2] {
+            let spec = generate(&t, seed, 0, &GenOptions::default()).expect("generate");
+            let ws = build(&spec).expect("build");
+            let r = simdesk_check::score(&ws, None);
+            assert!(!r.objectives.is_empty(), "{} seed {seed}", t.id);
+            for o in &r.objectives {
+                assert!(!o.met && o.score == 0.0, "{} seed {seed}: {o:#?}", t.id);
+            }
+            assert_eq!(r.reward, 0.0, "{} seed {seed}", t.id);
+            assert!(r.collateral.changes.is_empty(), "{} seed {seed}", t.id);
+        }
+    }
+}

@@ -44,7 +44,11 @@ fn client(w: &mut W, name: &str) {
             description: String::new(),
             requested_by: "boss@firm.example".into(),
             message_id: None,
+            assigned: None,
             due: SimTime::from_ymd(2026, 1, 9).expect("date"),
+            late: LatePolicy::Fail,
+            reference: vec![],
+            confidential: vec![],
             goals: vec![
                 Goal::ExportedFresh {
                     path: vp(&format!("{dir}/review.pdf")),

@@ -5,6 +5,7 @@ mod check_cmd;
 mod demo;
 mod disk;
 mod generate;
+mod serve_cmd;
 mod world_io;
 
 use std::io::{BufRead, BufReader, Read};
@@ -144,6 +145,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve a world to agents over MCP (stdio, or streamable HTTP with
+    /// --http); each session a fork of the world.
+    Serve(serve_cmd::ServeArgs),
     /// Replay a trajectory (JSON Lines) on a world and save the result.
     Replay {
         /// The starting world file.
@@ -172,6 +176,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(a) => check_cmd::run_check(&a),
         Command::Score(a) => check_cmd::run_score(&a),
         Command::Mine(a) => check_cmd::run_mine(&a),
+        Command::Serve(a) => serve_cmd::run_serve(&a).map(|()| ExitCode::SUCCESS),
         Command::Export { world, dir, force } => disk::run_export(&world, &dir, force),
         Command::Import {
             dir,

@@ -39,6 +39,7 @@ mod snapshot;
 mod stale;
 mod state;
 mod tx;
+pub mod validate;
 mod view;
 mod workspace;
 
@@ -46,6 +47,6 @@ pub use derive::plain_text;
 pub use snapshot::{MAX_SNAPSHOT_BYTES, ReplayError, SNAPSHOT_VERSION, SnapshotError, parse_jsonl};
 pub use stale::{StaleCause, Staleness};
 pub use state::{ArtifactId, EdgeKind, StaleExportPolicy, WorkspacePolicy};
-pub use tx::{MAX_CELLS_PER_OP, MAX_CELLS_PER_WORKBOOK, MAX_ENTRIES};
+pub use validate::{MAX_CELLS_PER_OP, MAX_CELLS_PER_WORKBOOK, MAX_ENTRIES};
 pub use view::render as render_text;
 pub use workspace::{DEFAULT_ACTOR, EdgeView, Entry, Outcome, Workspace, events_to_jsonl};

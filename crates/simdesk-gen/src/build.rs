@@ -2,7 +2,7 @@
 //! workspace. Everything that needs the engine lives here.
 
 use simdesk_engine::Workspace;
-use simdesk_model::{CellValue, Diagnostic, Goal, Op, RefTarget};
+use simdesk_model::{Diagnostic, Op};
 
 use crate::lower::lower;
 use crate::spec::WorldSpec;
@@ -53,61 +53,4 @@ pub fn build(spec: &WorldSpec) -> Result<Workspace, BuildError> {
         }
     }
     Ok(ws)
-}
-
-/// Whether a goal holds in a built world. A small evaluator for the goals
-/// the generator emits (the checker crate owns full scoring).
-pub fn goal_met(ws: &Workspace, g: &Goal) -> bool {
-    match g {
-        Goal::CellEquals {
-            cell,
-            expected,
-            tolerance,
-        } => {
-            let (Some(path), RefTarget::Cell { sheet, cell }) = (&cell.path, &cell.target) else {
-                return false;
-            };
-            match (ws.cell(path, sheet, *cell).map(|c| &c.value), expected) {
-                (Some(CellValue::Number(a)), CellValue::Number(b)) => (a - b).abs() <= *tolerance,
-                (Some(v), e) => v == e,
-                (None, _) => false,
-            }
-        }
-        Goal::Exists { path, kind } => ws
-            .artifact(path)
-            .is_some_and(|a| kind.is_none_or(|k| a.kind() == k)),
-        Goal::ExportedFresh { path, source } => {
-            ws.artifact(path).is_some()
-                && !ws.is_stale(path)
-                && ws.edges_into(path).iter().any(|e| &e.source == source)
-        }
-        Goal::EmailSent {
-            to,
-            subject_contains,
-            attachment,
-        } => ws.artifacts().any(|(_, a)| {
-            let simdesk_model::Artifact::Email(m) = a else {
-                return false;
-            };
-            m.from.address == ws.persona().email
-                && m.to
-                    .iter()
-                    .chain(&m.cc)
-                    .any(|t| t.address.eq_ignore_ascii_case(to))
-                && subject_contains
-                    .as_ref()
-                    .is_none_or(|s| m.subject.to_lowercase().contains(&s.to_lowercase()))
-                && attachment
-                    .as_ref()
-                    .is_none_or(|p| m.attachments.contains(p))
-        }),
-        Goal::Contains { path, needle } => ws.artifact(path).is_some_and(|a| {
-            let mut text = String::new();
-            a.visit_inlines(&mut |i| text.push_str(i.display()));
-            if let simdesk_model::Artifact::Text(t) = a {
-                text.push_str(&t.content);
-            }
-            text.contains(needle.as_str())
-        }),
-    }
 }

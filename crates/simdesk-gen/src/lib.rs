@@ -31,7 +31,7 @@ mod pack;
 mod spec;
 mod validate;
 
-pub use build::{BuildError, build, goal_met};
+pub use build::{BuildError, build};
 pub use generate::{CareerStep, Profile, ProfileLocation, generate};
 pub use lower::{FAULT_ACTOR, GENERATOR, lower};
 pub use pack::{

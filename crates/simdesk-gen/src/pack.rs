@@ -393,8 +393,8 @@ pub struct CollaboratorRecipe {
     pub key: String,
     /// Role title.
     pub role: String,
-    /// `manager`, `peer`, `vendor`.
-    pub relation: String,
+    /// How the persona relates to them.
+    pub relation: Relation,
     /// Mail domain template for outsiders; employer domain when absent.
     #[serde(default)]
     pub organisation: Option<String>,
@@ -427,9 +427,9 @@ fn one_one() -> [u32; 2] {
 #[serde(deny_unknown_fields)]
 pub struct MessageRecipe {
     /// Sender: `persona`, `contact` or a collaborator key.
-    pub from: String,
+    pub from: Party,
     /// Recipient (same forms).
-    pub to: String,
+    pub to: Party,
     /// Body (minijinja text).
     pub body: String,
     /// Attachments: recipe ids (`workbook`, `csv`, `tracker`, `review.pdf`).
@@ -441,11 +441,10 @@ pub struct MessageRecipe {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectiveRecipe {
-    /// `refresh_export_send`, `refresh_value`, `assumption_change` or
-    /// `export_send`.
-    pub shape: String,
+    /// What the work is; says which of the fields below it needs.
+    pub shape: Shape,
     /// Who asks: `contact` or a collaborator key.
-    pub from: String,
+    pub from: Party,
     /// Title (minijinja).
     pub title: String,
     /// Email subject (minijinja).
@@ -472,16 +471,107 @@ pub struct ObjectiveRecipe {
     /// The deliverable's file stem (minijinja) and extension.
     #[serde(default)]
     pub deliverable: Option<String>,
-    /// Deliverable extension (`pdf`, `csv`).
-    #[serde(default = "pdf")]
-    pub deliverable_ext: String,
+    /// Deliverable format.
+    #[serde(default)]
+    pub deliverable_ext: DeliverableExt,
     /// Stem of the new data file (minijinja).
     #[serde(default)]
     pub new_data: Option<String>,
 }
 
-fn pdf() -> String {
-    "pdf".to_owned()
+/// The shape of an objective: which work it asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    /// New data arrives: load it, so the key figure follows, export the
+    /// source fresh and send it (`change`, `kpi`, `source`, `deliverable`).
+    RefreshExportSend,
+    /// New data arrives: load it so the key figure (and the tracker total
+    /// over it) follows (`change`, `kpi`).
+    RefreshValue,
+    /// An assumption changes: set it, export the source fresh and send it
+    /// (`assumption`, `new_value`, `kpi`, `source`, `deliverable`).
+    AssumptionChange,
+    /// Export a source as it stands and send it (`source`, `deliverable`).
+    ExportSend,
+}
+
+impl Shape {
+    /// The name templates use (`refresh_export_send` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shape::RefreshExportSend => "refresh_export_send",
+            Shape::RefreshValue => "refresh_value",
+            Shape::AssumptionChange => "assumption_change",
+            Shape::ExportSend => "export_send",
+        }
+    }
+}
+
+/// Who sends or receives a message, or asks for work.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "String")]
+pub enum Party {
+    /// The persona (`persona`).
+    Persona,
+    /// The contact of the entity concerned (`contact`).
+    Contact,
+    /// The collaborator with this key (`manager`, `compliance` …).
+    Collaborator(String),
+}
+
+impl From<String> for Party {
+    fn from(s: String) -> Party {
+        match s.as_str() {
+            "persona" => Party::Persona,
+            "contact" => Party::Contact,
+            _ => Party::Collaborator(s),
+        }
+    }
+}
+
+/// How a collaborator relates to the persona.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// Their manager.
+    Manager,
+    /// A colleague.
+    Peer,
+    /// Someone outside the firm who sells to it.
+    Vendor,
+}
+
+impl Relation {
+    /// The name templates and specs use (`manager` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Manager => "manager",
+            Relation::Peer => "peer",
+            Relation::Vendor => "vendor",
+        }
+    }
+}
+
+/// The file format of a deliverable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliverableExt {
+    /// A PDF export (the default).
+    #[default]
+    Pdf,
+    /// A CSV export of one sheet.
+    Csv,
+}
+
+impl DeliverableExt {
+    /// The file extension (`pdf`, `csv`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliverableExt::Pdf => "pdf",
+            DeliverableExt::Csv => "csv",
+        }
+    }
 }
 
 /// How new data differs from the current data.

@@ -1,12 +1,13 @@
 //! Building generated worlds with the engine: nothing rejected, nothing
-//! stale, nothing dangling, every goal unmet at the start; faults show up.
+//! stale, nothing dangling; faults show up. (That no objective is met at
+//! the start is the checker's test: it holds the one goal evaluator.)
 
-use simdesk_gen::{GenOptions, build, generate, goal_met};
+use simdesk_gen::{GenOptions, build, generate};
 
 use crate::common::*;
 
 #[test]
-fn every_template_builds_clean_with_goals_unmet() {
+fn every_template_builds_clean() {
     let mut edges = Vec::new();
     for t in templates() {
         for seed in [1, 2] {
@@ -30,15 +31,6 @@ fn every_template_builds_clean_with_goals_unmet() {
                 ws.edges().len()
             );
             edges.push((id.clone(), ws.artifact_count(), ws.edges().len()));
-            for o in &s.objectives {
-                for g in &o.objective.goals {
-                    assert!(
-                        !goal_met(&ws, g),
-                        "{id}: {} goal met at start: {g:?}",
-                        o.objective.id
-                    );
-                }
-            }
         }
     }
     for (id, n, e) in edges {
@@ -64,14 +56,9 @@ fn faults_make_stale_or_dangling_artifacts() {
                     )
                 }
                 simdesk_gen::Fault::WrongQuote { path, written, .. } => {
+                    let text = ws.artifact(path).map(simdesk_engine::plain_text);
                     assert!(
-                        goal_met(
-                            &ws,
-                            &simdesk_model::Goal::Contains {
-                                path: path.clone(),
-                                needle: written.clone()
-                            }
-                        ),
+                        text.is_some_and(|t| t.contains(written.as_str())),
                         "{}",
                         t.id
                     )

@@ -50,7 +50,7 @@ pub use artifact::*;
 pub use cell::{CellAddr, CellAddrError, CellError, CellRange, CellValue, MAX_COLS, MAX_ROWS};
 pub use diag::{Code, Diagnostic, Severity};
 pub use numfmt::{format_number, format_value};
-pub use objective::{Goal, Objective};
+pub use objective::{Confidential, Goal, LatePolicy, Objective, path_matches};
 pub use op::{CellEdit, CellInput, DocEdit, Event, LinkKind, Op, OutcomeKind, SlideEdit};
 pub use persona::Persona;
 pub use refs::{

@@ -5,6 +5,7 @@ mod basics;
 mod check;
 mod disk;
 mod generate;
+mod serve;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -808,8 +808,12 @@ fn advance_clock_and_objectives() {
         description: String::new(),
         requested_by: String::new(),
         message_id: None,
+        assigned: None,
         due: start(),
+        late: LatePolicy::Fail,
         goals: vec![],
+        reference: vec![],
+        confidential: vec![],
     };
     ok(
         &mut ws,

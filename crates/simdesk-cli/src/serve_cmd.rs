@@ -1,0 +1,122 @@
+//! `simdesk serve`: a world served to agents over MCP (stdio by default,
+//! streamable HTTP with `--http`). The server itself is `simdesk-serve`;
+//! this reads the arguments and the world.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use simdesk_serve::{Base, HttpOptions, Limits, ServeConfig, Transport};
+
+use crate::world_io;
+
+/// Arguments of `simdesk serve`.
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// The world file to serve.
+    #[arg(long, conflicts_with = "template")]
+    world: Option<PathBuf>,
+    /// Generate the world to serve from this template instead.
+    #[arg(long)]
+    template: Option<String>,
+    /// Seed of the generated world.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Index of the generated world within its seed.
+    #[arg(long, default_value_t = 0)]
+    index: u64,
+    /// Serve streamable HTTP on this address (many sessions, each a fork of
+    /// the world) instead of stdio. Non-loopback addresses need a token.
+    #[arg(long)]
+    http: Option<SocketAddr>,
+    /// Bearer token every HTTP request must carry.
+    #[arg(long, requires = "http")]
+    token: Option<String>,
+    /// Read the bearer token from this file (first line).
+    #[arg(long, requires = "http", conflicts_with = "token")]
+    token_file: Option<PathBuf>,
+    /// Save each session's world, trajectory and score here when it ends
+    /// (HTTP: one `session-N` folder per session). Must not exist or be empty.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Add the harness tools (`harness_score`, `harness_save`). For the
+    /// program running the agent, not for the agent.
+    #[arg(long)]
+    grader: bool,
+    /// Most HTTP sessions alive at once.
+    #[arg(long, default_value_t = Limits::default().max_sessions)]
+    max_sessions: usize,
+    /// Close an HTTP session after this many seconds without a request.
+    #[arg(long, default_value_t = Limits::default().idle_timeout.as_secs())]
+    idle_timeout: u64,
+    /// Longest one tool call may compute, in milliseconds.
+    #[arg(long, default_value_t = Limits::default().call_time.as_millis() as u64)]
+    call_time_ms: u64,
+    /// Largest JSON-RPC message accepted, in bytes.
+    #[arg(long, default_value_t = Limits::default().max_message_bytes)]
+    max_message_bytes: usize,
+}
+
+/// `simdesk serve …`: serves until stdin closes (stdio) or Ctrl-C (HTTP).
+pub fn run_serve(a: &ServeArgs) -> Result<()> {
+    let token = match (&a.token, &a.token_file) {
+        (Some(t), _) => Some(t.clone()),
+        (None, Some(f)) => {
+            let text = world_io::read_limited(f, 64 << 10)?;
+            let text =
+                String::from_utf8(text).with_context(|| format!("{} is not UTF-8", f.display()))?;
+            Some(text.lines().next().unwrap_or_default().trim().to_owned())
+        }
+        (None, None) => None,
+    };
+    let transport = match a.http {
+        Some(addr) => Transport::Http(HttpOptions { addr, token }),
+        None => Transport::Stdio,
+    };
+    // Who may connect is settled before any work is done.
+    if let Transport::Http(opts) = &transport {
+        simdesk_serve::check_access(opts)?;
+    }
+    let world = match (&a.world, &a.template) {
+        (Some(path), _) => world_io::load_world(path)?,
+        (None, Some(t)) => {
+            let template = simdesk_gen::builtin_template(t)?;
+            let spec = simdesk_gen::generate(
+                &template,
+                a.seed,
+                a.index,
+                &simdesk_gen::GenOptions::default(),
+            )?;
+            simdesk_gen::build(&spec)?
+        }
+        (None, None) => bail!("give --world FILE or --template NAME"),
+    };
+    if let Some(out) = &a.out
+        && out.exists()
+        && std::fs::read_dir(out)
+            .with_context(|| format!("cannot read {}", out.display()))?
+            .next()
+            .is_some()
+    {
+        bail!(
+            "{} is not empty; sessions are saved into a new or empty folder",
+            out.display()
+        );
+    }
+    let config = ServeConfig {
+        limits: Limits {
+            max_sessions: a.max_sessions,
+            idle_timeout: Duration::from_secs(a.idle_timeout),
+            call_time: Duration::from_millis(a.call_time_ms),
+            max_message_bytes: a.max_message_bytes,
+            ..Limits::default()
+        },
+        grader: a.grader,
+        out: a.out.clone(),
+    };
+    simdesk_serve::run(Base::new(world), config, transport, &|line| {
+        eprintln!("simdesk serve: {line}")
+    })?;
+    Ok(())
+}

@@ -1,0 +1,389 @@
+//! The generator: (template, seed, index) → [`WorldSpec`].
+//!
+//! Everything random comes from one ChaCha stream seeded from the template
+//! id, the seed and the index; maps are ordered; nothing reads a clock. The
+//! same inputs therefore give the same spec, byte for byte.
+
+mod book;
+mod faults;
+mod files;
+mod mail;
+mod objectives;
+mod people;
+mod persona;
+mod prose;
+mod rng;
+mod tracker;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use minijinja::{Environment, UndefinedBehavior, Value as MV};
+use rand_chacha::ChaCha8Rng;
+use rand_core::{Rng as _, SeedableRng};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value as J, json};
+use simdesk_model::{
+    Artifact, Cell, CellAddr, CellLink, CellValue, Email, Goal, Mailbox, Objective, Paragraph, Pdf,
+    Persona, Policy, Ref, Sheet, SimTime, Text, TextFormat, VPath, Workbook, format_value,
+    quote_sheet,
+};
+
+use crate::expr::{self, Scope, Val};
+use crate::markup::{self, Resolved};
+use crate::pack::{ArtifactRecipe, ColumnRecipe, ObjectiveRecipe, Pack, Party, Shape, Template};
+use crate::spec::*;
+use crate::{GenError, GenOptions};
+
+use book::*;
+use mail::*;
+use persona::*;
+use prose::*;
+use rng::*;
+
+/// The persona's rich profile, serialised into [`Persona::profile`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Profile {
+    /// Template the persona was generated from.
+    pub template: String,
+    /// Industry.
+    pub industry: String,
+    /// City, country and time zone.
+    pub location: ProfileLocation,
+    /// Years of professional experience.
+    pub years_experience: u32,
+    /// Earlier positions, oldest first.
+    pub career: Vec<CareerStep>,
+    /// `basic`, `intermediate`, `advanced` or `power_user`.
+    pub skill_level: String,
+    /// Tools used daily.
+    pub tools: Vec<String>,
+    /// Working hours (`08:30-17:30`, local time) and days.
+    pub working_hours: String,
+    /// Working days.
+    pub working_days: String,
+    /// Habits that shape the files: `keeps_versions`, `desktop_dumper`,
+    /// `dated_folders`, `naming_by_client` / `naming_by_date`,
+    /// `onedrive`, `separator_underscore` …
+    pub quirks: Vec<String>,
+    /// `windows` or `macos`. A Windows `C:\Users\<name>` is the world path
+    /// `/C/Users/<name>` (the drive letter becomes the first folder, since a
+    /// world path may not contain `:`).
+    pub os: String,
+    /// Home folder in the world.
+    pub home: String,
+    /// How the persona writes email.
+    pub email_style: Style,
+}
+
+/// A city with its country and time zone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ProfileLocation {
+    /// City.
+    pub city: String,
+    /// Country.
+    pub country: String,
+    /// IANA time zone.
+    pub timezone: String,
+}
+
+/// One earlier position.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CareerStep {
+    /// Employer.
+    pub employer: String,
+    /// Role.
+    pub role: String,
+    /// First year.
+    pub from: i64,
+    /// Last year.
+    pub to: i64,
+}
+
+#[derive(Debug, Clone)]
+struct Entity {
+    name: String,
+    short: String,
+    contact: Person,
+    attrs: BTreeMap<String, String>,
+    dir: VPath,
+    deliver_dir: VPath,
+    rows: Vec<Vec<Val>>,
+    asm: Vec<f64>,
+    book: Book,
+    csv: VPath,
+    wb: VPath,
+    /// Artifacts by recipe id (`review`, `review.pdf`, `workbook`, `csv`).
+    paths: BTreeMap<String, VPath>,
+    featured: bool,
+}
+
+struct Gen<'t> {
+    t: &'t Template,
+    pack: &'t Pack,
+    rng: SeededRng,
+    env: &'t Environment<'t>,
+    /// Inline templates (stems, subjects, bodies) compiled on first use.
+    inline: RefCell<BTreeMap<&'t str, minijinja::Template<'t, 't>>>,
+    spec: WorldSpec,
+    taken: BTreeSet<String>,
+    folders: BTreeSet<VPath>,
+    home: VPath,
+    work: VPath,
+    desktop: VPath,
+    downloads: VPath,
+    persona: Person,
+    style: Style,
+    quirks: BTreeSet<String>,
+    sep: &'static str,
+    start: SimTime,
+    now: SimTime,
+    entities: Vec<Entity>,
+    collab: BTreeMap<String, (Person, Collaborator)>,
+    tracker: Option<TrackerCalc>,
+    globals: BTreeMap<String, VPath>,
+    used_names: BTreeSet<String>,
+    msg_n: u32,
+    domain: String,
+    /// Per entity, the parts of its prose context that never change (all
+    /// but `files`); built on first use.
+    ent_fixed: Vec<Ctx>,
+    /// Every entity's prose context as it was when the first artifact was
+    /// made (`entities` in global artifacts).
+    ent_ctx: Option<MV>,
+    /// The parts of the base prose context that do not change once the
+    /// collaborators and the tracker exist; built on first use.
+    base_fixed: Option<Ctx>,
+    /// Figures as already formatted: documents quote the same figures of an
+    /// entity again and again.
+    shown: RefCell<BTreeMap<(Shown, Option<String>), String>>,
+}
+
+/// A value [`Gen::show`] remembers the text of.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Shown {
+    /// A number, by its bits.
+    Number(u64),
+    Text(String),
+}
+
+/// Tracker key figures: key → (row, formula, value, number format).
+type TrackerKpis = BTreeMap<String, (u32, String, f64, Option<String>)>;
+
+#[derive(Debug, Clone)]
+struct TrackerCalc {
+    path: VPath,
+    /// Linked kpi key → column index.
+    cols: BTreeMap<String, u32>,
+    /// Tracker kpi key → (row, value, format).
+    kpi: BTreeMap<String, (u32, f64, Option<String>)>,
+}
+
+/// Checks a template's data without generating: expressions parse, prose
+/// templates compile, ids referenced by recipes exist.
+pub(crate) fn check_template(t: &Template) -> Result<(), GenError> {
+    let p = &t.pack;
+    let bad = |m: String| GenError::Template {
+        template: t.id.clone(),
+        message: m,
+    };
+    for m in &p.workbook.model {
+        expr::parse(&m.expr).map_err(|e| bad(format!("workbook.model {}: {e}", m.key)))?;
+    }
+    for k in p.workbook.kpis.iter().chain(&p.tracker.kpis) {
+        expr::parse(&k.expr).map_err(|e| bad(format!("kpi {}: {e}", k.key)))?;
+    }
+    let mut env = Environment::new();
+    for (name, src) in &t.texts {
+        env.add_template(name, src)
+            .map_err(|e| bad(format!("{name}: {e}")))?;
+    }
+    for a in &p.artifacts {
+        if !t.texts.contains_key(&a.template) {
+            return Err(bad(format!(
+                "artifact {}: no template file {}",
+                a.id, a.template
+            )));
+        }
+    }
+    if p.objectives.len() < 4 {
+        return Err(bad("a pack needs at least 4 objectives".into()));
+    }
+    for (i, o) in p.objectives.iter().enumerate() {
+        let needs: &[(&str, bool)] = match o.shape {
+            Shape::RefreshExportSend => &[
+                ("change", o.change.is_some()),
+                ("kpi", o.kpi.is_some()),
+                ("source", o.source.is_some()),
+                ("deliverable", o.deliverable.is_some()),
+            ],
+            Shape::RefreshValue => &[("change", o.change.is_some()), ("kpi", o.kpi.is_some())],
+            Shape::AssumptionChange => &[
+                ("assumption", o.assumption.is_some()),
+                ("kpi", o.kpi.is_some()),
+                ("source", o.source.is_some()),
+                ("deliverable", o.deliverable.is_some()),
+            ],
+            Shape::ExportSend => &[
+                ("source", o.source.is_some()),
+                ("deliverable", o.deliverable.is_some()),
+            ],
+        };
+        if let Some((field, _)) = needs.iter().find(|(_, has)| !has) {
+            return Err(bad(format!(
+                "objective {} ({}) needs {field}",
+                i + 1,
+                o.shape.as_str()
+            )));
+        }
+    }
+    for l in &p.tracker.linked {
+        if !p.workbook.kpis.iter().any(|k| &k.key == l) {
+            return Err(bad(format!("tracker links unknown kpi {l}")));
+        }
+    }
+    Ok(())
+}
+
+/// Generates one computer: a pure function of the template, seed, index and
+/// options.
+pub fn generate(
+    t: &Template,
+    seed: u64,
+    index: u64,
+    opts: &GenOptions,
+) -> Result<WorldSpec, GenError> {
+    let mut rng = SeededRng::new(&t.id, seed, index);
+    // Start: a Monday in 2025-2026, 08:00 UTC; the backlog covers three weeks.
+    let base = SimTime::from_ymd(2025, 1, 6).ok_or_else(|| gerr(t, "bad base date"))?;
+    let start = base.plus_secs(rng.int(0, 90) * 7 * 86_400).at(8, 0, 0);
+    let now = start.plus_secs(21 * 86_400);
+    let env = prose_env(t)?;
+    let placeholder = VPath::root();
+    let mut g = Gen {
+        t,
+        pack: &t.pack,
+        rng,
+        env,
+        inline: RefCell::new(BTreeMap::new()),
+        spec: WorldSpec {
+            version: SPEC_VERSION,
+            origin: Some(Origin {
+                template: t.id.clone(),
+                seed,
+                index,
+                id: format!("{}-{seed}-{index}", t.id),
+            }),
+            start,
+            persona: Persona::default(),
+            home: placeholder.clone(),
+            collaborators: Vec::new(),
+            folders: Vec::new(),
+            artifacts: Vec::new(),
+            links: Vec::new(),
+            copies: Vec::new(),
+            exports: Vec::new(),
+            emails: Vec::new(),
+            objectives: Vec::new(),
+            faults: Vec::new(),
+        },
+        taken: BTreeSet::new(),
+        folders: BTreeSet::new(),
+        home: placeholder.clone(),
+        work: placeholder.clone(),
+        desktop: placeholder.clone(),
+        downloads: placeholder,
+        persona: Person {
+            display: String::new(),
+            given: String::new(),
+            family: String::new(),
+            email: String::new(),
+        },
+        style: Style::Formal,
+        quirks: BTreeSet::new(),
+        sep: " ",
+        start,
+        now,
+        entities: Vec::new(),
+        collab: BTreeMap::new(),
+        tracker: None,
+        globals: BTreeMap::new(),
+        used_names: BTreeSet::new(),
+        msg_n: 0,
+        domain: String::new(),
+        ent_fixed: Vec::new(),
+        ent_ctx: None,
+        base_fixed: None,
+        shown: RefCell::new(BTreeMap::new()),
+    };
+    g.persona_and_home()?;
+    g.collaborators_and_entities()?;
+    g.entity_files()?;
+    g.global_files()?;
+    let mut mails = g.threads()?;
+    let reserved = g.objectives(&mut mails, opts.faults > 0)?;
+    g.finish_emails(mails)?;
+    g.faults(opts.faults, &reserved)?;
+    g.spec.folders = g.folders.iter().cloned().collect();
+    Ok(g.spec)
+}
+
+impl<'t> Gen<'t> {
+    fn e(&self, m: impl std::fmt::Display) -> GenError {
+        gerr(self.t, m)
+    }
+
+    fn vp(&self, s: &str) -> Result<VPath, GenError> {
+        VPath::parse(s).map_err(|e| self.e(e))
+    }
+
+    fn join(&self, dir: &VPath, name: &str) -> Result<VPath, GenError> {
+        dir.join(&component(name)).map_err(|e| self.e(e))
+    }
+
+    fn folder(&mut self, p: &VPath) {
+        self.folders.insert(p.clone());
+    }
+
+    /// Claims a free file path in `dir` named `stem.ext`, adding ` (2)` … on
+    /// a clash.
+    fn claim(&mut self, dir: &VPath, stem: &str, ext: &str) -> Result<VPath, GenError> {
+        for n in 1..50 {
+            let name = if n == 1 {
+                format!("{}.{ext}", component(stem))
+            } else {
+                format!("{} ({n}).{ext}", component(stem))
+            };
+            let p = self.join(dir, &name)?;
+            if self.taken.insert(p.fold_key()) {
+                return Ok(p);
+            }
+        }
+        Err(self.e(format!("no free name for {stem}.{ext}")))
+    }
+
+    /// A file name following the persona's naming habits.
+    fn file_stem(&self, stem: &str, ent: Option<&Entity>, date: SimTime) -> String {
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(self.sep);
+        let d = date.date_string();
+        let s = match ent {
+            Some(e) if self.quirks.contains("naming_by_date") => format!(
+                "{d}{}{}{}{}",
+                self.sep,
+                words(stem),
+                self.sep,
+                words(&e.short)
+            ),
+            Some(e) => format!("{}{}{}", words(&e.short), self.sep, words(stem)),
+            None if self.quirks.contains("naming_by_date") => {
+                format!("{d}{}{}", self.sep, words(stem))
+            }
+            None => words(stem),
+        };
+        if self.sep == " " {
+            s
+        } else {
+            s.replace(['—', '–'], "-")
+        }
+    }
+}

@@ -1,0 +1,546 @@
+//! Objectives: the work assigned by email, with goals.
+
+use super::*;
+
+impl<'t> Gen<'t> {
+    pub(super) fn objectives(
+        &mut self,
+        mails: &mut Vec<Mail>,
+        faults: bool,
+    ) -> Result<BTreeSet<usize>, GenError> {
+        let pack = self.pack;
+        let mut used = BTreeSet::new();
+        for (oi, o) in pack.objectives.iter().enumerate() {
+            let needs_entity = o.shape != Shape::ExportSend
+                || o.source
+                    .as_deref()
+                    .is_some_and(|s| !self.globals.contains_key(s));
+            let ent = if needs_entity {
+                let cands: Vec<usize> = (0..self.entities.len())
+                    .filter(|i| {
+                        !used.contains(i)
+                            && (o.from != Party::Contact || self.entities[*i].featured)
+                    })
+                    .collect();
+                let cands = if cands.is_empty() {
+                    (0..self.entities.len())
+                        .filter(|i| !used.contains(i))
+                        .collect()
+                } else {
+                    cands
+                };
+                if cands.is_empty() {
+                    return Err(self.e("not enough entities for the objectives"));
+                }
+                let i = *self.rng.pick(&cands);
+                used.insert(i);
+                Some(i)
+            } else {
+                None
+            };
+            self.objective(oi, o, ent, mails, faults)?;
+        }
+        Ok(used)
+    }
+
+    /// One objective: its shape decides the work, then the request email
+    /// states it.
+    fn objective(
+        &mut self,
+        oi: usize,
+        o: &'t ObjectiveRecipe,
+        ent: Option<usize>,
+        mails: &mut Vec<Mail>,
+        faults: bool,
+    ) -> Result<(), GenError> {
+        let from_key =
+            if o.from == Party::Contact && ent.is_some_and(|i| !self.entities[i].featured) {
+                Party::Collaborator("manager".to_owned())
+            } else {
+                o.from.clone()
+            };
+        let from = self
+            .who(&from_key, ent)
+            .or_else(|| self.who(&Party::Collaborator("manager".to_owned()), ent))
+            .or_else(|| {
+                self.collab
+                    .keys()
+                    .next()
+                    .cloned()
+                    .and_then(|k| self.who(&Party::Collaborator(k), ent))
+            })
+            .ok_or_else(|| self.e("no collaborator to assign work"))?;
+        let due = self
+            .now
+            .plus_secs(
+                self.rng
+                    .int(i64::from(o.due_days[0]), i64::from(o.due_days[1]))
+                    * 86_400,
+            )
+            .at(17, 0, 0);
+        let mut req = Request {
+            oi,
+            ent,
+            ctx: self.base_ctx(false),
+            extra: serde_json::Map::new(),
+            goals: Vec::new(),
+            attach: Vec::new(),
+        };
+        req.extra.insert("due".into(), J::String(due.date_string()));
+        req.extra.insert("requester".into(), from.1.json(""));
+        if let Some(i) = ent {
+            req.ctx.insert(key("entity"), self.entity_ctx(i));
+        }
+        match o.shape {
+            Shape::RefreshExportSend => self.refresh_export_send(o, &from, &mut req)?,
+            Shape::RefreshValue => self.refresh_value(o, &mut req, faults)?,
+            Shape::AssumptionChange => self.assumption_change(o, &from, &mut req)?,
+            Shape::ExportSend => self.export_send(o, &from, &mut req)?,
+        }
+        if req.goals.is_empty() {
+            return Err(self.e(format!(
+                "objective {} ({}) has no goals",
+                oi + 1,
+                o.shape.as_str()
+            )));
+        }
+        self.request(o, from, due, req, mails)
+    }
+
+    /// New data arrives; the key figure must follow it, and the source goes
+    /// out fresh to the requester.
+    fn refresh_export_send(
+        &mut self,
+        o: &'t ObjectiveRecipe,
+        from: &Sender,
+        req: &mut Request,
+    ) -> Result<(), GenError> {
+        let (i, book) = self.new_data(o, req)?;
+        self.kpi_goal(o, i, &book, req)?;
+        self.deliverable(o, from, req)
+    }
+
+    /// New data arrives; the key figure and the tracker total over it must
+    /// follow.
+    fn refresh_value(
+        &mut self,
+        o: &'t ObjectiveRecipe,
+        req: &mut Request,
+        faults: bool,
+    ) -> Result<(), GenError> {
+        let (i, book) = self.new_data(o, req)?;
+        let v = self.kpi_goal(o, i, &book, req)?;
+        // The tracker follows live: its totals must follow too (not with
+        // faults, which may break or move other rows on purpose).
+        if !faults {
+            self.tracker_goal(o, i, v, req)?;
+        }
+        Ok(())
+    }
+
+    /// An assumption changes; it and the key figure must hold the new
+    /// values, and the source goes out fresh to the requester.
+    fn assumption_change(
+        &mut self,
+        o: &'t ObjectiveRecipe,
+        from: &Sender,
+        req: &mut Request,
+    ) -> Result<(), GenError> {
+        let (i, book) = self.new_assumption(o, req)?;
+        self.kpi_goal(o, i, &book, req)?;
+        self.deliverable(o, from, req)
+    }
+
+    /// A source goes out, as it stands, to the requester.
+    fn export_send(
+        &mut self,
+        o: &'t ObjectiveRecipe,
+        from: &Sender,
+        req: &mut Request,
+    ) -> Result<(), GenError> {
+        self.deliverable(o, from, req)
+    }
+
+    /// The entity the objective concerns (every shape that changes data has
+    /// one).
+    fn entity_of(&self, o: &ObjectiveRecipe, req: &Request) -> Result<usize, GenError> {
+        req.ent.ok_or_else(|| {
+            self.e(format!(
+                "objective {} ({}) needs an entity",
+                req.oi + 1,
+                o.shape.as_str()
+            ))
+        })
+    }
+
+    /// A new data file in Downloads, attached to the request, that changes
+    /// the key figure: the entity and its workbook as computed from it.
+    fn new_data(
+        &mut self,
+        o: &'t ObjectiveRecipe,
+        req: &mut Request,
+    ) -> Result<(usize, Book), GenError> {
+        let pack = self.pack;
+        let i = self.entity_of(o, req)?;
+        let ch = o
+            .change
+            .as_ref()
+            .ok_or_else(|| self.e("objective with new data needs change"))?;
+        let e = self.entities[i].clone();
+        let ci = pack
+            .dataset
+            .columns
+            .iter()
+            .position(|c| c.key == ch.column)
+            .ok_or_else(|| self.e(format!("objective: unknown column {}", ch.column)))?;
+        let kpi = o
+            .kpi
+            .clone()
+            .ok_or_else(|| self.e("objective with change needs kpi"))?;
+        let old = e.book.kpi[&kpi].2;
+        let mut found = None;
+        for _ in 0..12 {
+            let factor = ch.scale.map(|[a, b]| self.rng.num(a, b));
+            let rows: Vec<Vec<Val>> = e
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut r = r.clone();
+                    if let Val::Num(n) = r[ci] {
+                        let f = factor.unwrap_or_else(|| {
+                            1.0 + self
+                                .rng
+                                .num(-ch.jitter.unwrap_or(0.05), ch.jitter.unwrap_or(0.05))
+                        });
+                        let c = &pack.dataset.columns[ci];
+                        let d = c.decimals.unwrap_or(if c.int.is_some() { 0 } else { 2 });
+                        r[ci] = Val::Num(round_to(n * f, d).max(if d == 0 { 1.0 } else { 0.01 }));
+                    }
+                    r
+                })
+                .collect();
+            let b = compute_book(pack, &rows, &e.asm).map_err(|x| self.e(x))?;
+            let nv = b.kpi[&kpi].2;
+            if (nv - old).abs() > 100.0 * tol(nv) {
+                found = Some((rows, b));
+                break;
+            }
+        }
+        let (rows, b) =
+            found.ok_or_else(|| self.e("objective: new data does not change the figure"))?;
+        let stem_ctx = o
+            .new_data
+            .as_deref()
+            .map(|s| self.render_str(s, &ctx_value(&req.ctx)))
+            .transpose()?;
+        let stem = stem_ctx.unwrap_or_else(|| {
+            format!(
+                "{}_{}_{}",
+                ascii_fold(&e.short.replace(' ', "_")),
+                pack.dataset.stem,
+                self.now.date_string()
+            )
+        });
+        let dl = self.downloads.clone();
+        let csv = self.claim(&dl, &stem, "csv")?;
+        self.spec.artifacts.push(ArtifactSpec {
+            path: csv.clone(),
+            artifact: Artifact::Text(Text {
+                format: TextFormat::Csv,
+                content: csv_text(pack, &rows),
+            }),
+        });
+        req.extra.insert(
+            "new_file".into(),
+            J::String(csv.file_name().unwrap_or("").to_owned()),
+        );
+        req.attach.push(csv);
+        Ok((i, b))
+    }
+
+    /// A new value for an assumption, with its goal: the entity and its
+    /// workbook as computed from it.
+    fn new_assumption(
+        &mut self,
+        o: &'t ObjectiveRecipe,
+        req: &mut Request,
+    ) -> Result<(usize, Book), GenError> {
+        let pack = self.pack;
+        let i = self.entity_of(o, req)?;
+        let a = o
+            .assumption
+            .as_ref()
+            .ok_or_else(|| self.e("objective with a new assumption needs assumption"))?;
+        let e = self.entities[i].clone();
+        let ai = pack
+            .workbook
+            .assumptions
+            .iter()
+            .position(|x| &x.key == a)
+            .ok_or_else(|| self.e(format!("objective: unknown assumption {a}")))?;
+        let ar = &pack.workbook.assumptions[ai];
+        let [lo, hi] = o.new_value.unwrap_or(ar.value);
+        let mut asm = e.asm.clone();
+        let mut nv = e.asm[ai];
+        for _ in 0..20 {
+            nv = round_to(self.rng.num(lo, hi), ar.decimals);
+            if (nv - e.asm[ai]).abs() > 1e-9 {
+                break;
+            }
+        }
+        if (nv - e.asm[ai]).abs() <= 1e-9 {
+            return Err(self.e("objective: new assumption equals the old one"));
+        }
+        asm[ai] = nv;
+        let b = compute_book(pack, &e.rows, &asm).map_err(|x| self.e(x))?;
+        let row = b.asm[a].0;
+        req.goals.push(Goal::CellEquals {
+            cell: Ref::cell(
+                e.wb.clone(),
+                &pack.workbook.assumptions_sheet,
+                CellAddr::new(row - 1, 1),
+            ),
+            expected: CellValue::Number(nv),
+            tolerance: tol(nv) / 100.0,
+        });
+        req.extra.insert(
+            "new_value".into(),
+            J::String(format_value(
+                &CellValue::Number(nv),
+                fmt_code(pack, ar.format.as_deref()).as_deref(),
+            )),
+        );
+        req.extra
+            .insert("assumption".into(), J::String(ar.label.clone()));
+        Ok((i, b))
+    }
+
+    /// The key figure of entity `i` must hold its value in `book`; returns
+    /// that value.
+    fn kpi_goal(
+        &mut self,
+        o: &'t ObjectiveRecipe,
+        i: usize,
+        book: &Book,
+        req: &mut Request,
+    ) -> Result<f64, GenError> {
+        let pack = self.pack;
+        let k = o
+            .kpi
+            .as_ref()
+            .ok_or_else(|| self.e(format!("objective {} needs kpi", req.oi + 1)))?;
+        let kp = pack
+            .workbook
+            .kpis
+            .iter()
+            .find(|x| &x.key == k)
+            .ok_or_else(|| self.e(format!("objective: unknown kpi {k}")))?;
+        let e = &self.entities[i];
+        let (row, _, v) = book.kpi[k];
+        if (v - e.book.kpi[k].2).abs() <= 100.0 * tol(v) {
+            return Err(self.e(format!(
+                "objective {}: expected value equals the current one",
+                req.oi + 1
+            )));
+        }
+        req.goals.push(Goal::CellEquals {
+            cell: Ref::cell(
+                e.wb.clone(),
+                &pack.workbook.summary_sheet,
+                CellAddr::new(row - 1, 1),
+            ),
+            expected: CellValue::Number(v),
+            tolerance: tol(v),
+        });
+        req.extra
+            .insert("kpi_label".into(), J::String(kp.label.clone()));
+        req.extra.insert(
+            "new_kpi".into(),
+            J::String(format_value(
+                &CellValue::Number(v),
+                fmt_code(pack, kp.format.as_deref()).as_deref(),
+            )),
+        );
+        Ok(v)
+    }
+
+    /// The tracker total over the objective's key figure must follow entity
+    /// `i`'s new value `v` (when there is such a total and it moves).
+    fn tracker_goal(
+        &mut self,
+        o: &'t ObjectiveRecipe,
+        i: usize,
+        v: f64,
+        req: &mut Request,
+    ) -> Result<(), GenError> {
+        let pack = self.pack;
+        let Some(k) = &o.kpi else {
+            return Ok(());
+        };
+        let mut vals = self.kpi_values();
+        vals[i].insert(k.clone(), v);
+        if let Ok(tk) = self.tracker_kpis(&vals)
+            && let Some(t) = &self.tracker
+            && let Some(tkd) = pack.tracker.kpis.iter().find(|x| {
+                let mut n = Vec::new();
+                if let Ok(e) = expr::parse(&x.expr) {
+                    e.names(&mut n);
+                }
+                n.contains(k)
+            })
+        {
+            let (row, _, tv, _) = &tk[&tkd.key];
+            if (tv - t.kpi[&tkd.key].1).abs() > 100.0 * tol(*tv) {
+                req.goals.push(Goal::CellEquals {
+                    cell: Ref::cell(t.path.clone(), "Summary", CellAddr::new(row - 1, 1)),
+                    expected: CellValue::Number(*tv),
+                    tolerance: tol(*tv),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes what was found so far (new file, values) visible to the
+    /// request's prose.
+    fn with_extra(&self, req: &mut Request) {
+        req.ctx
+            .extend(req.extra.iter().map(|(k, v)| (key(k), mj(v))));
+    }
+
+    /// The deliverable: a fresh export of the source, sent to the requester.
+    fn deliverable(
+        &mut self,
+        o: &'t ObjectiveRecipe,
+        from: &Sender,
+        req: &mut Request,
+    ) -> Result<(), GenError> {
+        self.with_extra(req);
+        let ent = req.ent;
+        let d = o
+            .deliverable
+            .as_deref()
+            .ok_or_else(|| self.e("objective that sends a file needs deliverable"))?;
+        let src_id = o
+            .source
+            .clone()
+            .ok_or_else(|| self.e("objective with deliverable needs source"))?;
+        let source = self
+            .attachment(&src_id, ent)
+            .ok_or_else(|| self.e(format!("objective: no source {src_id}")))?;
+        let stem = self.render_str(d, &ctx_value(&req.ctx))?;
+        let stem = self.file_stem(stem.trim(), ent.map(|i| &self.entities[i]), self.now);
+        let dir = match ent {
+            Some(i) => self.entities[i].deliver_dir.clone(),
+            None => self.work.clone(),
+        };
+        let target = self.claim(&dir, &stem, o.deliverable_ext.as_str())?;
+        req.extra.insert(
+            "deliverable".into(),
+            J::String(target.file_name().unwrap_or("").to_owned()),
+        );
+        req.extra.insert(
+            "source_file".into(),
+            J::String(source.file_name().unwrap_or("").to_owned()),
+        );
+        req.goals.push(Goal::ExportedFresh {
+            path: target.clone(),
+            source,
+        });
+        req.goals.push(Goal::EmailSent {
+            to: from.1.email.clone(),
+            subject_contains: None,
+            attachment: Some(target),
+        });
+        Ok(())
+    }
+
+    /// The request email that assigns the work, and the objective recorded
+    /// with its goals.
+    fn request(
+        &mut self,
+        o: &'t ObjectiveRecipe,
+        from: Sender,
+        due: SimTime,
+        mut req: Request,
+        mails: &mut Vec<Mail>,
+    ) -> Result<(), GenError> {
+        let oi = req.oi;
+        self.with_extra(&mut req);
+        let ctx = ctx_value(&req.ctx);
+        let title = self.render_str(&o.title, &ctx)?.trim().to_owned();
+        let subject = self.render_str(&o.subject, &ctx)?.trim().to_owned();
+        let body = self.render_str(&o.body, &ctx)?;
+        let body = {
+            let res = self.resolver(req.ent);
+            markup::text(&body, &res).map_err(|x| gerr(self.t, x))?
+        };
+        let persona = self.persona.clone();
+        let paras = self.compose(&from, &persona, &body);
+        let id = self.message_id();
+        let date = self.now.plus_secs(-self.rng.int(1, 60) * 3600).at(
+            self.rng.int(8, 17) as u32,
+            self.rng.int(0, 59) as u32,
+            0,
+        );
+        let date = if date >= self.now {
+            self.now.plus_secs(-3600 * (oi as i64 + 1))
+        } else {
+            date
+        };
+        mails.push(Mail {
+            date,
+            actor: from.0.clone(),
+            email: Email {
+                from: Mailbox::new(&from.1.display, &from.1.email),
+                to: vec![Mailbox::new(&persona.display, &persona.email)],
+                cc: Vec::new(),
+                subject,
+                date,
+                message_id: id.clone(),
+                in_reply_to: None,
+                body: paras,
+                attachments: req.attach,
+            },
+            inbox: true,
+        });
+        self.spec.objectives.push(ObjectiveSpec {
+            objective: Objective {
+                id: format!("obj-{}", oi + 1),
+                title,
+                description: body.trim().to_owned(),
+                requested_by: from.1.email.clone(),
+                message_id: Some(id),
+                assigned: None,
+                due,
+                late: simdesk_model::LatePolicy::Fail,
+                goals: req.goals,
+                reference: Vec::new(),
+                confidential: Vec::new(),
+            },
+            shape: Some(o.shape.as_str().to_owned()),
+        });
+        Ok(())
+    }
+}
+
+/// An objective being put together: what its request email will say and
+/// attach, and its goals.
+struct Request {
+    /// Index of the objective in the pack.
+    oi: usize,
+    /// The entity it concerns.
+    ent: Option<usize>,
+    /// The prose context of the request.
+    ctx: Ctx,
+    /// Values found while building it (`new_file`, `new_kpi` …), added to
+    /// the context.
+    extra: serde_json::Map<String, J>,
+    goals: Vec<Goal>,
+    attach: Vec<VPath>,
+}
+
+/// The tolerance a goal on value `v` allows.
+fn tol(v: f64) -> f64 {
+    (v.abs() * 1e-7).max(1e-6)
+}

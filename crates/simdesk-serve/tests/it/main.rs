@@ -1,0 +1,7 @@
+//! Integration tests of the MCP server with the real rmcp client: in
+//! process over a duplex stream, and over HTTP on loopback.
+
+mod common;
+mod hostile;
+mod http;
+mod surface;

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The project's one test command: the Rust tests, then the Python package
+# built once with the dev profile and its pytest suite.
+#
+#   bash scripts/test.sh            # everything
+#   bash scripts/test.sh -k fork    # extra arguments go to pytest
+#
+# Installs what the Python tests need into the active Python (maturin to
+# build, gymnasium for the environment, pytest). The Ray test runs only
+# where ray is installed (.ci/run installs it); under CI=true it fails
+# instead of skipping.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+
+cargo test --workspace
+
+"$PY" -m pip install --quiet --disable-pip-version-check \
+  "maturin>=1.16,<2" "gymnasium>=1.0" "pytest>=8" "pytest-benchmark>=4"
+# Dev profile: the extension reuses what `cargo test` just compiled, so it
+# builds in seconds rather than the minutes of a release build.
+"$PY" -m pip install --quiet --disable-pip-version-check --no-build-isolation \
+  --force-reinstall --no-deps \
+  --config-settings=build-args="--profile dev --strip" ./crates/simdesk-py
+"$PY" -m pytest crates/simdesk-py/tests "$@"
