@@ -81,9 +81,17 @@ fn color() -> bool {
 
 /// A world to check, from a world file or a folder; plus findings about
 /// the folder's names and notes about files left out.
-fn world_for_check(target: &Path) -> Result<(Workspace, Vec<Diagnostic>)> {
+/// A folder without a manifest also gives the copies its emails carry
+/// (`Some`), for inferring its links.
+type ForCheck = (
+    Workspace,
+    Vec<Diagnostic>,
+    Option<Vec<simdesk_check::Attached>>,
+);
+
+fn world_for_check(target: &Path) -> Result<ForCheck> {
     if !target.is_dir() {
-        return Ok((world_io::load_world(target)?, Vec::new()));
+        return Ok((world_io::load_world(target)?, Vec::new(), None));
     }
     let report = disk::import_dir(target, &disk::ImportOptions::default())?;
     // Names the importer refused, checked together with the names it kept
@@ -99,19 +107,25 @@ fn world_for_check(target: &Path) -> Result<(Workspace, Vec<Diagnostic>)> {
     for s in report.skipped.iter().chain(&report.notes) {
         eprintln!("note: {}: {}", s.path, s.reason);
     }
-    Ok((report.world, found))
+    let plain = (!report.with_manifest).then_some(report.attached);
+    Ok((report.world, found, plain))
 }
 
 /// `simdesk check WORLD|DIR`.
 pub fn run_check(a: &CheckArgs) -> Result<ExitCode> {
-    let (ws, mut found) = world_for_check(&a.target)?;
+    let (ws, mut found, plain) = world_for_check(&a.target)?;
     let opts = CheckOptions {
         info: !a.no_info,
         ..CheckOptions::default()
     };
     let mut seen: Vec<(simdesk_model::Code, String)> =
         found.iter().map(|d| (d.code, d.message.clone())).collect();
-    for d in check(&ws, &opts) {
+    // A folder without a manifest: links inferred from content.
+    let rules = match &plain {
+        Some(attached) => simdesk_check::check_plain(&ws, attached, &opts),
+        None => check(&ws, &opts),
+    };
+    for d in rules {
         let key = (d.code, d.message.clone());
         if !seen.contains(&key) {
             seen.push(key);

@@ -778,6 +778,9 @@ pub struct ImportReport {
     pub skipped: Vec<Skipped>,
     /// Files imported in a way worth telling (kept as binaries).
     pub notes: Vec<Skipped>,
+    /// Without a manifest: the copies the emails carry, for inferring
+    /// which files they attach and whether those changed since.
+    pub attached: Vec<simdesk_check::Attached>,
 }
 
 /// One regular file found by the walk.
@@ -1062,6 +1065,7 @@ fn build_plain(
         folders: 0,
         skipped: Vec::new(),
         notes: Vec::new(),
+        attached: Vec::new(),
     };
     for d in dirs {
         if apply(
@@ -1096,15 +1100,27 @@ fn build_plain(
     // that are not files of the tree.
     for (path, email, atts) in emails {
         for att in atts {
-            if !att.has_bytes
-                || on_disk.contains(&att.path)
-                || r.world.artifact(&att.path).is_some()
-            {
+            if !att.has_bytes {
+                continue;
+            }
+            if on_disk.contains(&att.path) || r.world.artifact(&att.path).is_some() {
+                if let Ok((artifact, _)) = read_by_extension(&att.path, &att.bytes, &opts.limits) {
+                    r.attached.push(simdesk_check::Attached {
+                        email: path.clone(),
+                        path: att.path.clone(),
+                        artifact,
+                    });
+                }
                 continue;
             }
             let shown = format!("{} (attached to {})", rel(&att.path), rel(&path));
             match read_by_extension(&att.path, &att.bytes, &opts.limits) {
                 Ok((a, _)) => {
+                    r.attached.push(simdesk_check::Attached {
+                        email: path.clone(),
+                        path: att.path.clone(),
+                        artifact: a.clone(),
+                    });
                     let op = Op::Create {
                         path: att.path.clone(),
                         artifact: a,
@@ -1246,6 +1262,7 @@ fn reconcile(
         folders: 0,
         skipped: tree.skipped,
         notes: Vec::new(),
+        attached: Vec::new(),
     };
     let on_disk: BTreeSet<VPath> = tree.files.iter().map(|f| f.vpath.clone()).collect();
     let disk_dirs: BTreeSet<&VPath> = tree.dirs.iter().collect();
@@ -1353,7 +1370,15 @@ pub fn run_import(dir: &Path, out: &Path, force: bool, opts: &ImportOptions) -> 
     if fs::symlink_metadata(out).is_ok() && !force {
         bail!("{} exists; pass --force to overwrite it", out.display());
     }
-    let r = import_dir(dir, opts)?;
+    let mut r = import_dir(dir, opts)?;
+    // Without a manifest nothing links the files: record the links their
+    // content shows as `inferred` edges.
+    let mut inferred = 0;
+    if !r.with_manifest {
+        for op in simdesk_check::infer(&r.world, &r.attached).link_ops() {
+            inferred += usize::from(r.world.apply_as(IMPORT_ACTOR, op).is_applied());
+        }
+    }
     world_io::save_snapshot(&r.world, out)?;
     if r.with_manifest {
         println!(
@@ -1368,7 +1393,7 @@ pub fn run_import(dir: &Path, out: &Path, force: bool, opts: &ImportOptions) -> 
         );
     } else {
         println!(
-            "imported {} without a manifest: {} artifacts in {} folders",
+            "imported {} without a manifest: {} artifacts in {} folders, {inferred} inferred links",
             dir.display(),
             r.created,
             r.folders
