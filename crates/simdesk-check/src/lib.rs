@@ -39,6 +39,7 @@ mod deliver;
 mod goals;
 mod history;
 mod hygiene;
+mod infer;
 mod mine;
 mod outcome_report;
 mod quote;
@@ -47,6 +48,7 @@ mod rules;
 mod score;
 
 pub use hygiene::portable_name_diagnostics;
+pub use infer::{Attached, Inference, InferredLink, Relation, check_plain, infer};
 pub use mine::{MineReport, Mistake, MistakeKind, mine, mine_events};
 pub use outcome_report::{OutcomeFormat, mine_text, render_mine, render_score, score_text};
 pub use report::{

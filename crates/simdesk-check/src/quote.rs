@@ -99,13 +99,16 @@ fn fields(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 
 /// A labelled number of a workbook.
 #[derive(Debug, Clone)]
-struct Label {
-    text: String,
+pub(crate) struct Label {
+    /// The label as the workbook writes it.
+    pub text: String,
     words: BTreeSet<String>,
     value: f64,
     percent: bool,
-    shown: String,
-    at: Ref,
+    /// The value as the workbook shows it.
+    pub shown: String,
+    /// The cell holding the value.
+    pub at: Ref,
 }
 
 const STOP: &[&str] = &[
@@ -127,7 +130,14 @@ fn content_words(s: &str) -> BTreeSet<String> {
         .collect()
 }
 
-fn labels_of(path: &VPath, a: &Artifact) -> Vec<Label> {
+impl Label {
+    /// How many content words the label has.
+    pub(crate) fn weight(&self) -> usize {
+        self.words.len()
+    }
+}
+
+pub(crate) fn labels_of(path: &VPath, a: &Artifact) -> Vec<Label> {
     let Artifact::Workbook(w) = a else {
         return Vec::new();
     };
@@ -307,7 +317,7 @@ fn comma_group(b: &[u8], j: usize) -> bool {
 }
 
 /// The words of the same sentence before `at`, nearest first, at most ten.
-fn window(s: &str, at: usize, floor: usize) -> Vec<String> {
+pub(crate) fn window(s: &str, at: usize, floor: usize) -> Vec<String> {
     let before = &s[floor..at];
     let cut = before
         .char_indices()
@@ -327,8 +337,9 @@ fn window(s: &str, at: usize, floor: usize) -> Vec<String> {
 }
 
 /// Text units of an artifact that may quote numbers: paragraphs, list
-/// items, table rows, bullets, lines. Fields become a barrier character.
-fn units(a: &Artifact) -> Vec<String> {
+/// items, table rows, bullets, lines (of text files and pdf pages), email
+/// paragraphs. Fields become a barrier character.
+pub(crate) fn units(a: &Artifact) -> Vec<String> {
     fn runs(inl: &[Inline]) -> String {
         inl.iter()
             .map(|i| match i {
@@ -363,7 +374,13 @@ fn units(a: &Artifact) -> Vec<String> {
             }
         }
         Artifact::Text(t) => out.extend(t.content.lines().map(str::to_owned)),
-        _ => {}
+        Artifact::Pdf(p) => {
+            for page in &p.pages {
+                out.extend(page.text.lines().map(str::to_owned));
+            }
+        }
+        Artifact::Email(m) => out.extend(m.body.iter().map(|p| runs(&p.inlines))),
+        Artifact::Workbook(_) | Artifact::Binary(_) => {}
     }
     out
 }
@@ -451,17 +468,24 @@ fn typed(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// How a typed number compares with the labels whose words precede it.
+pub(crate) enum Verdict<'l> {
+    /// A candidate label holds the number (at the precision written).
+    Agrees(&'l Label),
+    /// No candidate agrees and exactly one lies within a factor of two:
+    /// a wrong or outdated quote of that label.
+    Disagrees(&'l Label),
+    /// Candidates exist, but none is clearly the one quoted.
+    Unclear,
+}
+
 /// Compares one typed number with the labels whose words precede it:
-/// `None` when no label is a candidate, `Some(None)` when the number
-/// agrees or the comparison is ambiguous, `Some(Some(finding))` when it
-/// disagrees.
-fn judge(
-    path: &VPath,
-    text: &str,
+/// `None` when no label is a candidate.
+pub(crate) fn judge_number<'l>(
     n: &Typed,
     win: &[String],
-    labels: &[Label],
-) -> Option<Option<Diagnostic>> {
+    labels: &'l [Label],
+) -> Option<Verdict<'l>> {
     // A bare number (`9`) is judged only against a count: a label whose
     // value is a whole number.
     let eligible = |l: &Label| n.decorated || l.value.fract() == 0.0;
@@ -483,8 +507,8 @@ fn judge(
         return None;
     }
     let agrees = |l: &Label| (l.value - n.value).abs() <= n.tolerance + 1e-9 * l.value.abs();
-    if cands.iter().any(|l| agrees(l)) {
-        return Some(None);
+    if let Some(l) = cands.iter().find(|l| agrees(l)) {
+        return Some(Verdict::Agrees(l));
     }
     let near: BTreeMap<String, &Label> = cands
         .iter()
@@ -497,33 +521,59 @@ fn judge(
         .map(|l| (l.shown.clone(), *l))
         .collect();
     let near_len = near.len();
-    let Some((_, l)) = near.into_iter().next().filter(|_| near_len == 1) else {
-        return Some(None);
-    };
-    let excerpt: String = {
-        let s = text.replace('\u{1}', "…");
-        let chars: Vec<char> = s.chars().collect();
-        if chars.len() > 120 {
-            format!("{}…", chars[..120].iter().collect::<String>())
-        } else {
-            s
-        }
-    };
-    Some(Some(
-        Diagnostic::warning(
-            Code::QuotedValueMismatch,
-            format!(
-                "{path} says {} for {:?}, but {} shows {} (in: {excerpt:?})",
-                n.text, l.text, l.at, l.shown
-            ),
-        )
-        .with_ref(whole(path))
-        .with_ref(l.at.clone())
-        .with_hint(format!(
-            "type {} or, better, quote {} through a field so it stays current",
-            l.shown, l.at
-        )),
+    Some(match near.into_iter().next().filter(|_| near_len == 1) {
+        Some((_, l)) => Verdict::Disagrees(l),
+        None => Verdict::Unclear,
+    })
+}
+
+/// The text around a typed number, shortened, fields shown as `…`.
+pub(crate) fn excerpt(text: &str) -> String {
+    let s = text.replace('\u{1}', "…");
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() > 120 {
+        format!("{}…", chars[..120].iter().collect::<String>())
+    } else {
+        s
+    }
+}
+
+/// The finding for a typed number that disagrees with label `l`.
+pub(crate) fn mismatch(path: &VPath, text: &str, n: &Typed, l: &Label) -> Diagnostic {
+    Diagnostic::warning(
+        Code::QuotedValueMismatch,
+        format!(
+            "{path} says {} for {:?}, but {} shows {} (in: {:?})",
+            n.text,
+            l.text,
+            l.at,
+            l.shown,
+            excerpt(text)
+        ),
+    )
+    .with_ref(whole(path))
+    .with_ref(l.at.clone())
+    .with_hint(format!(
+        "type {} or, better, quote {} through a field so it stays current",
+        l.shown, l.at
     ))
+}
+
+/// Compares one typed number with the labels whose words precede it:
+/// `None` when no label is a candidate, `Some(None)` when the number
+/// agrees or the comparison is ambiguous, `Some(Some(finding))` when it
+/// disagrees.
+fn judge(
+    path: &VPath,
+    text: &str,
+    n: &Typed,
+    win: &[String],
+    labels: &[Label],
+) -> Option<Option<Diagnostic>> {
+    judge_number(n, win, labels).map(|v| match v {
+        Verdict::Disagrees(l) => Some(mismatch(path, text, n, l)),
+        Verdict::Agrees(_) | Verdict::Unclear => None,
+    })
 }
 
 #[cfg(test)]

@@ -260,13 +260,14 @@ fn stale_dependents(cx: &Ctx<'_>, _: &CheckOptions, out: &mut Vec<Diagnostic>) {
     for e in cx.edges.iter().filter(|e| e.behind) {
         if !matches!(
             e.kind,
-            EdgeKind::Import | EdgeKind::BasedOn | EdgeKind::ManualCellLink
+            EdgeKind::Import | EdgeKind::BasedOn | EdgeKind::ManualCellLink | EdgeKind::Inferred
         ) {
             continue;
         }
         let what = match e.kind {
             EdgeKind::Import => "imports from",
             EdgeKind::BasedOn => "is based on",
+            EdgeKind::Inferred => "is inferred to depend on",
             _ => "links cells to",
         };
         out.push(

@@ -83,9 +83,17 @@ fn color() -> bool {
 
 /// A world to check, from a world file or a folder; plus findings about
 /// the folder's names and notes about files left out.
-fn world_for_check(target: &Path) -> Result<(Workspace, Vec<Diagnostic>)> {
+/// A folder without a manifest also gives the copies its emails carry
+/// (`Some`), for inferring its links.
+type ForCheck = (
+    Workspace,
+    Vec<Diagnostic>,
+    Option<Vec<simdesk_check::Attached>>,
+);
+
+fn world_for_check(target: &Path) -> Result<ForCheck> {
     if !target.is_dir() {
-        return Ok((simdesk_store::load_world(target)?, Vec::new()));
+        return Ok((simdesk_store::load_world(target)?, Vec::new(), None));
     }
     let report = simdesk_store::import_dir(target, &ImportOptions::default())?;
     // Names the importer refused, checked together with the names it kept
@@ -101,17 +109,23 @@ fn world_for_check(target: &Path) -> Result<(Workspace, Vec<Diagnostic>)> {
     for s in report.skipped.iter().chain(&report.notes) {
         eprintln!("note: {}: {}", s.path, s.reason);
     }
-    Ok((report.world, found))
+    let plain = (!report.with_manifest).then_some(report.attached);
+    Ok((report.world, found, plain))
 }
 
 /// `simdesk check WORLD|DIR`.
 pub fn run_check(a: &CheckArgs) -> Result<ExitCode> {
-    let (ws, names) = world_for_check(&a.target)?;
+    let (ws, names, plain) = world_for_check(&a.target)?;
     let opts = CheckOptions {
         info: !a.no_info,
         ..CheckOptions::default()
     };
-    let found = merge_findings(names, check(&ws, &opts));
+    // A folder without a manifest: links inferred from content.
+    let rules = match &plain {
+        Some(attached) => simdesk_check::check_plain(&ws, attached, &opts),
+        None => check(&ws, &opts),
+    };
+    let found = merge_findings(names, rules);
     let format = match a.format {
         CheckFormat::Text => ReportFormat::Text,
         CheckFormat::Json => ReportFormat::Json,

@@ -28,7 +28,19 @@ pub fn run_import(dir: &Path, out: &Path, force: bool, opts: &ImportOptions) -> 
     if std::fs::symlink_metadata(out).is_ok() && !force {
         bail!("{} exists; pass --force to overwrite it", out.display());
     }
-    let r = simdesk_store::import_dir(dir, opts)?;
+    let mut r = simdesk_store::import_dir(dir, opts)?;
+    // Without a manifest nothing links the files: record the links their
+    // content shows as `inferred` edges.
+    let mut inferred = 0;
+    if !r.with_manifest {
+        for op in simdesk_check::infer(&r.world, &r.attached).link_ops() {
+            inferred += usize::from(
+                r.world
+                    .apply_as(simdesk_store::IMPORT_ACTOR, op)
+                    .is_applied(),
+            );
+        }
+    }
     simdesk_store::save_world(&r.world, out)?;
     if r.with_manifest {
         println!(
@@ -43,7 +55,7 @@ pub fn run_import(dir: &Path, out: &Path, force: bool, opts: &ImportOptions) -> 
         );
     } else {
         println!(
-            "imported {} without a manifest: {} artifacts in {} folders",
+            "imported {} without a manifest: {} artifacts in {} folders, {inferred} inferred links",
             dir.display(),
             r.created,
             r.folders

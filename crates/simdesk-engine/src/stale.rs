@@ -42,7 +42,10 @@ impl Chain {
         let p = |id| st.path_of(id).map(VPath::to_string).unwrap_or_default();
         let (src, dep) = (p(self.cause.source), p(self.cause.dependent));
         match self.cause.kind {
-            EdgeKind::Import | EdgeKind::ManualCellLink | EdgeKind::BasedOn => {
+            EdgeKind::Import
+            | EdgeKind::ManualCellLink
+            | EdgeKind::BasedOn
+            | EdgeKind::Inferred => {
                 format!("refresh {dep}")
             }
             EdgeKind::Export => format!("export {src} to {dep} again"),

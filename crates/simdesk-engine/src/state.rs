@@ -35,6 +35,10 @@ pub enum EdgeKind {
     Attachment,
     /// The dependent is a copy of the source.
     Copy,
+    /// Found by content, not recorded by an op: an export, quote, import
+    /// or attachment inferred when a folder without a manifest was
+    /// imported. Manual, like "based on": refresh marks it seen.
+    Inferred,
 }
 
 impl EdgeKind {
@@ -42,7 +46,10 @@ impl EdgeKind {
     pub fn policy(self) -> Policy {
         match self {
             EdgeKind::Field | EdgeKind::CellLink => Policy::Live,
-            EdgeKind::ManualCellLink | EdgeKind::Import | EdgeKind::BasedOn => Policy::Manual,
+            EdgeKind::ManualCellLink
+            | EdgeKind::Import
+            | EdgeKind::BasedOn
+            | EdgeKind::Inferred => Policy::Manual,
             EdgeKind::Export | EdgeKind::Attachment | EdgeKind::Copy => Policy::Snapshot,
         }
     }
@@ -67,6 +74,7 @@ impl EdgeKind {
             EdgeKind::Export => "export",
             EdgeKind::Attachment => "attachment",
             EdgeKind::Copy => "copy",
+            EdgeKind::Inferred => "inferred",
         }
     }
 }

@@ -104,6 +104,9 @@ codes! {
     NotEmpty = "SD019", "not-empty";
     /// An artifact has no link to anything and nothing links to it.
     Orphan = "SD020", "orphan";
+    /// A link between files found by their content (in a folder without a
+    /// manifest), with its confidence and evidence.
+    InferredLink = "SD021", "inferred-link";
 }
 
 impl fmt::Display for Code {

@@ -300,6 +300,10 @@ pub enum LinkKind {
     /// A "based on" relation: refresh only records that the dependent was
     /// brought up to date by hand.
     BasedOn,
+    /// A link found by content in a folder imported without a manifest
+    /// (`simdesk import DIR` records exports, quotes, imports and
+    /// attachments it infers so); it behaves as "based on".
+    Inferred,
 }
 
 /// How an event ended.

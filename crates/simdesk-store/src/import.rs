@@ -13,7 +13,7 @@ use simdesk_model::{Persona, SimTime, VPath};
 use crate::error::{StoreError, io};
 use crate::fsio::{MAX_INPUT_BYTES, read_limited};
 use crate::manifest::{MANIFEST_FILE, MAX_MANIFEST_BYTES, META_DIR, Manifest, SNAPSHOT_FILE};
-use crate::reconcile::{ReadOptions, Skipped, plan_plain, reconcile};
+use crate::reconcile::{Applied, ReadOptions, Skipped, plan_plain, reconcile};
 use crate::walk::{WalkLimits, walk};
 
 /// Knobs of an import.
@@ -67,6 +67,10 @@ pub struct ImportReport {
     pub skipped: Vec<Skipped>,
     /// Files imported in a way worth telling (kept as binaries).
     pub notes: Vec<Skipped>,
+    /// Without a manifest: the copies the emails carry, for inferring
+    /// which files they attach and whether those changed since
+    /// ([`simdesk_check::infer`]).
+    pub attached: Vec<simdesk_check::Attached>,
 }
 
 /// Loads the world an export's manifest describes: the manifest, then the
@@ -152,7 +156,12 @@ pub fn import_dir(dir: &Path, opts: &ImportOptions) -> Result<ImportReport, Stor
         (Workspace::new(opts.start, persona), plan)
     };
     let kept = plan.kept;
-    let (counts, skipped, notes) = plan.apply(&mut world);
+    let Applied {
+        counts,
+        skipped,
+        notes,
+        attached,
+    } = plan.apply(&mut world);
     Ok(ImportReport {
         world,
         with_manifest: has_manifest,
@@ -163,5 +172,6 @@ pub fn import_dir(dir: &Path, opts: &ImportOptions) -> Result<ImportReport, Stor
         folders: counts.folders,
         skipped,
         notes,
+        attached,
     })
 }

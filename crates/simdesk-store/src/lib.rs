@@ -132,8 +132,8 @@ pub use manifest::{
 };
 pub use ops::{MAX_OP_LINE, OpStream};
 pub use reconcile::{
-    Count, Counts, FileSource, IMPORT_ACTOR, Listing, Plan, ReadOptions, Skipped, Step, plan_plain,
-    reconcile, rel,
+    Applied, Count, Counts, FileSource, IMPORT_ACTOR, Listing, Plan, ReadOptions, Skipped, Step,
+    plan_plain, reconcile, rel,
 };
 pub use templates::{load_templates_dir, templates};
 pub use walk::{DiskSource, WalkLimits, Walked, walk};

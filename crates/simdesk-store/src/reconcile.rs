@@ -108,6 +108,9 @@ pub struct Plan {
     pub skipped: Vec<Skipped>,
     /// Files imported in a way worth telling (kept as binaries).
     pub notes: Vec<Skipped>,
+    /// Without a manifest: the copies the emails carry, for inferring
+    /// which files they attach and whether those changed since.
+    pub attached: Vec<simdesk_check::Attached>,
 }
 
 /// What applying a plan did.
@@ -130,7 +133,7 @@ impl Plan {
 
     /// Applies the steps to `ws` as [`IMPORT_ACTOR`]; a refused op becomes
     /// a skip with the engine's diagnostic. Skips end up in path order.
-    pub fn apply(mut self, ws: &mut Workspace) -> (Counts, Vec<Skipped>, Vec<Skipped>) {
+    pub fn apply(mut self, ws: &mut Workspace) -> Applied {
         let mut counts = Counts::default();
         for step in self.steps {
             let out = ws.apply_as(IMPORT_ACTOR, step.op);
@@ -153,8 +156,26 @@ impl Plan {
             }
         }
         self.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-        (counts, self.skipped, self.notes)
+        Applied {
+            counts,
+            skipped: self.skipped,
+            notes: self.notes,
+            attached: self.attached,
+        }
     }
+}
+
+/// What [`Plan::apply`] did and what it leaves to report.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Applied {
+    /// What the applied ops counted as.
+    pub counts: Counts,
+    /// Files and folders left out (including refused ops), in path order.
+    pub skipped: Vec<Skipped>,
+    /// Files imported in a way worth telling.
+    pub notes: Vec<Skipped>,
+    /// The copies emails carry (see [`Plan::attached`]).
+    pub attached: Vec<simdesk_check::Attached>,
 }
 
 /// A world path relative to the tree's root, as messages show it.
@@ -232,14 +253,30 @@ pub fn plan_plain(listing: &Listing, source: &mut dyn FileSource, opts: &ReadOpt
     let mut brought: BTreeSet<VPath> = BTreeSet::new();
     for (path, email, atts) in emails {
         for att in atts {
-            if !att.has_bytes || on_disk.contains(&att.path) || brought.contains(&att.path) {
+            if !att.has_bytes {
+                continue;
+            }
+            let ext = att.path.extension().unwrap_or("");
+            if on_disk.contains(&att.path) || brought.contains(&att.path) {
+                // A copy of a file the tree has: kept aside, to compare.
+                if let Ok((artifact, _)) = import_auto(ext, &att.bytes, &opts.limits) {
+                    plan.attached.push(simdesk_check::Attached {
+                        email: path.clone(),
+                        path: att.path.clone(),
+                        artifact,
+                    });
+                }
                 continue;
             }
             let shown = format!("{} (attached to {})", rel(&att.path), rel(path));
-            let ext = att.path.extension().unwrap_or("");
             match import_auto(ext, &att.bytes, &opts.limits) {
                 Ok((artifact, _)) => {
                     brought.insert(att.path.clone());
+                    plan.attached.push(simdesk_check::Attached {
+                        email: path.clone(),
+                        path: att.path.clone(),
+                        artifact: artifact.clone(),
+                    });
                     plan.push(
                         Op::Create {
                             path: att.path,

@@ -23,7 +23,7 @@ impl Tx<'_> {
                     self.run_import(k)?;
                     did = true;
                 }
-                EdgeKind::BasedOn => {
+                EdgeKind::BasedOn | EdgeKind::Inferred => {
                     let rev = self.st.rev_of(k.source);
                     if let Some(e) = self.st.edges.get_mut(&k) {
                         e.seen = rev;

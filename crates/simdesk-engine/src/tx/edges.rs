@@ -159,11 +159,15 @@ impl Tx<'_> {
         let src = self.lookup(sp)?;
         let dep = self.lookup(dp)?;
         match kind {
-            LinkKind::BasedOn => self.add_edge_checked(
+            LinkKind::BasedOn | LinkKind::Inferred => self.add_edge_checked(
                 EdgeKey {
                     source: src,
                     dependent: dep,
-                    kind: EdgeKind::BasedOn,
+                    kind: if kind == LinkKind::Inferred {
+                        EdgeKind::Inferred
+                    } else {
+                        EdgeKind::BasedOn
+                    },
                 },
                 EdgeState {
                     seen: self.st.rev_of(src),
@@ -337,7 +341,7 @@ impl Tx<'_> {
     pub(super) fn unlink(&mut self, source: &VPath, dependent: &VPath) -> TxResult<()> {
         let src = self.lookup(source)?;
         let dep = self.lookup(dependent)?;
-        let keys: Vec<EdgeKey> = [EdgeKind::Import, EdgeKind::BasedOn]
+        let keys: Vec<EdgeKey> = [EdgeKind::Import, EdgeKind::BasedOn, EdgeKind::Inferred]
             .into_iter()
             .map(|kind| EdgeKey {
                 source: src,

@@ -187,7 +187,7 @@ impl Tx<'_> {
                     EdgeKind::Field => "quotes it in a field",
                     EdgeKind::CellLink | EdgeKind::ManualCellLink => "links cells to it",
                     EdgeKind::Import => "imports from it",
-                    EdgeKind::BasedOn => "is based on it",
+                    EdgeKind::BasedOn | EdgeKind::Inferred => "is based on it",
                     EdgeKind::Export => "was exported from it",
                     EdgeKind::Attachment => "carries it as an attachment",
                     EdgeKind::Copy => "is a copy of it",

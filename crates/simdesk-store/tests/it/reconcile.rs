@@ -179,6 +179,8 @@ fn a_plain_tree_plans_folders_then_files_then_emails() {
     "#]]
     .assert_eq(&show(&plan));
     let mut ws = empty();
-    let (counts, skipped, _) = plan.apply(&mut ws);
+    let simdesk_store::Applied {
+        counts, skipped, ..
+    } = plan.apply(&mut ws);
     assert_eq!((counts.created, counts.folders, skipped.len()), (3, 2, 0));
 }
