@@ -35,6 +35,7 @@
 //! [`Workspace`](simdesk_engine::Workspace) and return values. Output order
 //! is a function of the world alone (ordered maps, sorted results).
 
+mod dataset_report;
 mod deliver;
 mod goals;
 mod history;
@@ -47,12 +48,14 @@ mod report;
 mod rules;
 mod score;
 
+pub use dataset_report::{ComputerFindings, dataset_summary, render_dataset};
 pub use hygiene::portable_name_diagnostics;
 pub use infer::{Attached, Inference, InferredLink, Relation, check_plain, infer};
 pub use mine::{MineReport, Mistake, MistakeKind, mine, mine_events};
 pub use outcome_report::{OutcomeFormat, mine_text, render_mine, render_score, score_text};
 pub use report::{
     Report, ReportFinding, ReportFormat, Summary, merge_findings, render_check, sarif, text_report,
+    world_findings,
 };
 pub use rules::{RULES, Rule, check, primary_path, rule_for};
 pub use score::{

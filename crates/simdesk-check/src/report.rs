@@ -129,6 +129,37 @@ pub fn merge_findings(
     found
 }
 
+/// The findings a report shows for one world: [`crate::check`]'s, and for
+/// a world made from a folder of files without a manifest (`outside`
+/// holds the names the importer refused and the copies its emails carry),
+/// the links inferred from content ([`crate::check_plain`]) and the
+/// portability of every name, kept and refused together so case
+/// collisions between the two are seen; merged and ordered by
+/// [`merge_findings`].
+pub fn world_findings(
+    ws: &simdesk_engine::Workspace,
+    outside: Option<(&[String], &[crate::Attached])>,
+    opts: &crate::CheckOptions,
+) -> Vec<Diagnostic> {
+    let names = match outside {
+        Some((refused, _)) => {
+            let mut names: Vec<String> = ws
+                .walk()
+                .into_iter()
+                .map(|e| e.path.as_str().trim_start_matches('/').to_owned())
+                .collect();
+            names.extend(refused.iter().cloned());
+            crate::portable_name_diagnostics(&names)
+        }
+        None => Vec::new(),
+    };
+    let rules = match outside {
+        Some((_, attached)) => crate::check_plain(ws, attached, opts),
+        None => crate::check(ws, opts),
+    };
+    merge_findings(names, rules)
+}
+
 /// Findings printed in `format`, ending with a newline; `color` applies
 /// to text only.
 pub fn render_check(

@@ -7,18 +7,18 @@
 //! are its output, not a failure). Usage and IO errors exit 2 (in `main`).
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use simdesk_check::{
-    CheckOptions, OutcomeFormat, ReportFormat, check, merge_findings, mine, mine_events,
-    render_check, render_mine, render_score, score,
+    CheckOptions, ComputerFindings, OutcomeFormat, ReportFormat, mine, mine_events, render_check,
+    render_dataset, render_mine, render_score, score, world_findings,
 };
 use simdesk_engine::{SnapshotError, Workspace};
 use simdesk_model::{Diagnostic, Persona};
-use simdesk_store::ImportOptions;
+use simdesk_store::{ImportOptions, Located, open_world};
 
 /// Output of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -43,8 +43,9 @@ pub enum OutFormat {
 /// Arguments of `simdesk check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// A world file, or a folder of office files (imported first, with or
-    /// without a `.simdesk` manifest).
+    /// A world file, a generated computer's folder, a generation output
+    /// (every computer its index lists), an export with its manifest, or
+    /// a folder of office files (imported first).
     pub target: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
@@ -52,12 +53,16 @@ pub struct CheckArgs {
     /// Leave out information-level findings (clutter, duplicates, orphans).
     #[arg(long)]
     pub no_info: bool,
+    /// Worker threads for a generation output.
+    #[arg(long, default_value_t = 1)]
+    pub jobs: usize,
 }
 
 /// Arguments of `simdesk score`.
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// The world file.
+    /// The world file, or a generated computer's folder (its `files/`
+    /// read back against `grading/`).
     pub world: PathBuf,
     /// Score only this objective (default: all).
     #[arg(long)]
@@ -81,62 +86,74 @@ fn color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// A world to check, from a world file or a folder; plus findings about
-/// the folder's names and notes about files left out.
-/// A folder without a manifest also gives the copies its emails carry
-/// (`Some`), for inferring its links.
-type ForCheck = (
-    Workspace,
-    Vec<Diagnostic>,
-    Option<Vec<simdesk_check::Attached>>,
-);
-
-fn world_for_check(target: &Path) -> Result<ForCheck> {
-    if !target.is_dir() {
-        return Ok((simdesk_store::load_world(target)?, Vec::new(), None));
+/// The findings of one world, with notes about files left out on stderr
+/// (prefixed with `who` when one report covers many computers).
+fn findings(located: &Located, opts: &CheckOptions, who: &str) -> Result<Vec<Diagnostic>> {
+    let opened = open_world(located, &ImportOptions::default())?;
+    for s in opened.skipped.iter().chain(&opened.notes) {
+        eprintln!("note: {who}{}: {}", s.path, s.reason);
     }
-    let report = simdesk_store::import_dir(target, &ImportOptions::default())?;
-    // Names the importer refused, checked together with the names it kept
-    // so case collisions between the two are seen.
-    let mut names: Vec<String> = report
-        .world
-        .walk()
-        .into_iter()
-        .map(|e| simdesk_store::rel(&e.path))
-        .collect();
-    names.extend(report.skipped.iter().map(|s| s.path.clone()));
-    let found = simdesk_check::portable_name_diagnostics(&names);
-    for s in report.skipped.iter().chain(&report.notes) {
-        eprintln!("note: {}: {}", s.path, s.reason);
-    }
-    let plain = (!report.with_manifest).then_some(report.attached);
-    Ok((report.world, found, plain))
+    let refused: Vec<String> = opened.skipped.iter().map(|s| s.path.clone()).collect();
+    let outside = opened
+        .from_outside
+        .then_some((refused.as_slice(), opened.attached.as_slice()));
+    Ok(world_findings(&opened.world, outside, opts))
 }
 
-/// `simdesk check WORLD|DIR`.
+/// `simdesk check PATH`: one world, or every computer of a generation
+/// output in one report. Exit 1 when anything is at error level; 2 when a
+/// computer could not be read (the others are reported).
 pub fn run_check(a: &CheckArgs) -> Result<ExitCode> {
-    let (ws, names, plain) = world_for_check(&a.target)?;
     let opts = CheckOptions {
         info: !a.no_info,
         ..CheckOptions::default()
     };
-    // A folder without a manifest: links inferred from content.
-    let rules = match &plain {
-        Some(attached) => simdesk_check::check_plain(&ws, attached, &opts),
-        None => check(&ws, &opts),
-    };
-    let found = merge_findings(names, rules);
     let format = match a.format {
         CheckFormat::Text => ReportFormat::Text,
         CheckFormat::Json => ReportFormat::Json,
         CheckFormat::Sarif => ReportFormat::Sarif,
     };
-    print!("{}", render_check(&found, format, color())?);
-    Ok(if found.iter().any(Diagnostic::is_error) {
+    let located = simdesk_store::locate(&a.target)?;
+    let Located::Dataset(dataset) = &located else {
+        let found = findings(&located, &opts, "")?;
+        out!("{}", render_check(&found, format, color())?);
+        return Ok(exit_for(found.iter().any(Diagnostic::is_error), false));
+    };
+    let results = simdesk_store::par_map(&dataset.computers, a.jobs, |_, c| {
+        let who = format!("{}: ", c.id);
+        findings(&Located::Computer(c.dir.clone()), &opts, &who)
+    });
+    let mut computers = Vec::new();
+    let mut failed = false;
+    for (c, r) in dataset.computers.iter().zip(results) {
+        match r {
+            Ok(found) => computers.push(ComputerFindings {
+                id: c.id.clone(),
+                findings: found,
+            }),
+            Err(e) => {
+                failed = true;
+                eprintln!("error: {}: {e:#}", c.id);
+            }
+        }
+    }
+    out!("{}", render_dataset(&computers, format, color())?);
+    let errors = computers
+        .iter()
+        .any(|c| c.findings.iter().any(Diagnostic::is_error));
+    Ok(exit_for(errors, failed))
+}
+
+/// 2 when something could not be read, else 1 when something is at error
+/// level, else 0.
+fn exit_for(errors: bool, unreadable: bool) -> ExitCode {
+    if unreadable {
+        ExitCode::from(2)
+    } else if errors {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 fn outcome_format(f: OutFormat) -> OutcomeFormat {
@@ -148,7 +165,8 @@ fn outcome_format(f: OutFormat) -> OutcomeFormat {
 
 /// `simdesk score WORLD [--objective ID]`.
 pub fn run_score(a: &ScoreArgs) -> Result<ExitCode> {
-    let ws = simdesk_store::load_world(&a.world)?;
+    let located = simdesk_store::locate(&a.world)?;
+    let ws = open_world(&located, &ImportOptions::default())?.world;
     if let Some(id) = &a.objective
         && !ws.objectives().any(|o| &o.id == id)
     {
@@ -164,7 +182,7 @@ pub fn run_score(a: &ScoreArgs) -> Result<ExitCode> {
         );
     }
     let r = score(&ws, a.objective.as_deref());
-    print!("{}", render_score(&r, outcome_format(a.format), color())?);
+    out!("{}", render_score(&r, outcome_format(a.format), color())?);
     Ok(if r.goals_passed == r.goals_total {
         ExitCode::SUCCESS
     } else {
@@ -193,6 +211,6 @@ pub fn run_mine(a: &MineArgs) -> Result<ExitCode> {
             return Err(e).with_context(|| format!("cannot load world {}", a.input.display()));
         }
     };
-    print!("{}", render_mine(&report, outcome_format(a.format))?);
+    out!("{}", render_mine(&report, outcome_format(a.format))?);
     Ok(ExitCode::SUCCESS)
 }

@@ -91,7 +91,7 @@ pub fn run_templates(args: &TemplatesArgs) -> Result<()> {
 
 /// Runs `simdesk schema`: the WorldSpec JSON Schema on stdout.
 pub fn run_schema() -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(&simdesk_gen::schema())?);
+    outln!("{}", serde_json::to_string_pretty(&simdesk_gen::schema())?);
     Ok(())
 }
 
@@ -99,9 +99,8 @@ pub fn run_schema() -> Result<()> {
 /// problem by problem, with JSON pointers, and nothing is written.
 pub fn run_build(args: &BuildArgs) -> Result<()> {
     let limits = SpecLimits::default();
-    let bytes = simdesk_store::read_limited(&args.spec, limits.max_bytes as u64)?;
-    let text = std::str::from_utf8(&bytes).context("spec is not UTF-8")?;
-    let spec = match simdesk_gen::validate(text, &limits) {
+    let text = simdesk_store::read_text(&args.spec, limits.max_bytes as u64)?;
+    let spec = match simdesk_gen::validate(&text, &limits) {
         Ok(s) => s,
         Err(errs) => {
             for e in &errs {

@@ -2,6 +2,23 @@
 //! shell. Argument parsing, printing and exit codes over the library
 //! crates; the filesystem is `simdesk-store`'s.
 
+/// Writes to stdout; a closed pipe (`simdesk log … | head`) is an error
+/// that ends the command quietly (see `main`) instead of a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+/// [`out!`] with a newline.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 mod check_cmd;
 mod demo;
 mod generate;
@@ -60,6 +77,10 @@ enum Command {
         /// Replace a non-empty folder.
         #[arg(long)]
         force: bool,
+        /// Write only what an agent may see: the files, without the
+        /// manifest and the snapshot (which hold the answer key).
+        #[arg(long)]
+        agent: bool,
     },
     /// Read a tree of files (an export, or any folder of office files)
     /// into a world file.
@@ -186,7 +207,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Score(a) => check_cmd::run_score(&a),
         Command::Mine(a) => check_cmd::run_mine(&a),
         Command::Serve(a) => serve_cmd::run_serve(&a).map(|()| ExitCode::SUCCESS),
-        Command::Export { world, dir, force } => tree_cmd::run_export(&world, &dir, force),
+        Command::Export {
+            world,
+            dir,
+            force,
+            agent,
+        } => tree_cmd::run_export(&world, &dir, force, agent),
         Command::Import {
             dir,
             out,
@@ -212,7 +238,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 simdesk_store::save_world(&demo::build(), &path)?;
             }
             let (text, ok) = demo::run();
-            print!("{text}");
+            out!("{text}");
             Ok(if ok {
                 ExitCode::SUCCESS
             } else {
@@ -246,7 +272,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             )
             .with_policy(policy);
             simdesk_store::save_world(&ws, &world)?;
-            println!("created {}", world.display());
+            outln!("created {}", world.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Apply { world, ops, actor } => {
@@ -270,19 +296,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     refused += 1;
                     "REFUSED"
                 };
-                println!(
+                outln!(
                     "#{} line {n}: {status} (revision {})",
-                    out.seq, out.revision
+                    out.seq,
+                    out.revision
                 );
                 for d in &out.diagnostics {
-                    println!("    {d}");
+                    outln!("    {d}");
                     for h in &d.hints {
-                        println!("      hint: {h}");
+                        outln!("      hint: {h}");
                     }
                 }
             }
             simdesk_store::save_world(&ws, &world)?;
-            println!(
+            outln!(
                 "{applied} applied, {refused} refused; saved {}",
                 world.display()
             );
@@ -310,7 +337,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ls { world, path } => {
             let ws = simdesk_store::load_world(&world)?;
             match path {
-                None => print!("{}", ws.tree_text()),
+                None => out!("{}", ws.tree_text()),
                 Some(p) => {
                     let p = vpath(&p)?;
                     if !ws.is_folder(&p) {
@@ -318,8 +345,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     }
                     for e in ws.list(&p) {
                         match e.kind {
-                            None => println!("{}/", e.path),
-                            Some(k) => println!("{}  ({k}, rev {})", e.path, e.rev),
+                            None => outln!("{}/", e.path),
+                            Some(k) => outln!("{}  ({k}, rev {})", e.path, e.rev),
                         }
                     }
                 }
@@ -330,21 +357,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let ws = simdesk_store::load_world(&world)?;
             let p = vpath(&path)?;
             let text = ws.view(&p).with_context(|| format!("no artifact at {p}"))?;
-            print!("{text}");
+            out!("{text}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Stale { world, json } => {
             let ws = simdesk_store::load_world(&world)?;
             let stale = ws.stale();
             if json {
-                println!("{}", serde_json::to_string_pretty(&stale)?);
+                outln!("{}", serde_json::to_string_pretty(&stale)?);
             } else if stale.is_empty() {
-                println!("nothing is stale");
+                outln!("nothing is stale");
             } else {
                 for s in &stale {
-                    println!("{}", s.path);
+                    outln!("{}", s.path);
                     for c in &s.causes {
-                        println!("  {}", c.message);
+                        outln!("  {}", c.message);
                     }
                 }
             }
@@ -357,10 +384,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Log { world, json } => {
             let ws = simdesk_store::load_world(&world)?;
             if json {
-                print!("{}", ws.trajectory_jsonl()?);
+                out!("{}", ws.trajectory_jsonl()?);
             } else {
                 for e in ws.trajectory() {
-                    println!(
+                    outln!(
                         "#{} {} {} {} {:?} rev {}",
                         e.seq,
                         e.time,
@@ -370,7 +397,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         e.revision
                     );
                     for d in &e.diagnostics {
-                        println!("    {d}");
+                        outln!("    {d}");
                     }
                 }
             }
@@ -382,15 +409,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out,
         } => {
             let mut ws = simdesk_store::load_world(&world)?;
-            let text = String::from_utf8(simdesk_store::read_limited(
-                &trajectory,
-                simdesk_store::MAX_INPUT_BYTES,
-            )?)
-            .context("the trajectory is not UTF-8")?;
+            let text = simdesk_store::read_text(&trajectory, simdesk_store::MAX_INPUT_BYTES)?;
             let events = simdesk_engine::parse_jsonl(&text)?;
             ws.replay(&events)?;
             simdesk_store::save_world(&ws, &out)?;
-            println!(
+            outln!(
                 "replayed {} events; state {}",
                 events.len(),
                 ws.state_hash()?
@@ -400,10 +423,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// Whether an error is stdout closed by its reader.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // The reader has all it wanted (`| head`): end quietly, as a
+        // pipeline expects.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)

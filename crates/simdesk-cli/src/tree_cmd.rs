@@ -5,25 +5,41 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use simdesk_store::ImportOptions;
+use simdesk_store::{ExportSettings, ImportOptions, ManifestPlace};
 
-/// `simdesk export WORLD DIR`: loads, exports, prints a summary.
-pub fn run_export(world: &Path, dir: &Path, force: bool) -> Result<ExitCode> {
+/// `simdesk export WORLD DIR [--agent]`: loads, exports, prints a
+/// summary.
+pub fn run_export(world: &Path, dir: &Path, force: bool, agent: bool) -> Result<ExitCode> {
     let ws = simdesk_store::load_world(world)?;
-    let r = simdesk_store::export_world(&ws, dir, force)?;
-    println!(
+    let settings = ExportSettings {
+        force,
+        manifest: if agent {
+            ManifestPlace::Omit
+        } else {
+            ManifestPlace::InTree
+        },
+        ..ExportSettings::default()
+    };
+    let settings = ExportSettings {
+        protect: Some(world),
+        ..settings
+    };
+    let r = simdesk_store::export_world_with(&ws, dir, &settings)?;
+    outln!(
         "exported {} artifacts ({} bytes) in {} folders to {}",
         r.artifacts,
         r.bytes,
         r.folders,
         dir.display()
     );
-    println!("state {}", r.state_hash);
+    outln!("state {}", r.state_hash);
     Ok(ExitCode::SUCCESS)
 }
 
-/// `simdesk import DIR --out WORLD`: imports, saves, prints a summary.
-/// Exits 1 when anything was skipped (the world is saved anyway).
+/// `simdesk import DIR --out WORLD`: imports, saves, prints a summary on
+/// stdout and every file left out, with the reason, on stderr. Exits 2
+/// when a file could not be read (the world of the others is saved
+/// anyway).
 pub fn run_import(dir: &Path, out: &Path, force: bool, opts: &ImportOptions) -> Result<ExitCode> {
     if std::fs::symlink_metadata(out).is_ok() && !force {
         bail!("{} exists; pass --force to overwrite it", out.display());
@@ -43,7 +59,7 @@ pub fn run_import(dir: &Path, out: &Path, force: bool, opts: &ImportOptions) -> 
     }
     simdesk_store::save_world(&r.world, out)?;
     if r.with_manifest {
-        println!(
+        outln!(
             "imported {} with its manifest: {} artifacts ({} unchanged, {} written, {} created), {} deleted, {} folders created",
             dir.display(),
             r.world.artifact_count(),
@@ -54,7 +70,7 @@ pub fn run_import(dir: &Path, out: &Path, force: bool, opts: &ImportOptions) -> 
             r.folders
         );
     } else {
-        println!(
+        outln!(
             "imported {} without a manifest: {} artifacts in {} folders, {inferred} inferred links",
             dir.display(),
             r.created,
@@ -62,17 +78,17 @@ pub fn run_import(dir: &Path, out: &Path, force: bool, opts: &ImportOptions) -> 
         );
     }
     for n in &r.notes {
-        println!("  note {}: {}", n.path, n.reason);
+        eprintln!("note {}: {}", n.path, n.reason);
     }
-    println!("{} skipped", r.skipped.len());
+    outln!("{} skipped", r.skipped.len());
     for s in &r.skipped {
-        println!("  skipped {}: {}", s.path, s.reason);
+        eprintln!("skipped {}: {}", s.path, s.reason);
     }
-    println!("state {}", r.world.state_hash()?);
-    println!("saved {}", out.display());
+    outln!("state {}", r.world.state_hash()?);
+    outln!("saved {}", out.display());
     Ok(if r.skipped.is_empty() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(1)
+        ExitCode::from(2)
     })
 }

@@ -1,26 +1,114 @@
-//! One generated computer on disk: the spec, the snapshot, the exported
-//! tree with its manifest, and the planted faults as ground truth.
+//! One generated computer on disk: what the agent sees, and beside it
+//! (never in it) the answer key.
+//!
+//! ```text
+//! DIR/files/                   the world as real files, nothing else
+//! DIR/grading/world.simdesk    the snapshot (state, objectives, trajectory)
+//! DIR/grading/spec.json        the declarative world description
+//! DIR/grading/manifest.json    the manifest of files/ (digests, edges)
+//! DIR/grading/goals.json       the objectives with their goals
+//! DIR/grading/faults.json      the planted faults
+//! DIR/grading/reference.jsonl  the reference trajectory, when there is one
+//! ```
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use simdesk_engine::Workspace;
 use simdesk_gen::WorldSpec;
+use simdesk_model::Objective;
 
 use crate::error::{StoreError, io};
-use crate::export::{ExportSettings, export_world_with};
+use crate::export::{ExportSettings, ManifestPlace, export_world_with};
 use crate::fsio::{Durability, write_atomic_with};
+use crate::manifest::MANIFEST_FILE;
 
-/// The spec's file name in a computer's folder.
-pub const SPEC_FILE: &str = "spec.json";
-/// The world file's name in a computer's folder.
-pub const WORLD_FILE: &str = "world.simdesk";
-/// The exported tree's folder name in a computer's folder.
+/// The folder of what the agent sees, in a computer's folder.
 pub const FILES_DIR: &str = "files";
-/// The planted faults' file name.
+/// The folder of the answer key, in a computer's folder.
+pub const GRADING_DIR: &str = "grading";
+/// The world file's name in `grading/`.
+pub const WORLD_FILE: &str = "world.simdesk";
+/// The spec's file name in `grading/`.
+pub const SPEC_FILE: &str = "spec.json";
+/// The objectives' file name in `grading/`.
+pub const GOALS_FILE: &str = "goals.json";
+/// The planted faults' file name in `grading/`.
 pub const FAULTS_FILE: &str = "faults.json";
+/// The reference trajectory's file name in `grading/` (JSON Lines, one op
+/// a line).
+pub const REFERENCE_FILE: &str = "reference.jsonl";
 
-/// Builds a spec and writes the computer under `dir`: the spec, the
-/// snapshot, the exported tree and its manifest, with the planted faults
-/// beside the manifest as ground truth for checkers.
+/// The places of a computer's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComputerPaths {
+    /// The computer's folder.
+    pub dir: PathBuf,
+}
+
+impl ComputerPaths {
+    /// The places under `dir`.
+    pub fn new(dir: &Path) -> ComputerPaths {
+        ComputerPaths {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// `files/`: what the agent sees.
+    pub fn files(&self) -> PathBuf {
+        self.dir.join(FILES_DIR)
+    }
+
+    /// `grading/`: the answer key.
+    pub fn grading(&self) -> PathBuf {
+        self.dir.join(GRADING_DIR)
+    }
+
+    /// `grading/world.simdesk`.
+    pub fn world(&self) -> PathBuf {
+        self.grading().join(WORLD_FILE)
+    }
+
+    /// `grading/manifest.json`.
+    pub fn manifest(&self) -> PathBuf {
+        self.grading().join(MANIFEST_FILE)
+    }
+
+    /// Whether `dir` looks like a computer's folder (it has
+    /// `grading/world.simdesk`).
+    pub fn is_computer(dir: &Path) -> bool {
+        std::fs::symlink_metadata(ComputerPaths::new(dir).world())
+            .is_ok_and(|m| m.file_type().is_file())
+    }
+}
+
+/// Where the snapshot is, as the manifest of `files/` names it (relative
+/// to `files/`).
+pub(crate) fn snapshot_from_files() -> String {
+    format!("../{GRADING_DIR}/{WORLD_FILE}")
+}
+
+/// The reference trajectory: every objective's reference ops, objectives
+/// in the order their requests arrive (those there from the start first,
+/// then by arrival, ties in recorded order), one op a JSON line. Empty
+/// when no objective has a reference.
+pub fn reference_jsonl(ws: &Workspace) -> Result<String, StoreError> {
+    let mut objectives: Vec<&Objective> = ws.objectives().collect();
+    objectives.sort_by_key(|o| o.assigned);
+    let mut out = String::new();
+    for op in objectives.iter().flat_map(|o| &o.reference) {
+        let line = serde_json::to_string(op).map_err(|source| StoreError::Serialise {
+            what: "the reference trajectory",
+            source,
+        })?;
+        out.push_str(&line);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Builds a spec and writes the computer under `dir` (see the module
+/// docs): `files/` holds exactly what the agent sees, `grading/` the
+/// snapshot, spec, manifest, goals, faults and reference trajectory.
 ///
 /// A computer is a pure function of its spec: a crash means generating it
 /// again, so nothing is synced file by file (each file and the tree are
@@ -30,30 +118,45 @@ pub fn write_computer(spec: &WorldSpec, dir: &Path, force: bool) -> Result<(), S
         path: dir.to_path_buf(),
         source,
     })?;
-    std::fs::create_dir_all(dir).map_err(io("create", dir))?;
+    let paths = ComputerPaths::new(dir);
+    let grading = paths.grading();
+    std::fs::create_dir_all(&grading).map_err(io("create", &grading))?;
     let (snapshot, state_hash) = ws
         .save_with_state_hash()
         .map_err(|source| StoreError::Save {
             path: dir.to_path_buf(),
             source,
         })?;
-    let faults = pretty("the planted faults", &spec.faults)?;
-    write_atomic_with(
-        &dir.join(SPEC_FILE),
-        &pretty("the spec", spec)?,
-        Durability::NoSync,
-    )?;
-    write_atomic_with(&dir.join(WORLD_FILE), &snapshot, Durability::NoSync)?;
-    export_world_with(
+    let report = export_world_with(
         &ws,
-        &dir.join(FILES_DIR),
+        &paths.files(),
         &ExportSettings {
             force,
             durability: Durability::NoSync,
             snapshot: Some((&snapshot, &state_hash)),
-            extra_meta: vec![(FAULTS_FILE, &faults)],
+            manifest: ManifestPlace::Returned {
+                snapshot_path: snapshot_from_files(),
+            },
+            protect: None,
         },
     )?;
+    let objectives: Vec<&Objective> = ws.objectives().collect();
+    let reference = reference_jsonl(&ws)?;
+    let mut files: Vec<(&str, Vec<u8>)> = vec![
+        (WORLD_FILE, snapshot),
+        (SPEC_FILE, pretty("the spec", spec)?),
+        (GOALS_FILE, pretty("the objectives", &objectives)?),
+        (FAULTS_FILE, pretty("the planted faults", &spec.faults)?),
+    ];
+    if let Some(manifest) = report.manifest {
+        files.push((MANIFEST_FILE, manifest));
+    }
+    if !reference.is_empty() {
+        files.push((REFERENCE_FILE, reference.into_bytes()));
+    }
+    for (name, bytes) in files {
+        write_atomic_with(&grading.join(name), &bytes, Durability::NoSync)?;
+    }
     Ok(())
 }
 

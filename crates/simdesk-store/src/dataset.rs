@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
@@ -14,6 +13,7 @@ use simdesk_gen::{GenOptions, Template};
 use crate::computer::write_computer;
 use crate::error::StoreError;
 use crate::fsio::write_atomic;
+use crate::pool::par_map;
 
 /// One line of the dataset index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,31 +117,22 @@ pub fn generate_dataset(
     std::fs::create_dir_all(opts.out).map_err(crate::error::io("create", opts.out))?;
     let total = indexes.len() as u64;
     let done = AtomicU64::new(0);
-    let lines: Mutex<Vec<(u64, String)>> = Mutex::new(Vec::new());
-    let failures: Mutex<Vec<(u64, StoreError)>> = Mutex::new(Vec::new());
-    let next = AtomicU64::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..opts.jobs.clamp(1, 256) {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed) as usize;
-                    let Some(&at) = indexes.get(i) else { break };
-                    match one(opts, at) {
-                        Ok(line) => lines.lock().map(|mut l| l.push((at, line))).unwrap_or(()),
-                        Err(e) => failures.lock().map(|mut v| v.push((at, e))).unwrap_or(()),
-                    }
-                    let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    progress(d, total, at);
-                }
-            });
-        }
+    let results = par_map(&indexes, opts.jobs, |_, &at| {
+        let r = one(opts, at);
+        let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+        progress(d, total, at);
+        (at, r)
     });
-    let mut lines = lines.into_inner().unwrap_or_default();
-    lines.sort();
-    let body: String = lines.iter().map(|(_, l)| format!("{l}\n")).collect();
+    let mut lines = Vec::new();
+    let mut failures = Vec::new();
+    for (at, r) in results {
+        match r {
+            Ok(line) => lines.push(line),
+            Err(e) => failures.push((at, e)),
+        }
+    }
+    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
     write_atomic(&index, body.as_bytes())?;
-    let mut failures = failures.into_inner().unwrap_or_default();
-    failures.sort_by_key(|(i, _)| *i);
     Ok(DatasetReport {
         written: lines.len(),
         total: indexes.len(),
@@ -149,7 +140,6 @@ pub fn generate_dataset(
         failures,
     })
 }
-
 /// Generates and writes one computer; its index line as JSON.
 fn one(opts: &DatasetOptions<'_>, index: u64) -> Result<String, StoreError> {
     let t = opts.template;

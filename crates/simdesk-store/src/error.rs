@@ -52,6 +52,53 @@ pub enum StoreError {
         /// The limit.
         limit: u64,
     },
+    /// A text file is not UTF-8.
+    #[error("{} is not UTF-8", path.display())]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// Where the bytes stop being UTF-8.
+        #[source]
+        source: std::str::Utf8Error,
+    },
+    /// An export would delete or overwrite the world file it was made
+    /// from (the file is inside the folder it would replace).
+    #[error("{} is inside {}, which the export would replace; export somewhere else", source_file.display(), dir.display())]
+    SourceInside {
+        /// The world file.
+        source_file: PathBuf,
+        /// The export's target.
+        dir: PathBuf,
+    },
+    /// A line of a dataset index is not an index line.
+    #[error("{} line {line}: not a dataset index line", path.display())]
+    IndexLine {
+        /// The index file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// The parser's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A line of a dataset index names a folder outside the output.
+    #[error("{} line {line}: dir {dir:?} is not one folder name", path.display())]
+    IndexDir {
+        /// The index file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// The folder named.
+        dir: String,
+    },
+    /// A path holds many worlds (a generation output) where one is needed.
+    #[error("{} is a generation output of {count} computers; name one of their folders", path.display())]
+    ManyWorlds {
+        /// The output folder.
+        path: PathBuf,
+        /// How many computers it lists.
+        count: usize,
+    },
     /// A file was swapped (for a symlink or another file) between the walk
     /// and the read.
     #[error("{} changed while importing", path.display())]
@@ -123,15 +170,6 @@ pub enum StoreError {
         /// The reserved path.
         path: VPath,
     },
-    /// An extra file for the manifest folder has a name that cannot be
-    /// written there.
-    #[error("{name:?} cannot be written into {dir}: not a free plain file name")]
-    MetaName {
-        /// The name asked for.
-        name: String,
-        /// The manifest folder's name.
-        dir: &'static str,
-    },
     /// An artifact could not be written in its format.
     #[error("cannot export {path}")]
     Export {
@@ -189,12 +227,12 @@ pub enum StoreError {
         expected: String,
     },
     /// A snapshot's digest differs from the manifest's.
-    #[error("{} does not match the manifest (edited or corrupted); remove {meta} to import the files without it", path.display())]
+    #[error("{} does not match the manifest (edited or corrupted); remove {} to import the files without it", path.display(), manifest.display())]
     SnapshotMismatch {
         /// The snapshot file.
         path: PathBuf,
-        /// The manifest folder's name.
-        meta: &'static str,
+        /// The manifest.
+        manifest: PathBuf,
     },
     /// A snapshot's world is not the one the manifest describes.
     #[error("{} holds a different world than the manifest describes", path.display())]

@@ -12,13 +12,32 @@ use simdesk_model::{Artifact, ArtifactKind, VPath};
 
 use crate::error::{StoreError, io};
 use crate::fsio::{
-    Durability, Target, aside_name, fresh_sibling, inspect_target, plain_name, real_path,
+    Durability, OLD_TAG, Target, aside_name, fresh_sibling, inspect_target, real_path,
     split_target, sync_dir, system_time, write_new,
 };
 use crate::manifest::{
     MANIFEST_FILE, MANIFEST_TAG, MANIFEST_VERSION, META_DIR, ManifestArtifact, ManifestOut,
     SNAPSHOT_FILE, SnapshotEntry,
 };
+
+/// Where an export puts its manifest and snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ManifestPlace {
+    /// In the tree, under `.simdesk/` (what `simdesk export` writes, and
+    /// what `simdesk import` of the folder reads back).
+    InTree,
+    /// Nowhere: the tree holds the world's files and nothing else (an
+    /// agent-facing export, `simdesk export --agent`).
+    Omit,
+    /// Not in the tree: the manifest's bytes come back in
+    /// [`ExportReport::manifest`], naming the snapshot at `snapshot_path`
+    /// (relative to the tree's root), for the caller to write elsewhere (a
+    /// generated computer's `grading/`).
+    Returned {
+        /// Where the snapshot will be, relative to the tree's root.
+        snapshot_path: String,
+    },
+}
 
 /// What an export wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +50,8 @@ pub struct ExportReport {
     pub bytes: u64,
     /// The world's state hash.
     pub state_hash: String,
+    /// The manifest's bytes, with [`ManifestPlace::Returned`].
+    pub manifest: Option<Vec<u8>>,
 }
 
 /// How [`export_world_with`] writes a tree.
@@ -44,10 +65,12 @@ pub struct ExportSettings<'a> {
     /// (`Workspace::save_with_state_hash`), when the caller has them
     /// already; otherwise the export makes them.
     pub snapshot: Option<(&'a [u8], &'a str)>,
-    /// More files for the `.simdesk` folder: a plain file name and its
-    /// bytes (for example the ground truth of planted faults). They are
-    /// written with the rest of the tree, before it is renamed into place.
-    pub extra_meta: Vec<(&'a str, &'a [u8])>,
+    /// Where the manifest and snapshot go.
+    pub manifest: ManifestPlace,
+    /// A file the export must never delete or overwrite: the world file
+    /// it was loaded from. An export into a folder that holds it is
+    /// refused before anything is written.
+    pub protect: Option<&'a Path>,
 }
 
 impl Default for ExportSettings<'_> {
@@ -56,7 +79,8 @@ impl Default for ExportSettings<'_> {
             force: false,
             durability: Durability::Sync,
             snapshot: None,
-            extra_meta: Vec::new(),
+            manifest: ManifestPlace::InTree,
+            protect: None,
         }
     }
 }
@@ -137,13 +161,8 @@ pub fn export_world_with(
     if ws.walk().iter().any(|e| e.path.starts_with(&meta_path)) {
         return Err(StoreError::Reserved { path: meta_path });
     }
-    for (name, _) in &settings.extra_meta {
-        if !plain_name(name) || [MANIFEST_FILE, SNAPSHOT_FILE].contains(name) {
-            return Err(StoreError::MetaName {
-                name: (*name).to_owned(),
-                dir: META_DIR,
-            });
-        }
+    if let Some(source) = settings.protect {
+        refuse_source_inside(source, dir)?;
     }
     if inspect_target(dir)? == Target::FullDir && !settings.force {
         return Err(StoreError::NotEmpty {
@@ -154,7 +173,8 @@ pub fn export_world_with(
     if !parent.is_dir() {
         return Err(StoreError::NoParent { path: parent });
     }
-    let tmp = fresh_sibling(&parent, &name, "simdesk-export")?;
+    remove_leftovers(&parent, &name);
+    let tmp = fresh_sibling(&parent, &name, EXPORT_TAG)?;
     let result = write_tree(ws, &tmp, settings).and_then(|report| {
         install(&tmp, dir, &parent, &name, settings.force)?;
         Ok(report)
@@ -249,11 +269,17 @@ fn write_tree(
     }
 
     // The snapshot and the manifest.
-    let meta = root.join(META_DIR);
-    fs::create_dir(&meta).map_err(io("create", &meta))?;
     let made;
     let (snapshot, state_hash): (&[u8], &str) = match settings.snapshot {
         Some(s) => s,
+        None if settings.manifest == ManifestPlace::Omit => {
+            let hash = ws.state_hash().map_err(|source| StoreError::Save {
+                path: root.to_path_buf(),
+                source,
+            })?;
+            made = (Vec::new(), hash);
+            (&made.0, &made.1)
+        }
         None => {
             made = ws
                 .save_with_state_hash()
@@ -264,11 +290,12 @@ fn write_tree(
             (&made.0, &made.1)
         }
     };
-    write_new(&meta.join(SNAPSHOT_FILE), snapshot, now, durability)?;
-    for (name, bytes) in &settings.extra_meta {
-        write_new(&meta.join(name), bytes, now, durability)?;
-    }
     let state_hash = state_hash.to_owned();
+    let snapshot_path = match &settings.manifest {
+        ManifestPlace::InTree => format!("{META_DIR}/{SNAPSHOT_FILE}"),
+        ManifestPlace::Returned { snapshot_path } => snapshot_path.clone(),
+        ManifestPlace::Omit => String::new(),
+    };
     let manifest = ManifestOut {
         format: MANIFEST_TAG,
         version: MANIFEST_VERSION,
@@ -278,7 +305,7 @@ fn write_tree(
         revision: ws.revision(),
         state_hash: state_hash.clone(),
         snapshot: SnapshotEntry {
-            path: format!("{META_DIR}/{SNAPSHOT_FILE}"),
+            path: snapshot_path,
             bytes: snapshot.len() as u64,
             blake3: blake3::hash(snapshot).to_hex().to_string(),
         },
@@ -287,19 +314,25 @@ fn write_tree(
         edges: ws.edges(),
     };
     let artifacts = manifest.artifacts.len();
-    write_new(
-        &meta.join(MANIFEST_FILE),
-        &manifest.to_bytes()?,
-        now,
-        durability,
-    )?;
-
-    // Folder times last (creating entries touches them), deepest first.
     let mut all: Vec<PathBuf> = dirs
         .iter()
         .map(|d| real_path(root, d))
         .collect::<Result<_, _>>()?;
-    all.push(meta);
+    let mut returned = None;
+    match &settings.manifest {
+        ManifestPlace::InTree => {
+            let meta = root.join(META_DIR);
+            fs::create_dir(&meta).map_err(io("create", &meta))?;
+            write_new(&meta.join(SNAPSHOT_FILE), snapshot, now, durability)?;
+            let bytes = manifest.to_bytes()?;
+            write_new(&meta.join(MANIFEST_FILE), &bytes, now, durability)?;
+            all.push(meta);
+        }
+        ManifestPlace::Returned { .. } => returned = Some(manifest.to_bytes()?),
+        ManifestPlace::Omit => {}
+    }
+
+    // Folder times last (creating entries touches them), deepest first.
     all.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
     all.push(root.to_path_buf());
     for d in &all {
@@ -314,7 +347,93 @@ fn write_tree(
         folders: dirs.len(),
         bytes: total,
         state_hash,
+        manifest: returned,
     })
+}
+
+/// The tag of the hidden sibling an export is written into.
+const EXPORT_TAG: &str = "simdesk-export";
+
+/// Refuses an export into a folder that holds `source` (replacing the
+/// folder would delete it). Both are resolved through symlinks; a target
+/// that does not exist yet holds nothing.
+fn refuse_source_inside(source: &Path, dir: &Path) -> Result<(), StoreError> {
+    let (Ok(source_real), Ok(dir_real)) = (fs::canonicalize(source), fs::canonicalize(dir)) else {
+        return Ok(());
+    };
+    if source_real.starts_with(&dir_real) {
+        return Err(StoreError::SourceInside {
+            source_file: source.to_path_buf(),
+            dir: dir.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether the process `pid` may still be running. On Linux `/proc` says;
+/// where there is no `/proc` we cannot tell and answer yes, so leftovers
+/// are only ever removed when their writer is known to be gone.
+fn may_be_running(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
+/// Removes what killed exports of `name` left next to it: hidden
+/// `.NAME.simdesk-export-PID-N` and `.NAME.simdesk-old-PID-N` folders whose
+/// process is gone (never this process's, never a running one's). Best
+/// effort: a leftover that cannot be removed stays for the next run.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(entry) = file_name.to_str() else {
+            continue;
+        };
+        let rest = [EXPORT_TAG, OLD_TAG]
+            .iter()
+            .find_map(|tag| entry.strip_prefix(&format!(".{name}.{tag}-")));
+        let Some(pid) = rest
+            .and_then(|r| r.split_once('-'))
+            .and_then(|(pid, n)| n.parse::<u32>().ok().and(pid.parse::<u32>().ok()))
+        else {
+            continue;
+        };
+        if pid == std::process::id() || may_be_running(pid) {
+            continue;
+        }
+        let path = e.path();
+        // Never follows a symlink: a link is removed as a file.
+        let _ = match fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_dir() => fs::remove_dir_all(&path),
+            Ok(_) => fs::remove_file(&path),
+            Err(_) => Ok(()),
+        };
+    }
+}
+
+/// Swaps two folders in one step (Linux `renameat2(RENAME_EXCHANGE)`):
+/// there is no moment without either. `Ok(false)` when the system or the
+/// filesystem does not offer it.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> Result<bool, StoreError> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => Ok(false),
+        Err(e) => Err(StoreError::Rename {
+            from: a.to_path_buf(),
+            to: b.to_path_buf(),
+            source: e.into(),
+        }),
+    }
+}
+
+/// Elsewhere there is no exchange: [`install`] falls back to two renames.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> Result<bool, StoreError> {
+    Ok(false)
 }
 
 /// Renames the finished tree `tmp` to `dir`, moving an old tree aside first
@@ -343,6 +462,16 @@ fn install(
             });
         }
         Target::FullDir => {
+            // Where the system offers it, the new tree and the old one
+            // swap places in one step, and the old one is deleted under
+            // the temporary name.
+            if exchange(tmp, dir)? {
+                fs::remove_dir_all(tmp).map_err(io("delete the old tree swapped to", tmp))?;
+                sync_dir(parent);
+                return Ok(());
+            }
+            // Elsewhere, two renames: between them DIR is missing, and
+            // the old tree is whole under its aside name.
             let old = aside_name(parent, name)?;
             // rename moves a symlink itself, never what it points to.
             rename(dir, &old)?;
@@ -361,38 +490,24 @@ fn install(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use simdesk_model::{Persona, SimTime};
 
-    /// Extra `.simdesk` files must be free plain names; a refused export
-    /// writes nothing.
+    /// Where the system offers the exchange, two folders swap in one step;
+    /// elsewhere `exchange` says so and `install` renames twice.
     #[test]
-    fn extra_meta_names_are_checked_before_anything_is_written() {
-        let ws = Workspace::new(
-            SimTime::parse("2026-01-05T09:00:00Z").unwrap(),
-            Persona::default(),
-        );
-        let root = std::env::temp_dir().join(format!("simdesk-extra-meta-{}", std::process::id()));
+    fn exchange_swaps_two_folders_or_says_it_cannot() {
+        let root = std::env::temp_dir().join(format!("simdesk-exchange-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
-        fs::create_dir_all(&root).unwrap();
-        let dir = root.join("out");
-        for name in ["../escape.json", MANIFEST_FILE, SNAPSHOT_FILE, "a/b"] {
-            let settings = ExportSettings {
-                extra_meta: vec![(name, b"{}".as_slice())],
-                ..ExportSettings::default()
-            };
-            let e = export_world_with(&ws, &dir, &settings).unwrap_err();
-            assert!(matches!(e, StoreError::MetaName { .. }), "{name}: {e}");
-            assert_eq!(fs::read_dir(&root).unwrap().count(), 0, "{name}");
+        let (a, b) = (root.join("a"), root.join("b"));
+        fs::create_dir_all(&a).unwrap();
+        fs::create_dir_all(&b).unwrap();
+        fs::write(a.join("new.txt"), "new").unwrap();
+        fs::write(b.join("old.txt"), "old").unwrap();
+        if exchange(&a, &b).unwrap() {
+            assert!(b.join("new.txt").is_file() && a.join("old.txt").is_file());
+            assert!(!b.join("old.txt").exists() && !a.join("new.txt").exists());
+        } else {
+            assert!(!cfg!(target_os = "linux") || a.join("new.txt").is_file());
         }
-        let settings = ExportSettings {
-            extra_meta: vec![("faults.json", b"[]".as_slice())],
-            ..ExportSettings::default()
-        };
-        export_world_with(&ws, &dir, &settings).unwrap();
-        assert_eq!(
-            fs::read(dir.join(META_DIR).join("faults.json")).unwrap(),
-            b"[]"
-        );
         fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -52,6 +52,20 @@ pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, StoreError> {
     Ok(buf)
 }
 
+/// Reads a whole UTF-8 text file (a spec, a trajectory), refusing more
+/// than `max` bytes before allocating; a leading UTF-8 byte-order mark,
+/// which some editors write, is dropped.
+pub fn read_text(path: &Path, max: u64) -> Result<String, StoreError> {
+    let bytes = read_limited(path, max)?;
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    std::str::from_utf8(bytes)
+        .map(str::to_owned)
+        .map_err(|source| StoreError::NotUtf8 {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
 /// Loads a world file (a snapshot, see `Workspace::save`).
 pub fn load_world(path: &Path) -> Result<Workspace, StoreError> {
     let bytes = read_limited(path, MAX_INPUT_BYTES)?;
@@ -218,10 +232,13 @@ pub(crate) fn fresh_sibling(parent: &Path, name: &str, tag: &str) -> Result<Path
     })
 }
 
+/// The tag of the hidden sibling an old tree is moved aside to.
+pub(crate) const OLD_TAG: &str = "simdesk-old";
+
 /// A name for moving `dir` aside that nothing uses yet.
 pub(crate) fn aside_name(parent: &Path, name: &str) -> Result<PathBuf, StoreError> {
     for n in 0..1000u32 {
-        let p = parent.join(format!(".{name}.simdesk-old-{}-{n}", std::process::id()));
+        let p = parent.join(format!(".{name}.{OLD_TAG}-{}-{n}", std::process::id()));
         if fs::symlink_metadata(&p).is_err() {
             return Ok(p);
         }

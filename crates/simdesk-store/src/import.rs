@@ -4,12 +4,13 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use simdesk_engine::Workspace;
 use simdesk_formats::Limits;
 use simdesk_model::{Persona, SimTime, VPath};
 
+use crate::computer::{ComputerPaths, snapshot_from_files};
 use crate::error::{StoreError, io};
 use crate::fsio::{MAX_INPUT_BYTES, read_limited};
 use crate::manifest::{MANIFEST_FILE, MAX_MANIFEST_BYTES, META_DIR, Manifest, SNAPSHOT_FILE};
@@ -73,47 +74,96 @@ pub struct ImportReport {
     pub attached: Vec<simdesk_check::Attached>,
 }
 
-/// Loads the world an export's manifest describes: the manifest, then the
-/// snapshot, whose digest, state hash and artifacts must all agree with
-/// it.
-pub fn load_exported(dir: &Path) -> Result<(Workspace, Manifest), StoreError> {
-    let manifest_path = dir.join(META_DIR).join(MANIFEST_FILE);
-    let text = read_limited(&manifest_path, MAX_MANIFEST_BYTES)?;
-    let m = Manifest::parse(&text, &manifest_path)?;
-    let snap_path = dir.join(META_DIR).join(SNAPSHOT_FILE);
-    let snap_meta = fs::symlink_metadata(&snap_path).map_err(io("open", &snap_path))?;
-    if !snap_meta.file_type().is_file() {
-        return Err(StoreError::NotAFile { path: snap_path });
-    }
-    let snap = read_limited(&snap_path, MAX_INPUT_BYTES)?;
-    if blake3::hash(&snap).to_hex().as_str() != m.snapshot.blake3 {
-        return Err(StoreError::SnapshotMismatch {
-            path: snap_path,
-            meta: META_DIR,
-        });
-    }
-    let ws = Workspace::load(&snap).map_err(|source| StoreError::Load {
-        path: snap_path.clone(),
-        source,
-    })?;
-    let hash = ws.state_hash().map_err(|source| StoreError::Save {
-        path: snap_path.clone(),
-        source,
-    })?;
-    if hash != m.state_hash {
-        return Err(StoreError::StateMismatch { path: snap_path });
-    }
-    let listed: BTreeSet<&VPath> = m.artifacts.iter().map(|a| &a.path).collect();
-    let in_world: BTreeSet<&VPath> = ws.artifacts().map(|(p, _)| p).collect();
-    if listed.len() != m.artifacts.len() || listed != in_world {
-        return Err(StoreError::ArtifactsMismatch {
-            path: manifest_path,
-        });
-    }
-    Ok((ws, m))
+/// Where a tree's manifest and snapshot are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Described {
+    /// The tree of files.
+    pub tree: PathBuf,
+    /// Its manifest.
+    pub manifest: PathBuf,
+    /// The snapshot's path as the manifest must name it (relative to the
+    /// tree).
+    pub snapshot: String,
 }
 
-/// Reads the tree under `dir` into a world (see the crate docs).
+impl Described {
+    /// An export: `DIR/.simdesk/manifest.json` and `DIR/.simdesk/world.snapshot`.
+    pub fn export(dir: &Path) -> Described {
+        Described {
+            tree: dir.to_path_buf(),
+            manifest: dir.join(META_DIR).join(MANIFEST_FILE),
+            snapshot: format!("{META_DIR}/{SNAPSHOT_FILE}"),
+        }
+    }
+
+    /// A generated computer: `DIR/files/` described by
+    /// `DIR/grading/manifest.json` and `DIR/grading/world.simdesk`.
+    pub fn computer(dir: &Path) -> Described {
+        let paths = ComputerPaths::new(dir);
+        Described {
+            tree: paths.files(),
+            manifest: paths.manifest(),
+            snapshot: snapshot_from_files(),
+        }
+    }
+
+    /// How `dir` is described: a computer's folder (with
+    /// `grading/manifest.json`), an export (with `.simdesk/manifest.json`,
+    /// neither a symlink), or neither.
+    pub fn find(dir: &Path) -> Option<Described> {
+        let is_file = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_file());
+        let is_dir = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_dir());
+        let computer = Described::computer(dir);
+        if is_file(&computer.manifest) && is_dir(&computer.tree) {
+            return Some(computer);
+        }
+        let export = Described::export(dir);
+        (is_dir(&dir.join(META_DIR)) && is_file(&export.manifest)).then_some(export)
+    }
+
+    /// Loads the world the manifest describes: the manifest, then the
+    /// snapshot, whose digest, state hash and artifacts must all agree
+    /// with it.
+    pub fn load(&self) -> Result<(Workspace, Manifest), StoreError> {
+        let text = read_limited(&self.manifest, MAX_MANIFEST_BYTES)?;
+        let m = Manifest::parse(&text, &self.manifest, &self.snapshot)?;
+        let snap_path = self.tree.join(&self.snapshot);
+        let snap_meta = fs::symlink_metadata(&snap_path).map_err(io("open", &snap_path))?;
+        if !snap_meta.file_type().is_file() {
+            return Err(StoreError::NotAFile { path: snap_path });
+        }
+        let snap = read_limited(&snap_path, MAX_INPUT_BYTES)?;
+        if blake3::hash(&snap).to_hex().as_str() != m.snapshot.blake3 {
+            return Err(StoreError::SnapshotMismatch {
+                path: snap_path,
+                manifest: self.manifest.clone(),
+            });
+        }
+        let ws = Workspace::load(&snap).map_err(|source| StoreError::Load {
+            path: snap_path.clone(),
+            source,
+        })?;
+        let hash = ws.state_hash().map_err(|source| StoreError::Save {
+            path: snap_path.clone(),
+            source,
+        })?;
+        if hash != m.state_hash {
+            return Err(StoreError::StateMismatch { path: snap_path });
+        }
+        let listed: BTreeSet<&VPath> = m.artifacts.iter().map(|a| &a.path).collect();
+        let in_world: BTreeSet<&VPath> = ws.artifacts().map(|(p, _)| p).collect();
+        if listed.len() != m.artifacts.len() || listed != in_world {
+            return Err(StoreError::ArtifactsMismatch {
+                path: self.manifest.clone(),
+            });
+        }
+        Ok((ws, m))
+    }
+}
+
+/// Reads a tree into a world (see the crate docs): an export with its
+/// manifest, a generated computer's folder (its `files/` reconciled with
+/// `grading/`), or any folder of files.
 pub fn import_dir(dir: &Path, opts: &ImportOptions) -> Result<ImportReport, StoreError> {
     let meta = fs::metadata(dir).map_err(io("open", dir))?;
     if !meta.is_dir() {
@@ -121,8 +171,10 @@ pub fn import_dir(dir: &Path, opts: &ImportOptions) -> Result<ImportReport, Stor
             path: dir.to_path_buf(),
         });
     }
+    let described = Described::find(dir);
+    let root = described.as_ref().map_or(dir, |d| d.tree.as_path());
     let mut tree = walk(
-        dir,
+        root,
         WalkLimits {
             max_files: opts.max_files,
             max_total_bytes: opts.max_total_bytes,
@@ -132,13 +184,8 @@ pub fn import_dir(dir: &Path, opts: &ImportOptions) -> Result<ImportReport, Stor
         limits: opts.limits.clone(),
         keep_unreadable: opts.keep_unreadable,
     };
-    // Neither the folder nor the manifest may be a symlink.
-    let has_manifest = tree.has_meta
-        && fs::symlink_metadata(dir.join(META_DIR)).is_ok_and(|m| m.file_type().is_dir())
-        && fs::symlink_metadata(dir.join(META_DIR).join(MANIFEST_FILE))
-            .is_ok_and(|m| m.file_type().is_file());
-    let (mut world, plan) = if has_manifest {
-        let (ws, m) = load_exported(dir)?;
+    let (mut world, plan) = if let Some(d) = &described {
+        let (ws, m) = d.load()?;
         let plan = reconcile(&ws, &m, &tree.listing, &mut tree.source, &read);
         (ws, plan)
     } else {
@@ -164,7 +211,7 @@ pub fn import_dir(dir: &Path, opts: &ImportOptions) -> Result<ImportReport, Stor
     } = plan.apply(&mut world);
     Ok(ImportReport {
         world,
-        with_manifest: has_manifest,
+        with_manifest: described.is_some(),
         kept,
         created: counts.created,
         written: counts.written,

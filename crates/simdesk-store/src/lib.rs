@@ -113,27 +113,34 @@ mod fsio;
 mod import;
 mod manifest;
 mod ops;
+mod pool;
 mod reconcile;
+mod target;
 mod templates;
 mod walk;
 
-pub use computer::{FAULTS_FILE, FILES_DIR, SPEC_FILE, WORLD_FILE, write_computer};
+pub use computer::{
+    ComputerPaths, FAULTS_FILE, FILES_DIR, GOALS_FILE, GRADING_DIR, REFERENCE_FILE, SPEC_FILE,
+    WORLD_FILE, reference_jsonl, write_computer,
+};
 pub use dataset::{DatasetOptions, DatasetReport, IndexLine, generate_dataset, index_name};
 pub use error::{StoreError, chain};
-pub use export::{ExportReport, ExportSettings, export_world, export_world_with};
+pub use export::{ExportReport, ExportSettings, ManifestPlace, export_world, export_world_with};
 pub use fsio::{
-    Durability, MAX_INPUT_BYTES, load_world, read_limited, save_world, write_atomic,
+    Durability, MAX_INPUT_BYTES, load_world, read_limited, read_text, save_world, write_atomic,
     write_atomic_with,
 };
-pub use import::{ImportOptions, ImportReport, import_dir, load_exported};
+pub use import::{Described, ImportOptions, ImportReport, import_dir};
 pub use manifest::{
     MANIFEST_FILE, MANIFEST_TAG, MANIFEST_VERSION, META_DIR, Manifest, ManifestArtifact,
     ManifestOut, SNAPSHOT_FILE, SnapshotEntry,
 };
 pub use ops::{MAX_OP_LINE, OpStream};
+pub use pool::par_map;
 pub use reconcile::{
     Applied, Count, Counts, FileSource, IMPORT_ACTOR, Listing, Plan, ReadOptions, Skipped, Step,
     plan_plain, reconcile, rel,
 };
+pub use target::{Dataset, DatasetComputer, Located, Opened, locate, open_world};
 pub use templates::{load_templates_dir, templates};
 pub use walk::{DiskSource, WalkLimits, Walked, walk};

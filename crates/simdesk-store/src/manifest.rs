@@ -111,9 +111,10 @@ pub struct Manifest {
 
 impl Manifest {
     /// Reads a manifest's bytes; `path` is named in errors. Checks the tag,
-    /// the version and that the snapshot is the one place read
-    /// (`.simdesk/world.snapshot`).
-    pub fn parse(bytes: &[u8], path: &Path) -> Result<Manifest, StoreError> {
+    /// the version and that the snapshot is the one place read for the
+    /// layout, `expected` (`.simdesk/world.snapshot` in an export,
+    /// `../grading/world.simdesk` beside a computer's `files/`).
+    pub fn parse(bytes: &[u8], path: &Path, expected: &str) -> Result<Manifest, StoreError> {
         let m: Manifest = serde_json::from_slice(bytes).map_err(|source| StoreError::Manifest {
             path: path.to_path_buf(),
             source,
@@ -131,12 +132,11 @@ impl Manifest {
                 supported: MANIFEST_VERSION,
             });
         }
-        let expected = format!("{META_DIR}/{SNAPSHOT_FILE}");
         if m.snapshot.path != expected {
             return Err(StoreError::SnapshotPath {
                 path: path.to_path_buf(),
                 named: m.snapshot.path,
-                expected,
+                expected: expected.to_owned(),
             });
         }
         Ok(m)

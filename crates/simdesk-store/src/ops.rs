@@ -125,7 +125,7 @@ mod tests {
     }
 
     #[test]
-    fn a_long_line_is_refused_before_it_is_parsed() {
+    fn regression_an_op_line_was_parsed_before_its_length_was_checked() {
         let mut ops = b"{\"op\":\"mkdir\",\"path\":\"/".to_vec();
         ops.extend(std::iter::repeat_n(b'a', 200));
         ops.extend(b"\"}\n");
@@ -133,7 +133,7 @@ mod tests {
     }
 
     #[test]
-    fn regression_bom_in_op_file_is_accepted() {
+    fn regression_byte_order_mark_refused_in_op_files() {
         assert_eq!(
             read(b"\xef\xbb\xbf{\"op\":\"mkdir\",\"path\":\"/a\"}\n", 100),
             ["1: mkdir"]

@@ -177,3 +177,70 @@ fn mine_a_world_and_a_bare_trajectory() {
     "#]]
     .assert_eq(&String::from_utf8_lossy(&text.stdout));
 }
+
+/// `check` finds the same planted faults whichever way it is pointed at a
+/// computer: its generation output, its folder, or its world file; and
+/// exits 1 for each.
+#[test]
+fn check_a_generation_output_a_computer_folder_and_its_world_alike() {
+    let dir = TempDir::new("check-targets");
+    let d = &dir.0;
+    let out = simdesk(
+        d,
+        &[
+            "generate",
+            "--template",
+            "construction-pm",
+            "--seed",
+            "9",
+            "--count",
+            "2",
+            "--faults",
+            "3",
+            "--out",
+            "g",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all = simdesk(d, &["check", "g", "--format", "json", "--jobs", "2"]);
+    assert_eq!(all.status.code(), Some(1));
+    let all = json(&all);
+    let computers = all["computers"].as_array().expect("computers");
+    assert_eq!(computers.len(), 2);
+    for c in computers {
+        let id = c["id"].as_str().unwrap();
+        let folder = simdesk(d, &["check", &format!("g/{id}"), "--format", "json"]);
+        let world = simdesk(
+            d,
+            &[
+                "check",
+                &format!("g/{id}/grading/world.simdesk"),
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(folder.status.code(), Some(1), "{id}");
+        assert_eq!(world.status.code(), Some(1), "{id}");
+        let (folder, world) = (json(&folder), json(&world));
+        assert_eq!(folder["findings"], world["findings"], "{id}");
+        assert_eq!(c["findings"], world["findings"], "{id}");
+        assert!(world["summary"]["errors"].as_u64().unwrap() > 0, "{id}");
+    }
+    // The text report ends with a line per computer and the totals.
+    let text = simdesk(d, &["check", "g", "--no-info"]);
+    let s = String::from_utf8_lossy(&text.stdout);
+    let summary = s.split("== summary ==\n").nth(1).expect("a summary");
+    assert_eq!(summary.lines().count(), 3, "{summary}");
+    assert!(
+        summary
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("2 computer(s), 2 with errors: "),
+        "{summary}"
+    );
+}

@@ -665,7 +665,12 @@ fn a_hostile_folder_is_reported_not_fatal() {
 
     let out = simdesk(d, &["import", "in", "--out", "h.simdesk"]);
     let t = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{t}");
+    // Files that could not be read: exit 2, each named on stderr.
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("skipped "),
+        "{t}"
+    );
     for (path, reason) in [
         ("a:b.txt", "cannot be a world path: character reserved"),
         ("aux.txt", "name reserved on Windows"),

@@ -166,19 +166,15 @@ fn generated_worlds_export_and_import_to_the_same_world() {
         ],
     ));
     let comp = first_computer(&d.join("g"));
-    let world = comp.join("world.simdesk");
+    let world = comp.join("grading/world.simdesk");
+    // The computer's folder: files/ read back against grading/.
     let out = simdesk(
         d,
-        &[
-            "import",
-            comp.join("files").to_str().unwrap(),
-            "--out",
-            "back.simdesk",
-        ],
+        &["import", comp.to_str().unwrap(), "--out", "back.simdesk"],
     );
     ok(&out);
     let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(comp.join("files/.simdesk/manifest.json")).unwrap())
+        serde_json::from_slice(&std::fs::read(comp.join("grading/manifest.json")).unwrap())
             .unwrap();
     let original = manifest["state_hash"].as_str().unwrap().to_owned();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -279,14 +275,17 @@ fn build_accepts_a_generated_spec_and_refuses_a_malformed_one() {
         ],
     ));
     let comp = first_computer(&d.join("g"));
-    let spec = comp.join("spec.json");
+    let spec = comp.join("grading/spec.json");
     ok(&simdesk(
         d,
         &["build", spec.to_str().unwrap(), "--out", "built"],
     ));
-    assert!(d.join("built/world.simdesk").is_file());
-    let la = simdesk(d, &["ls", comp.join("world.simdesk").to_str().unwrap()]);
-    let lb = simdesk(d, &["ls", "built/world.simdesk"]);
+    assert!(d.join("built/grading/world.simdesk").is_file());
+    let la = simdesk(
+        d,
+        &["ls", comp.join("grading/world.simdesk").to_str().unwrap()],
+    );
+    let lb = simdesk(d, &["ls", "built/grading/world.simdesk"]);
     assert_eq!(la.stdout, lb.stdout, "the built world has the same tree");
     // A malformed spec: every problem with its JSON pointer, nothing written.
     let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&spec).unwrap()).unwrap();
@@ -309,11 +308,11 @@ fn build_accepts_a_generated_spec_and_refuses_a_malformed_one() {
     assert!(s["properties"]["artifacts"].is_object(), "{s}");
 }
 
-/// One computer's files agree with each other: the snapshot beside the
-/// spec is the one in the tree (and the one the manifest names), and the
-/// planted faults sit in the tree's `.simdesk` folder.
+/// One computer's folder: `files/` holds what the agent sees and nothing
+/// else; `grading/` holds the snapshot the manifest names, the spec, the
+/// goals and the planted faults.
 #[test]
-fn a_computer_writes_one_snapshot_and_its_faults_into_the_tree() {
+fn a_computer_keeps_its_answer_key_beside_the_files() {
     let dir = TempDir::new("gen-layout");
     let d = &dir.0;
     ok(&simdesk(
@@ -331,27 +330,53 @@ fn a_computer_writes_one_snapshot_and_its_faults_into_the_tree() {
         ],
     ));
     let comp = first_computer(&d.join("g"));
-    let beside = std::fs::read(comp.join("world.simdesk")).unwrap();
-    let inside = std::fs::read(comp.join("files/.simdesk/world.snapshot")).unwrap();
-    assert_eq!(beside, inside);
+    let names = |p: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(p)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    // Nothing but the two folders, no temporary leftovers.
+    assert_eq!(names(&comp), ["files", "grading"]);
+    assert!(!comp.join("files/.simdesk").exists());
+    let grading = names(&comp.join("grading"));
+    for want in [
+        "faults.json",
+        "goals.json",
+        "manifest.json",
+        "spec.json",
+        "world.simdesk",
+    ] {
+        assert!(grading.iter().any(|n| n == want), "{want}: {grading:?}");
+    }
+    let snapshot = std::fs::read(comp.join("grading/world.simdesk")).unwrap();
     let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(comp.join("files/.simdesk/manifest.json")).unwrap())
+        serde_json::from_slice(&std::fs::read(comp.join("grading/manifest.json")).unwrap())
             .unwrap();
+    assert_eq!(manifest["snapshot"]["path"], "../grading/world.simdesk");
     assert_eq!(
         manifest["snapshot"]["blake3"].as_str().unwrap(),
-        blake3_hex(&inside)
+        blake3_hex(&snapshot)
     );
     let faults: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(comp.join("files/.simdesk/faults.json")).unwrap())
-            .unwrap();
+        serde_json::from_slice(&std::fs::read(comp.join("grading/faults.json")).unwrap()).unwrap();
     assert_eq!(faults.as_array().unwrap().len(), 3, "{faults}");
-    // Nothing but the computer's three entries, no temporary leftovers.
-    let mut names: Vec<String> = std::fs::read_dir(&comp)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert_eq!(names, ["files", "spec.json", "world.simdesk"]);
+    // check and score work on the computer's folder as on its world file.
+    for cmd in ["check", "score"] {
+        let folder = simdesk(d, &[cmd, comp.to_str().unwrap()]);
+        let world = simdesk(
+            d,
+            &[cmd, comp.join("grading/world.simdesk").to_str().unwrap()],
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&folder.stdout),
+            String::from_utf8_lossy(&world.stdout),
+            "{cmd}"
+        );
+        assert_eq!(folder.status.code(), world.status.code(), "{cmd}");
+    }
 }
 
 fn blake3_hex(bytes: &[u8]) -> String {

@@ -5,6 +5,7 @@ mod basics;
 mod check;
 mod disk;
 mod generate;
+mod regression;
 mod serve;
 
 use std::path::Path;

@@ -1,5 +1,6 @@
 //! Tests of the store: one integration-test binary, one module per area.
 
+mod answer_key;
 mod reconcile;
 mod tree;
 

@@ -1,0 +1,221 @@
+//! Regression tests, each named after the bug it pins (issue 17's disk
+//! safety items).
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use expect_test::expect;
+
+use crate::{TempDir, simdesk};
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).replace('\\', "/")
+}
+
+/// A small world with one file, saved as `w.simdesk` under `d`.
+fn small_world(d: &Path) {
+    assert!(simdesk(d, &["new", "w.simdesk"]).status.success());
+    std::fs::write(
+        d.join("ops.jsonl"),
+        "{\"op\":\"create\",\"path\":\"/Notes/a.md\",\"artifact\":{\"kind\":\"text\",\"format\":\"markdown\",\"content\":\"# A\\n\"}}\n",
+    )
+    .unwrap();
+    assert!(
+        simdesk(d, &["apply", "w.simdesk", "ops.jsonl"])
+            .status
+            .success()
+    );
+}
+
+#[test]
+fn regression_export_with_force_into_the_folder_of_its_world_deleted_it() {
+    let dir = TempDir::new("self-export");
+    let d = &dir.0;
+    std::fs::create_dir(d.join("self")).unwrap();
+    small_world(&d.join("self"));
+    let before = std::fs::read(d.join("self/w.simdesk")).unwrap();
+    let out = simdesk(d, &["export", "self/w.simdesk", "self", "--force"]);
+    assert_eq!(out.status.code(), Some(2));
+    expect![[r#"
+        error: self/w.simdesk is inside self, which the export would replace; export somewhere else
+    "#]]
+    .assert_eq(&stderr(&out));
+    assert_eq!(std::fs::read(d.join("self/w.simdesk")).unwrap(), before);
+    // Through another spelling of the same folder too.
+    let out = simdesk(
+        d,
+        &["export", "self/w.simdesk", "./self/../self", "--force"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(d.join("self/w.simdesk")).unwrap(), before);
+}
+
+#[test]
+fn regression_killed_exports_left_hidden_folders_forever() {
+    let dir = TempDir::new("leftovers");
+    let d = &dir.0;
+    small_world(d);
+    // What killed exports of `out` leave: process ids no system hands out.
+    for name in [
+        ".out.simdesk-export-4294967295-0",
+        ".out.simdesk-old-4294967295-3",
+    ] {
+        std::fs::create_dir_all(d.join(name).join("Notes")).unwrap();
+        std::fs::write(d.join(name).join("Notes/a.md"), "old").unwrap();
+    }
+    // Not an export's leftover: kept.
+    std::fs::create_dir(d.join(".out.simdesk-export-mine")).unwrap();
+    assert!(simdesk(d, &["export", "w.simdesk", "out"]).status.success());
+    let mut names: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [".out.simdesk-export-mine", "ops.jsonl", "out", "w.simdesk"]
+    );
+}
+
+#[test]
+fn regression_force_export_left_dir_missing_between_two_renames() {
+    let dir = TempDir::new("swap");
+    let d = &dir.0;
+    small_world(d);
+    assert!(simdesk(d, &["export", "w.simdesk", "out"]).status.success());
+    std::fs::write(d.join("out/stray.txt"), "replaced").unwrap();
+    assert!(
+        simdesk(d, &["export", "w.simdesk", "out", "--force"])
+            .status
+            .success()
+    );
+    // The new tree is in place and nothing is left beside it (on Linux
+    // the trees swapped in one step; see the store's `exchange` test).
+    assert!(!d.join("out/stray.txt").exists());
+    assert!(d.join("out/Notes/a.md").is_file());
+    let hidden = std::fs::read_dir(d)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with('.')
+        })
+        .count();
+    assert_eq!(hidden, 0);
+}
+
+#[test]
+fn regression_generate_into_an_existing_output_overwrote_its_index() {
+    let dir = TempDir::new("gen-again");
+    let d = &dir.0;
+    let generate = |extra: &[&str]| {
+        let mut args = vec![
+            "generate",
+            "--template",
+            "paralegal",
+            "--seed",
+            "2",
+            "--out",
+            "g",
+        ];
+        args.extend(extra);
+        simdesk(d, &args)
+    };
+    assert!(generate(&[]).status.success());
+    let index = std::fs::read(d.join("g/index.jsonl")).unwrap();
+    std::fs::write(d.join("g/index.jsonl"), b"{\"mine\":1}\n").unwrap();
+    let again = generate(&[]);
+    assert_eq!(again.status.code(), Some(2));
+    expect![[r#"
+        error: g/index.jsonl exists; pass --force to overwrite it
+    "#]]
+    .assert_eq(&stderr(&again));
+    assert_eq!(
+        std::fs::read(d.join("g/index.jsonl")).unwrap(),
+        b"{\"mine\":1}\n"
+    );
+    assert!(generate(&["--force"]).status.success());
+    assert_eq!(std::fs::read(d.join("g/index.jsonl")).unwrap(), index);
+}
+
+#[test]
+fn regression_output_into_a_closed_pipe_panicked() {
+    let dir = TempDir::new("pipe");
+    let d = &dir.0;
+    small_world(d);
+    for args in [&["log", "w.simdesk", "--json"][..], &["ls", "w.simdesk"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_simdesk"))
+            .args(args)
+            .current_dir(d)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before reading anything (`| head -0`).
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(stderr(&out), "", "{args:?}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+    }
+}
+
+#[test]
+fn regression_import_exited_1_with_skip_reasons_on_stdout() {
+    let dir = TempDir::new("skips");
+    let d = &dir.0;
+    std::fs::create_dir(d.join("in")).unwrap();
+    std::fs::write(d.join("in/ok.md"), "# fine").unwrap();
+    std::fs::write(d.join("in/broken.docx"), "not a zip").unwrap();
+    let out = simdesk(d, &["import", "in", "--out", "w.simdesk"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let kept: Vec<&str> = stdout
+        .lines()
+        .filter(|l| !l.starts_with("state "))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            "imported in without a manifest: 1 artifacts in 0 folders",
+            "1 skipped",
+            "saved w.simdesk"
+        ]
+    );
+    expect![[r#"
+        skipped broken.docx: malformed Docx: not a zip package: 9 bytes, too short
+    "#]]
+    .assert_eq(&stderr(&out));
+    assert!(d.join("w.simdesk").is_file(), "the others are saved");
+}
+
+#[test]
+fn regression_byte_order_mark_refused_in_specs_and_op_files() {
+    let dir = TempDir::new("bom");
+    let d = &dir.0;
+    assert!(simdesk(d, &["new", "w.simdesk"]).status.success());
+    std::fs::write(
+        d.join("ops.jsonl"),
+        "\u{feff}{\"op\":\"mkdir\",\"path\":\"/Clients\"}\n",
+    )
+    .unwrap();
+    let out = simdesk(d, &["apply", "w.simdesk", "ops.jsonl"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A generated spec, saved by an editor that writes a BOM.
+    assert!(
+        simdesk(d, &["generate", "--template", "paralegal", "--out", "g"])
+            .status
+            .success()
+    );
+    let comp = std::fs::read_dir(d.join("g"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    let mut spec = "\u{feff}".as_bytes().to_vec();
+    spec.extend(std::fs::read(comp.join("grading/spec.json")).unwrap());
+    std::fs::write(d.join("bom.json"), spec).unwrap();
+    let out = simdesk(d, &["build", "bom.json", "--out", "built"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
