@@ -232,7 +232,10 @@ pub const HACKS: &[Hack] = &[
                 m.date = SimTime::from_ymd(2019, 3, 1).expect("date");
             }
         },
-        finding: "misdated-email",
+        // The engine refuses an agent's email dated other than now; a
+        // world that holds one anyway (written before that rule) is
+        // caught by the score.
+        finding: "misdated-email|dated by the world's clock",
     },
     Hack {
         name: "delivered two days after the due date",
@@ -515,11 +518,11 @@ fn hack_table_on_the_desk() {
         "#]],
         expect![[r#"
             email back-dated to 2019
-            reward 0.25
+            reward 0.50
             obj-chen 0.00
-              unmet delivered_to: #17 /Mail/Sent/Chen review.eml is dated 2019-03-01T00:00:00Z but was sent at 2026-01-05T09:00:00Z
+              unmet delivered_to: no email was sent to chen@home.example
             obj-lee 1.00
-            error misdated-email /Mail/Sent/Chen review.eml: dated 2019-03-01T00:00:00Z but sent at 2026-01-05T09:00:00Z
+            rejected send_email: an email the agent sends is dated by the world's clock (2026-01-05T09:00:00Z), not 2019-03-01T00:00:00Z: leave its date unset
         "#]],
         expect![[r#"
             delivered two days after the due date
@@ -758,4 +761,59 @@ fn score_json_of_a_late_delivery() {
             "changes": []
           }
         }"##]].assert_eq(&json);
+}
+
+/// Not a cheat: a PDF the agent made with another tool (here: the same
+/// text, wrapped differently and with a page footer, written as a new
+/// file) from the right source is accepted by content, with its
+/// similarity reported.
+#[test]
+fn a_pdf_made_elsewhere_from_the_right_source_is_accepted() {
+    let c = Case::new(desk());
+    let mut runs: Vec<Vec<Op>> = c.objectives.iter().map(|o| o.reference.clone()).collect();
+    let target = export_target(&runs[0]).expect("export");
+    let Some(Artifact::Pdf(good)) = c.solved.artifact(&target).cloned() else {
+        panic!("a pdf");
+    };
+    let rewrapped = Pdf {
+        title: None,
+        pages: vec![PdfPage {
+            text: good
+                .pages
+                .iter()
+                .map(|p| p.text.replace('\n', " "))
+                .collect::<Vec<_>>()
+                .join(" ")
+                + "\nPage 1 of 1",
+        }],
+    };
+    for op in runs[0].iter_mut() {
+        if matches!(op, Op::Export { .. }) {
+            *op = Op::Create {
+                path: target.clone(),
+                artifact: Artifact::Pdf(rewrapped.clone()),
+            };
+        }
+    }
+    let mut ws = c.start.fork();
+    for op in runs.into_iter().flatten() {
+        assert!(ws.apply(op).is_applied());
+    }
+    let r = score(&ws, Some("obj-chen"));
+    let deliverable = r.objectives[0]
+        .goals
+        .iter()
+        .find(|g| matches!(g.goal, Goal::Deliverable { .. }))
+        .expect("goal");
+    expect![[r#"
+        /Clients/Chen/Chen Review 2026-01.pdf was not exported here but shows the text of an export of /Clients/Chen/review.docx (similarity 1.000, same numbers)
+        similarity Some(1.0)
+        reward 1.00
+        obj-chen 1.00
+    "#]].assert_eq(&format!(
+        "{}\nsimilarity {:?}\n{}",
+        deliverable.actual,
+        deliverable.similarity,
+        summary(&r, &ws, &[])
+    ));
 }

@@ -65,6 +65,13 @@ pub enum SnapshotError {
     /// The body parsed but is inconsistent.
     #[error("inconsistent snapshot: {0}")]
     Inconsistent(String),
+    /// The snapshot holds what `apply` refuses (a reserved path, a kind its
+    /// extension cannot hold, an invalid workbook …): the same diagnostic.
+    #[error("snapshot holds what apply refuses: {}", diagnostic.message)]
+    Refused {
+        /// What `apply` would say.
+        diagnostic: Box<simdesk_model::Diagnostic>,
+    },
     /// Part of the world could not be serialised (a snapshot is never
     /// written without it).
     #[error("cannot serialise the {what} of the world")]
@@ -227,10 +234,17 @@ fn from_dto(d: StateDto) -> Result<State, SnapshotError> {
         st.tree.insert(p.clone(), n);
         Ok(())
     };
+    let refused = |diagnostic| SnapshotError::Refused {
+        diagnostic: Box::new(diagnostic),
+    };
     for f in &d.folders {
+        crate::validate::path_allowed(f).map_err(refused)?;
         add_path(&mut st, f, Node::Folder)?;
     }
     for a in d.artifacts {
+        crate::validate::path_allowed(&a.path).map_err(refused)?;
+        crate::validate::kind_fits(&a.path, &a.artifact).map_err(refused)?;
+        crate::validate::artifact(&a.path, &a.artifact).map_err(refused)?;
         if a.id.0 >= st.next_id {
             return Err(bad(format!(
                 "artifact id {} is not below next_id {}",

@@ -96,14 +96,106 @@ pub fn op(op: &Op) -> Result<(), Diagnostic> {
     }
 }
 
+/// Latest date serial Excel can show (9999-12-31).
+pub const MAX_DATE_SERIAL: f64 = 2_958_465.0;
+/// The top folder that holds simdesk's own files on disk (manifest,
+/// snapshot): no artifact may live there.
+pub const RESERVED_FOLDER: &str = ".simdesk";
+
+/// A path a world may hold: not under the reserved `/.simdesk` folder
+/// (any case), where an exported tree keeps its manifest and snapshot.
+pub fn path_allowed(path: &VPath) -> Result<(), Diagnostic> {
+    let top = path
+        .as_str()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
+    if top.eq_ignore_ascii_case(RESERVED_FOLDER) {
+        return Err(err(
+            Code::InvalidPath,
+            format!("invalid path {path}: /{RESERVED_FOLDER} is reserved for simdesk's own files"),
+        )
+        .with_ref(simdesk_model::Ref::whole(path.clone())));
+    }
+    Ok(())
+}
+
+/// The artifact kinds (and text formats) the file name's extension can be
+/// written as, the way an exported tree writes them: `.xlsx` (`.xlsm`,
+/// `.xls`, `.ods`) a workbook, `.docx` a document, `.pptx` a deck, `.pdf` a
+/// PDF, `.eml`/`.mbox` an email, `.csv` a workbook or csv text, `.md` a
+/// document or markdown text, `.txt`/`.json` a text, anything else a
+/// binary; a binary (bytes kept as they were read) fits any name.
+pub fn kind_fits(path: &VPath, a: &Artifact) -> Result<(), Diagnostic> {
+    use simdesk_model::TextFormat;
+    let ext = path.extension().map(str::to_ascii_lowercase);
+    let fits = match (ext.as_deref(), a) {
+        // Bytes kept as they are (a file no reader took) are written back
+        // unchanged under any name.
+        (_, Artifact::Binary(_)) => true,
+        (Some("xlsx" | "xlsm" | "xls" | "ods"), Artifact::Workbook(_))
+        | (Some("docx"), Artifact::Document(_))
+        | (Some("pptx"), Artifact::Deck(_))
+        | (Some("pdf"), Artifact::Pdf(_))
+        | (Some("eml" | "mbox"), Artifact::Email(_))
+        | (Some("csv"), Artifact::Workbook(_))
+        | (Some("md" | "markdown"), Artifact::Document(_))
+        | (Some("txt" | "json"), Artifact::Text(_)) => true,
+        (Some("csv"), Artifact::Text(t)) => t.format == TextFormat::Csv,
+        (Some("md" | "markdown"), Artifact::Text(t)) => t.format == TextFormat::Markdown,
+        (
+            Some(
+                "xlsx" | "xlsm" | "xls" | "ods" | "docx" | "pptx" | "pdf" | "eml" | "mbox" | "csv"
+                | "md" | "markdown" | "txt" | "json",
+            ),
+            _,
+        ) => false,
+        _ => false,
+    };
+    if fits {
+        return Ok(());
+    }
+    let what = match a {
+        Artifact::Text(t) => format!(
+            "a {} text",
+            match t.format {
+                TextFormat::Csv => "csv",
+                TextFormat::Markdown => "markdown",
+                TextFormat::Json => "json",
+                TextFormat::Plain => "plain",
+            }
+        ),
+        a => format!("a {}", a.kind()),
+    };
+    Err(err(
+        Code::WrongKind,
+        format!("{path} cannot hold {what}: its extension names another kind of file"),
+    )
+    .with_ref(simdesk_model::Ref::whole(path.clone()))
+    .with_hint("give the file the extension of what it holds"))
+}
+
 /// A sheet name Excel accepts.
 pub fn sheet_name(sheet: &str) -> Result<(), Diagnostic> {
     check_sheet_name(sheet)
         .map_err(|r| err(Code::InvalidArgument, format!("sheet name {sheet:?}: {r}")))
 }
 
-/// A `set_range` rectangle that stays inside the sheet's last cell.
+/// A `set_range` rectangle of at most [`MAX_CELLS_PER_OP`] cells that
+/// stays inside the sheet's last cell; checked before anything is built
+/// from it.
 pub fn range_fits(start: CellAddr, rows: &[Vec<Option<CellInput>>]) -> Result<(), Diagnostic> {
+    let cells: usize = rows
+        .iter()
+        .map(|r| r.iter().filter(|c| c.is_some()).count())
+        .sum();
+    if cells > MAX_CELLS_PER_OP {
+        return Err(err(
+            Code::LimitExceeded,
+            format!("{cells} cell edits in one op, at most {MAX_CELLS_PER_OP}"),
+        ));
+    }
     for (r, row) in rows.iter().enumerate() {
         for (c, input) in row.iter().enumerate() {
             if input.is_none() {
@@ -219,24 +311,11 @@ pub fn cell_edit(path: &VPath, sheet: &str, e: &CellEdit) -> Result<(), Diagnost
             format!("{}: number format longer than 255 characters", at()),
         ));
     }
-    if let Some(CellValue::Text(t)) = &e.input.value
-        && t.chars().count() > 32_767
-    {
-        return Err(err(
-            Code::LimitExceeded,
-            format!(
-                "{}: text longer than 32767 characters (Excel's cell limit)",
-                at()
-            ),
-        ));
-    }
-    if let Some(CellValue::Number(n) | CellValue::Date(n)) = &e.input.value
-        && !n.is_finite()
-    {
-        return Err(err(
-            Code::InvalidArgument,
-            format!("{}: numbers must be finite", at()),
-        ));
+    if let Some(v) = &e.input.value {
+        cell_value(v).map_err(|d| Diagnostic {
+            message: format!("{}: {}", at(), d.message),
+            ..d
+        })?;
     }
     if let Some(l) = &e.input.link {
         if l.policy == Policy::Snapshot {
@@ -257,6 +336,33 @@ pub fn cell_edit(path: &VPath, sheet: &str, e: &CellEdit) -> Result<(), Diagnost
         }
     }
     Ok(())
+}
+
+/// A cell value Excel can hold: text up to 32,767 characters, finite
+/// numbers, dates from serial 0 to [`MAX_DATE_SERIAL`] (9999-12-31). The
+/// message does not say which cell; callers prefix it.
+pub fn cell_value(v: &CellValue) -> Result<(), Diagnostic> {
+    match v {
+        CellValue::Text(t) if t.chars().count() > 32_767 => Err(err(
+            Code::LimitExceeded,
+            "text longer than 32767 characters (Excel's cell limit)",
+        )),
+        CellValue::Number(n) | CellValue::Date(n) if !n.is_finite() => {
+            Err(err(Code::InvalidArgument, "numbers must be finite"))
+        }
+        CellValue::Date(n) if !(0.0..=MAX_DATE_SERIAL).contains(n) => {
+            let shown = if n.abs() < 1e15 {
+                n.to_string()
+            } else {
+                format!("{n:e}")
+            };
+            Err(err(
+                Code::InvalidArgument,
+                format!("date serial {shown} is outside Excel's range 0 to {MAX_DATE_SERIAL}"),
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A document block: headings are one line at level 1 to 3.
@@ -318,6 +424,14 @@ fn workbook(path: &VPath, w: &Workbook) -> Result<(), Diagnostic> {
                     },
                 },
             )?;
+            cell_value(&c.value).map_err(|d| Diagnostic {
+                message: format!(
+                    "{path}#{}!{a}: {}",
+                    simdesk_model::quote_sheet(&s.name),
+                    d.message
+                ),
+                ..d
+            })?;
         }
     }
     if cells > MAX_CELLS_PER_WORKBOOK {

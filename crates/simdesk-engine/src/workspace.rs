@@ -115,7 +115,7 @@ impl Workspace {
     pub fn apply_as(&mut self, actor: impl Into<Actor>, op: Op) -> Outcome {
         let actor: Actor = actor.into();
         let mut next = self.st.clone();
-        let mut tx = Tx::new(&mut next);
+        let mut tx = Tx::new(&mut next, &actor);
         let result = tx.apply(&op).and_then(|()| tx.propagate());
         let mut diagnostics = std::mem::take(&mut tx.diags);
         let recomputed_ids = std::mem::take(&mut tx.recomputed);
@@ -123,7 +123,8 @@ impl Workspace {
         drop(tx);
         let kind = match result {
             Ok(()) => {
-                next.revision += 1;
+                // `Tx::apply` refused an op at the last revision.
+                next.revision = next.revision.saturating_add(1);
                 self.st = next;
                 OutcomeKind::Applied
             }

@@ -17,6 +17,7 @@ use crate::vpath::VPath;
 /// Any artifact a world can hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(deny_unknown_fields)]
 pub enum Artifact {
     /// A spreadsheet.
     Workbook(Workbook),
@@ -199,6 +200,7 @@ fn collect_fields_mut<'a>(inlines: &'a mut [Inline], out: &mut Vec<&'a mut Field
 
 /// A spreadsheet: named sheets of sparse cells.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Workbook {
     /// Sheets in tab order.
     pub sheets: Vec<Sheet>,
@@ -218,6 +220,7 @@ impl Workbook {
 
 /// One sheet of a workbook.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Sheet {
     /// Sheet name (Excel rules: 1-31 characters, none of `:\/?*[]`).
     pub name: String,
@@ -260,6 +263,7 @@ impl Sheet {
 /// One cell: a value, an optional formula that computes it, an optional
 /// number format, and an optional link that takes the value from elsewhere.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Cell {
     /// The value (for a formula or link cell: its last computed value).
     #[serde(default)]
@@ -337,6 +341,7 @@ impl Policy {
 
 /// A cell whose value comes from a cell of another workbook.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CellLink {
     /// The source cell (`/Finance/model.xlsx#Summary!B4`).
     pub source: Ref,
@@ -348,6 +353,7 @@ pub struct CellLink {
 
 /// A word-processor document: a sequence of blocks.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Document {
     /// Document title (core properties), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -359,6 +365,7 @@ pub struct Document {
 /// One block of a document body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[serde(deny_unknown_fields)]
 pub enum Block {
     /// A heading, level 1-3.
     Heading {
@@ -426,6 +433,7 @@ impl Block {
 
 /// One list item, with its nesting level (0 = top).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ListItem {
     /// Nesting level, 0-based.
     #[serde(default)]
@@ -436,6 +444,7 @@ pub struct ListItem {
 
 /// A table: rows of cells, each cell a list of runs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Table {
     /// The first row is a header row.
     #[serde(default)]
@@ -472,6 +481,7 @@ impl Table {
 /// A run of text, or a field whose text is the current value of a Ref.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[serde(deny_unknown_fields)]
 pub enum Inline {
     /// Literal text.
     Text {
@@ -528,6 +538,7 @@ impl Inline {
 /// A run whose text is the formatted current value of a Ref, like a linked
 /// field in Word. `display` is maintained by the engine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Field {
     /// What the field quotes (a cell, usually).
     pub source: Ref,
@@ -548,6 +559,7 @@ pub fn inlines_text(inlines: &[Inline]) -> String {
 
 /// A slide deck.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Deck {
     /// Deck title (core properties), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -569,6 +581,7 @@ pub enum Layout {
 
 /// One slide.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Slide {
     /// Layout.
     #[serde(default)]
@@ -591,6 +604,7 @@ pub struct Slide {
 
 /// One bullet of a slide.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Bullet {
     /// Indent level, 0-based.
     #[serde(default)]
@@ -613,6 +627,7 @@ impl Bullet {
 
 /// A PDF: pages of text.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Pdf {
     /// Title (document info), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -623,6 +638,7 @@ pub struct Pdf {
 
 /// One page of a PDF.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PdfPage {
     /// The page's text, lines separated by `\n`.
     pub text: String,
@@ -632,6 +648,7 @@ pub struct PdfPage {
 
 /// An email message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Email {
     /// Sender.
     pub from: Mailbox,
@@ -660,6 +677,7 @@ pub struct Email {
 #[derive(
     Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema,
 )]
+#[serde(deny_unknown_fields)]
 pub struct Mailbox {
     /// Display name (may be empty).
     #[serde(default)]
@@ -680,6 +698,7 @@ impl Mailbox {
 
 /// A paragraph of runs (email bodies).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Paragraph {
     /// The runs.
     pub inlines: Vec<Inline>,
@@ -725,6 +744,7 @@ impl TextFormat {
 
 /// A text file.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Text {
     /// Kind of text.
     #[serde(default)]
@@ -735,6 +755,7 @@ pub struct Text {
 
 /// Any other file, kept byte-exact (JSON: base64).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Binary {
     /// The bytes.
     #[serde(with = "b64")]

@@ -18,6 +18,7 @@ use crate::vpath::VPath;
 /// One change to a world.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
+#[serde(deny_unknown_fields)]
 pub enum Op {
     /// Create a folder and any missing parents.
     Mkdir {
@@ -175,8 +176,9 @@ impl Op {
     }
 }
 
-/// One cell edit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// One cell edit. Its JSON form is flat (`{"cell":"B2","value":3}`);
+/// unknown fields are refused.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct CellEdit {
     /// Which cell.
     pub cell: CellAddr,
@@ -185,9 +187,41 @@ pub struct CellEdit {
     pub input: CellInput,
 }
 
+/// [`CellEdit`] as read: serde's `flatten` cannot refuse unknown fields, so
+/// the flat form is spelled out here.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CellEditRepr {
+    cell: CellAddr,
+    #[serde(default)]
+    value: Option<CellValue>,
+    #[serde(default)]
+    formula: Option<String>,
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    link: Option<crate::artifact::CellLink>,
+}
+
+impl<'de> Deserialize<'de> for CellEdit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = CellEditRepr::deserialize(d)?;
+        Ok(CellEdit {
+            cell: r.cell,
+            input: CellInput {
+                value: r.value,
+                formula: r.formula,
+                format: r.format,
+                link: r.link,
+            },
+        })
+    }
+}
+
 /// What to put in a cell: a value, a formula (`"=SUM(A1:A3)"` style text
 /// without the `=`), or nothing (clear). An optional number format.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CellInput {
     /// A constant value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,6 +258,7 @@ impl CellInput {
 /// An edit of a document's blocks (indexes are 0-based).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[serde(deny_unknown_fields)]
 pub enum DocEdit {
     /// Insert a block before `index` (`index` = length appends).
     Insert {
@@ -259,6 +294,7 @@ pub enum DocEdit {
 /// An edit of a deck's slides (indexes are 0-based).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[serde(deny_unknown_fields)]
 pub enum SlideEdit {
     /// Insert a slide before `index`.
     Insert {

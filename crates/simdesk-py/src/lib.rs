@@ -12,6 +12,7 @@
 mod convert;
 mod errors;
 mod session;
+mod store;
 mod world;
 
 use pyo3::prelude::*;
@@ -66,37 +67,6 @@ fn loads(py: Python<'_>, data: &[u8]) -> PyResult<World> {
         .map_err(|e| errors::to_py::<SnapshotError>(py, &e))
 }
 
-/// A world from a `.simdesk` snapshot file.
-#[pyfunction]
-fn load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<World> {
-    let bytes = py
-        .detach(|| read_limited(&path, simdesk_engine::MAX_SNAPSHOT_BYTES as u64))
-        .map_err(|e| {
-            errors::wrap::<StoreError>(py, format!("reading {}: {e}", path.display()), Some(&e))
-        })?;
-    py.detach(|| Workspace::load(&bytes).map(World::new))
-        .map_err(|e| {
-            errors::wrap::<SnapshotError>(py, format!("{}: {e}", path.display()), Some(&e))
-        })
-}
-
-/// The file at `path`, refused before reading when it is larger than `max`
-/// bytes.
-fn read_limited(path: &std::path::Path, max: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read as _;
-    let file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
-    if len > max {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("file is {len} bytes, over the limit of {max} bytes"),
-        ));
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(max + 1).read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
 /// The Python module `simdesk._simdesk`.
 #[pymodule]
 #[pyo3(name = "_simdesk")]
@@ -105,7 +75,8 @@ fn simdesk_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(generate, m)?)?;
     m.add_function(wrap_pyfunction!(templates, m)?)?;
-    m.add_function(wrap_pyfunction!(load, m)?)?;
+    m.add_function(wrap_pyfunction!(store::load, m)?)?;
+    m.add_function(wrap_pyfunction!(store::generate_dataset, m)?)?;
     m.add_function(wrap_pyfunction!(loads, m)?)?;
     m.add_class::<World>()?;
     m.add_class::<session::Session>()?;

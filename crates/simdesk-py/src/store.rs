@@ -14,7 +14,7 @@ use crate::errors::{self, InvalidInput, TemplateError};
 use crate::world::World;
 
 /// A store error as `simdesk.StoreError`, with its causes.
-fn store_err(py: Python<'_>, e: &StoreError) -> PyErr {
+pub(crate) fn store_err(py: Python<'_>, e: &StoreError) -> PyErr {
     errors::to_py::<crate::errors::StoreError>(py, e)
 }
 
@@ -25,43 +25,6 @@ pub(crate) fn load(py: Python<'_>, path: PathBuf) -> PyResult<World> {
     py.detach(|| simdesk_store::load_world(&path))
         .map(World::new)
         .map_err(|e| store_err(py, &e))
-}
-
-#[pymethods]
-impl World {
-    /// Writes the world file (a snapshot: state and trajectory) to `path`,
-    /// through a temporary sibling renamed into place.
-    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
-        let ws = self.workspace()?;
-        py.detach(|| simdesk_store::save_world(&ws, &path))
-            .map_err(|e| store_err(py, &e))
-    }
-
-    /// Writes the world as a tree of real files (xlsx, docx, pptx, pdf,
-    /// eml, csv, md …) with `.simdesk/manifest.json`, exactly as `simdesk
-    /// export` does; a non-empty `dir` is refused unless `force`. Returns
-    /// `artifacts`, `folders`, `bytes` and `state_hash`.
-    #[pyo3(signature = (dir, force = false))]
-    fn export<'py>(
-        &self,
-        py: Python<'py>,
-        dir: PathBuf,
-        force: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let ws = self.workspace()?;
-        let r = py
-            .detach(|| simdesk_store::export_world(&ws, &dir, force))
-            .map_err(|e| store_err(py, &e))?;
-        to_py(
-            py,
-            &serde_json::json!({
-                "artifacts": r.artifacts,
-                "folders": r.folders,
-                "bytes": r.bytes,
-                "state_hash": r.state_hash,
-            }),
-        )
-    }
 }
 
 /// Generates computers `0..count` of (template, seed) under `out` exactly

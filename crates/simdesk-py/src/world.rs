@@ -4,6 +4,8 @@
 
 use std::sync::{Mutex, MutexGuard};
 
+use std::path::PathBuf;
+
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use simdesk_engine::Workspace;
@@ -275,6 +277,40 @@ impl World {
             .detach(|| PyResult::Ok(self.lock()?.state_json()))?
             .map_err(|e| errors::to_py::<errors::SnapshotError>(py, &e))?;
         to_py(py, &state)
+    }
+
+    /// Writes the world file (a snapshot: state and trajectory) to `path`,
+    /// through a temporary sibling renamed into place.
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        let ws = self.workspace()?;
+        py.detach(|| simdesk_store::save_world(&ws, &path))
+            .map_err(|e| crate::store::store_err(py, &e))
+    }
+
+    /// Writes the world as a tree of real files (xlsx, docx, pptx, pdf,
+    /// eml, csv, md …) with `.simdesk/manifest.json`, exactly as `simdesk
+    /// export` does; a non-empty `dir` is refused unless `force`. Returns
+    /// `artifacts`, `folders`, `bytes` and `state_hash`.
+    #[pyo3(signature = (dir, force = false))]
+    fn export<'py>(
+        &self,
+        py: Python<'py>,
+        dir: PathBuf,
+        force: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let ws = self.workspace()?;
+        let r = py
+            .detach(|| simdesk_store::export_world(&ws, &dir, force))
+            .map_err(|e| crate::store::store_err(py, &e))?;
+        to_py(
+            py,
+            &serde_json::json!({
+                "artifacts": r.artifacts,
+                "folders": r.folders,
+                "bytes": r.bytes,
+                "state_hash": r.state_hash,
+            }),
+        )
     }
 
     /// A digest of the state (tree, artifacts, graph, clock), equal for

@@ -44,3 +44,20 @@ def _files(root: pathlib.Path) -> dict:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def test_generation_on_ray_writes_the_bytes_of_one_process(cluster, tmp_path):
+    reports = simdesk.ray.generate(tmp_path / "ray", template=TEMPLATE, seed=4, count=8, shards=4)
+    assert [r["written"] for r in reports] == [2, 2, 2, 2]
+    single = simdesk.generate_dataset(tmp_path / "one", template=TEMPLATE, seed=4, count=8)
+    assert single["written"] == 8
+    ray_files, one_files = _files(tmp_path / "ray"), _files(tmp_path / "one")
+    # Every computer folder is byte-identical; the shards' indexes together
+    # are the single index, line for line.
+    shard_indexes = sorted(p for p in ray_files if p.startswith("index-"))
+    assert shard_indexes == [f"index-{k}-of-4.jsonl" for k in range(4)]
+    lines = [line for p in shard_indexes for line in ray_files.pop(p).decode().splitlines()]
+    index = one_files.pop("index.jsonl").decode().splitlines()
+    assert sorted(lines) == sorted(index) and len(index) == 8
+    assert ray_files.keys() == one_files.keys()
+    assert ray_files == one_files

@@ -333,6 +333,39 @@ impl Session {
                 }
                 t
             }
+            ToolCall::LinkImport(a) => {
+                for r in [&a.source, &a.dependent] {
+                    match &r.path {
+                        Some(p) => {
+                            self.artifact_at(p)?;
+                        }
+                        None => {
+                            return Err(ToolError::invalid(
+                                "ref",
+                                &r.to_string(),
+                                "give an absolute path",
+                            ));
+                        }
+                    }
+                }
+                let what = format!("linked {} into {}", a.source, a.dependent);
+                let op = Op::Link {
+                    source: a.source.clone(),
+                    dependent: a.dependent.clone(),
+                    kind: a.kind,
+                };
+                self.applied("link_import", op, what)?
+            }
+            ToolCall::UnlinkImport(a) => {
+                self.artifact_at(&a.source)?;
+                self.artifact_at(&a.dependent)?;
+                let what = format!("unlinked {} from {}", a.source, a.dependent);
+                let op = Op::Unlink {
+                    source: a.source.clone(),
+                    dependent: a.dependent.clone(),
+                };
+                self.applied("unlink_import", op, what)?
+            }
             ToolCall::ExportPdf(a) => {
                 let art = self.artifact_at(&a.path)?;
                 if !matches!(

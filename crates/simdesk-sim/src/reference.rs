@@ -53,8 +53,8 @@ fn slide_json(s: &simdesk_model::Slide) -> Option<Value> {
 }
 
 /// The tool call that makes the change `op` describes, when one does
-/// exactly; `None` for ops no tool expresses (links, objectives, whole
-/// rewrites, formats a tool cannot carry).
+/// exactly; `None` for ops no tool expresses (objectives, whole rewrites,
+/// formats a tool cannot carry).
 pub fn tool_call_for(op: &Op) -> Option<ToolCall> {
     let (name, args) = match op {
         Op::Mkdir { path } => ("create_folder", json!({"path": path})),
@@ -167,6 +167,18 @@ pub fn tool_call_for(op: &Op) -> Option<ToolCall> {
             SlideEdit::Move { .. } => return None,
         },
         Op::Refresh { path } => ("refresh_import", json!({"path": path})),
+        Op::Link {
+            source,
+            dependent,
+            kind,
+        } => (
+            "link_import",
+            json!({"source": source, "dependent": dependent, "kind": kind}),
+        ),
+        Op::Unlink { source, dependent } => (
+            "unlink_import",
+            json!({"source": source, "dependent": dependent}),
+        ),
         Op::Export {
             source,
             target,

@@ -10,7 +10,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use simdesk_model::VPath;
+use simdesk_model::{LinkKind, Ref, VPath};
 
 use crate::error::ToolError;
 use crate::limits::{ToolLimits, check_text, check_value};
@@ -332,6 +332,34 @@ pub struct RefreshImport {
     pub path: VPath,
 }
 
+/// Arguments of `link_import`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkImport {
+    /// The file to import from (`/…/Downloads/prices_2026-01-31.csv`).
+    pub source: Ref,
+    /// The sheet it fills (`/…/model.xlsx#Data`), or a whole file for a
+    /// "based on" link.
+    pub dependent: Ref,
+    /// `import` (default) or `based_on`.
+    #[serde(default = "import")]
+    pub kind: LinkKind,
+}
+
+fn import() -> LinkKind {
+    LinkKind::Import
+}
+
+/// Arguments of `unlink_import`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnlinkImport {
+    /// The file imported from.
+    pub source: VPath,
+    /// The file that imports it.
+    pub dependent: VPath,
+}
+
 /// Arguments of `export_pdf`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -531,6 +559,8 @@ tools! {
     "delete_file" => DeleteFile: "Delete a file or folder";
     "create_folder" => CreateFolder: "Create a folder";
     "refresh_import" => RefreshImport: "Bring a file up to date with its sources (re-run its imports)";
+    "link_import" => LinkImport: "Import a file into a workbook sheet (or mark a file as based on another)";
+    "unlink_import" => UnlinkImport: "Stop importing a file into another";
     "export_pdf" => ExportPdf: "Export a document, deck or workbook to PDF";
     "export_csv" => ExportCsv: "Export a workbook sheet to CSV";
     "list_emails" => ListEmails: "List the emails of a mail folder, newest first";

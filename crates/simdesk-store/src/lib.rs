@@ -15,16 +15,16 @@
 //! let root = std::env::temp_dir().join(format!("simdesk-store-doc-{}", std::process::id()));
 //! # let _ = std::fs::remove_dir_all(&root);
 //! std::fs::create_dir_all(&root)?;
-//! // One generated computer: spec, world file, tree and manifest.
+//! // One generated computer: files/ for the agent, grading/ for the grader.
 //! let template = simdesk_gen::builtin_template("financial-advisor")?;
 //! let spec = simdesk_gen::generate(&template, 7, 0, &Default::default())?;
 //! write_computer(&spec, &root.join("computer"), false)?;
 //!
 //! // Its world, exported as a tree of real files and imported back.
-//! let world = load_world(&root.join("computer").join("world.simdesk"))?;
+//! let world = load_world(&root.join("computer").join("grading").join("world.simdesk"))?;
 //! let written = export_world(&world, &root.join("tree"), false)?;
 //! let back = import_dir(&root.join("tree"), &ImportOptions::default())?;
-//! assert_eq!(back.world.state_hash(), written.state_hash);
+//! assert_eq!(back.world.state_hash()?, written.state_hash);
 //! assert_eq!(back.kept, written.artifacts);
 //!
 //! // The report every door prints.

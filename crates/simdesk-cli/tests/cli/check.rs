@@ -125,8 +125,8 @@ fn score_shows_evidence_and_collateral() {
     assert_eq!(o.status.code(), Some(1));
     let j = json(&o);
     let goals = &j["objectives"][0]["goals"];
-    assert_eq!(goals[0]["passed"], true);
-    assert_eq!(goals[1]["passed"], false);
+    assert_eq!(goals[0]["met"], true);
+    assert_eq!(goals[1]["met"], false);
     assert!(
         goals[1]["actual"]
             .as_str()

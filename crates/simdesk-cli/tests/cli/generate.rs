@@ -401,7 +401,7 @@ fn a_solved_computer_scores_full_marks_and_the_untouched_one_fails() {
         d,
         &["generate", "--template", "paralegal", "--out", "out"],
     ));
-    let world = "out/paralegal-0-0/world.simdesk";
+    let world = "out/paralegal-0-0/grading/world.simdesk";
     let untouched = simdesk(d, &["score", world, "--format", "json"]);
     assert_eq!(untouched.status.code(), Some(1));
     let o = simdesk(d, &["solve", world, "--out", "solved.simdesk"]);

@@ -178,7 +178,7 @@ fn regression_import_exited_1_with_skip_reasons_on_stdout() {
     assert_eq!(
         kept,
         [
-            "imported in without a manifest: 1 artifacts in 0 folders",
+            "imported in without a manifest: 1 artifacts in 0 folders, 0 inferred links",
             "1 skipped",
             "saved w.simdesk"
         ]

@@ -200,6 +200,16 @@ impl Tx<'_> {
 
     pub(super) fn send_email(&mut self, path: &VPath, email: &Email) -> TxResult<()> {
         validate::email_fields(email)?;
+        if self.actor.is_agent() && email.date != SimTime(0) && email.date != self.st.clock {
+            return Err(err(
+                Code::InvalidArgument,
+                format!(
+                    "an email the agent sends is dated by the world's clock ({}), not {}: leave its date unset",
+                    self.st.clock, email.date
+                ),
+            )
+            .with_ref(path_ref(path)));
+        }
         let mut email = email.clone();
         if email.date == SimTime(0) {
             email.date = self.st.clock;

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use simdesk_formula::{CellKey, EvalContext};
-use simdesk_model::{Artifact, ArtifactKind, Code, Diagnostic, Op, Ref, VPath};
+use simdesk_model::{Actor, Artifact, ArtifactKind, Code, Diagnostic, Op, Ref, VPath};
 
 use crate::state::{ArtifactId, EdgeKey, Node, State};
 use crate::validate;
@@ -43,6 +43,8 @@ type CellChanges = Option<BTreeSet<CellKey>>;
 
 pub(crate) struct Tx<'a> {
     pub st: &'a mut State,
+    /// Who applies the op.
+    actor: &'a Actor,
     /// The revision this transaction commits as.
     pub rev: u64,
     pub diags: Vec<Diagnostic>,
@@ -58,10 +60,13 @@ pub(crate) struct Tx<'a> {
 }
 
 impl<'a> Tx<'a> {
-    pub fn new(st: &'a mut State) -> Self {
-        let rev = st.revision + 1;
+    pub fn new(st: &'a mut State, actor: &'a Actor) -> Self {
+        // A revision counter at its end is refused in `apply` (see
+        // `Tx::check_counters`); saturating keeps `new` itself total.
+        let rev = st.revision.saturating_add(1);
         Tx {
             st,
+            actor,
             rev,
             diags: Vec::new(),
             changed: BTreeMap::new(),
@@ -69,6 +74,21 @@ impl<'a> Tx<'a> {
             recomputed_cells: Vec::new(),
             new_edges: BTreeSet::new(),
         }
+    }
+
+    /// Refuses an op when the world's revision counter cannot advance (a
+    /// crafted or exhausted world): it never wraps.
+    fn check_counters(&self) -> TxResult<()> {
+        if self.st.revision == u64::MAX {
+            return Err(err(
+                Code::LimitExceeded,
+                format!(
+                    "the world is at revision {}, the last one: no op can be applied",
+                    u64::MAX
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn warn(&mut self, d: Diagnostic) {
@@ -184,6 +204,7 @@ impl<'a> Tx<'a> {
     }
 
     pub fn apply(&mut self, op: &Op) -> TxResult<()> {
+        self.check_counters()?;
         match op {
             Op::Mkdir { path } => self.mkdir(path),
             Op::Create { path, artifact } => {

@@ -15,6 +15,7 @@ impl Tx<'_> {
     /// Checks that `path` can be created: free, no sibling collision, parent
     /// not an artifact.
     pub(super) fn check_new(&self, path: &VPath, allow_same: Option<&VPath>) -> TxResult<()> {
+        validate::path_allowed(path)?;
         if path.is_root() || self.st.tree.contains_key(path) && allow_same != Some(path) {
             return Err(
                 err(Code::AlreadyExists, format!("{path} already exists")).with_ref(path_ref(path))
@@ -85,9 +86,15 @@ impl Tx<'_> {
         artifact: Artifact,
     ) -> TxResult<ArtifactId> {
         self.check_new(path, None)?;
+        validate::kind_fits(path, &artifact)?;
         self.make_parents(path);
         let id = ArtifactId(self.st.next_id);
-        self.st.next_id += 1;
+        self.st.next_id = self.st.next_id.checked_add(1).ok_or_else(|| {
+            err(
+                Code::LimitExceeded,
+                format!("the world has used all {} artifact ids", u32::MAX),
+            )
+        })?;
         self.st.tree.insert(path.clone(), Node::Artifact(id));
         self.st.folded.insert(path.fold_key(), path.clone());
         self.st.slots.insert(
@@ -126,6 +133,7 @@ impl Tx<'_> {
         validate::artifact(path, artifact)?;
         let id = self.lookup(path)?;
         self.expect_kind(path, id, artifact.kind())?;
+        validate::kind_fits(path, artifact)?;
         let old_refs = resolve::content_refs(self.artifact_of(id), path);
         self.set_content(id, artifact.clone(), None);
         self.sync_refs(id, &old_refs)?;
@@ -279,6 +287,9 @@ impl Tx<'_> {
                     Code::InvalidPath,
                     format!("{q} would collide with {existing}"),
                 ));
+            }
+            if let Node::Artifact(id) = n {
+                validate::kind_fits(&q, self.artifact_of(id))?;
             }
             self.st.tree.insert(q.clone(), n);
             self.st.folded.insert(q.fold_key(), q.clone());

@@ -6,3 +6,4 @@ mod graph;
 mod ops;
 mod persist;
 mod random_ops;
+mod refusals;

@@ -97,3 +97,40 @@ fn a_generated_export_objective_is_done_through_tools_and_accepted() {
     let score = simdesk_check::score(s.world(), Some(&o.id));
     assert!(score.objectives[0].met, "{score:?}");
 }
+
+/// Every objective's reference, as tool calls played through a session in
+/// arrival order, meets every objective, as the generator's own solve does.
+#[test]
+fn references_played_as_tool_calls_meet_every_objective() {
+    for template in ["financial-advisor", "construction-pm"] {
+        let (spec, ws) = computer(template, 1);
+        let order = simdesk_gen::arrival_order(&ws);
+        let mut s = Session::new(ws, scenario_for(&spec)).unwrap();
+        let mut calls = 0;
+        for o in &order {
+            for op in &o.reference {
+                let call = simdesk_sim::tool_call_for(op)
+                    .unwrap_or_else(|| panic!("{template} {}: no tool for {op:?}", o.id));
+                let r = s.call(call);
+                assert!(!r.is_error, "{template} {}: {}", o.id, r.text);
+                calls += 1;
+            }
+        }
+        let score = simdesk_check::score(s.world(), None);
+        let unmet: Vec<&str> = score
+            .objectives
+            .iter()
+            .filter(|o| !o.met)
+            .map(|o| o.id.as_str())
+            .collect();
+        assert!(
+            unmet.is_empty(),
+            "{template}: {unmet:?} after {calls} calls"
+        );
+        assert_eq!(score.reward, 1.0, "{template}: {:?}", score.collateral);
+        eprintln!(
+            "{template}: {} objectives met with {calls} tool calls",
+            order.len()
+        );
+    }
+}

@@ -84,9 +84,6 @@ fn ops_no_tool_expresses_have_no_call() {
             json!({"op": "add_objective", "objective": {"id": "o", "title": "t", "due": "2026-01-09T17:00:00Z", "goals": []}}),
         ),
         op(
-            json!({"op": "link", "source": "/a.csv", "dependent": "/b.xlsx#Data", "kind": "import"}),
-        ),
-        op(
             json!({"op": "edit_document", "path": MEMO, "edit": {"action": "insert", "index": 0, "block": {"type": "paragraph", "inlines": [{"type": "text", "text": "x", "italic": true}]}}}),
         ),
     ] {

@@ -47,6 +47,8 @@ fn every_input_schema_is_an_object_at_the_root() {
         delete_file — Delete a file or folder
         create_folder — Create a folder
         refresh_import — Bring a file up to date with its sources (re-run its imports)
+        link_import — Import a file into a workbook sheet (or mark a file as based on another)
+        unlink_import — Stop importing a file into another
         export_pdf — Export a document, deck or workbook to PDF
         export_csv — Export a workbook sheet to CSV
         list_emails — List the emails of a mail folder, newest first

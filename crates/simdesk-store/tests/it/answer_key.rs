@@ -60,10 +60,18 @@ fn renderings(v: &CellValue) -> Vec<String> {
     out
 }
 
+/// Whether `needle` stands in `haystack` as a whole value: not part of a
+/// longer number (`253925.28` does not show `53925`).
 fn find(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
+    let n = needle.as_bytes();
+    let numeric = |b: u8| b.is_ascii_digit() || b == b'.' || b == b',';
+    haystack.windows(n.len()).enumerate().any(|(i, w)| {
+        w == n
+            && (i == 0 || !numeric(haystack[i - 1]) || !numeric(n[0]))
+            && haystack
+                .get(i + n.len())
+                .is_none_or(|&b| !numeric(b) || !numeric(n[n.len() - 1]))
+    })
 }
 
 #[test]
@@ -76,12 +84,24 @@ fn no_expected_value_goal_or_fault_is_under_files() {
         simdesk_store::write_computer(&spec, &comp, false).unwrap();
         let ws = simdesk_store::load_world(&comp.join("grading/world.simdesk")).unwrap();
         let mut secrets: Vec<String> = Vec::new();
+        // What the world itself shows (a request stating the new figure,
+        // a number that happens to recur) is the agent's to read; what
+        // only the grader knows must not be on disk.
+        let shown: String = ws
+            .artifacts()
+            .map(|(_, a)| simdesk_engine::plain_text(a))
+            .collect::<Vec<_>>()
+            .join("\n");
         for o in ws.objectives() {
             secrets.push(serde_json::to_string(&o.goals).unwrap());
             for g in &o.goals {
                 secrets.push(serde_json::to_string(g).unwrap());
                 match g {
-                    Goal::CellEquals { expected, .. } => secrets.extend(renderings(expected)),
+                    Goal::CellEquals { expected, .. } => secrets.extend(
+                        renderings(expected)
+                            .into_iter()
+                            .filter(|r| !find(shown.as_bytes(), r)),
+                    ),
                     Goal::Contains { needle, .. } if needle.len() >= 5 => {
                         secrets.push(needle.clone());
                     }
