@@ -13,9 +13,20 @@ use crate::convert::to_py;
 use crate::errors::{self, InvalidInput, TemplateError};
 use crate::world::World;
 
-/// A store error as `simdesk.StoreError`, with its causes.
+/// A store error as `simdesk.StoreError`, with its causes; a world file
+/// that is not a snapshot is `simdesk.SnapshotError` (`PATH: why`), as
+/// `simdesk.loads` reports the same bytes.
 pub(crate) fn store_err(py: Python<'_>, e: &StoreError) -> PyErr {
-    errors::to_py::<crate::errors::StoreError>(py, e)
+    match e {
+        StoreError::Load { path, source } | StoreError::Save { path, source } => {
+            errors::wrap::<crate::errors::SnapshotError>(
+                py,
+                format!("{}: {source}", path.display()),
+                Some(source),
+            )
+        }
+        _ => errors::to_py::<crate::errors::StoreError>(py, e),
+    }
 }
 
 /// A world from a world file (`simdesk generate`'s `world.simdesk`,

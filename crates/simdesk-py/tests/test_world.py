@@ -189,3 +189,44 @@ def test_the_package_docstring_examples_run():
         result = doctest.testmod(module)
         assert result.failed == 0, module
     assert doctest.testmod(simdesk).attempted >= 6
+
+
+def test_save_writes_a_world_file_that_loads_back(small, tmp_path):
+    path = tmp_path / "w.simdesk"
+    small.save(path)
+    back = simdesk.load(path)
+    assert back.state_hash() == small.state_hash()
+    assert back.snapshot() == small.snapshot()
+    # No temporary sibling is left beside it.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.simdesk"]
+    with pytest.raises(simdesk.StoreError):
+        small.save(path / "inside-a-file.simdesk")
+
+
+def test_export_writes_real_files_and_refuses_a_non_empty_folder(small, tmp_path):
+    out = tmp_path / "tree"
+    report = small.export(out)
+    assert report["state_hash"] == small.state_hash()
+    assert report["artifacts"] == len(small)
+    assert (out / ".simdesk" / "manifest.json").is_file()
+    written = sorted(
+        str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and ".simdesk" not in p.parts
+    )
+    assert len(written) == report["artifacts"]
+    with pytest.raises(simdesk.StoreError):
+        small.export(out)
+    assert small.export(out, force=True)["state_hash"] == report["state_hash"]
+
+
+def test_generate_dataset_writes_computers_and_an_index(tmp_path):
+    report = simdesk.generate_dataset(tmp_path / "out", template="paralegal", seed=3, count=2)
+    assert report["written"] == 2 and report["failures"] == []
+    lines = (tmp_path / "out" / "index.jsonl").read_text().splitlines()
+    assert len(lines) == 2
+    for comp in sorted(p for p in (tmp_path / "out").iterdir() if p.is_dir()):
+        assert (comp / "files").is_dir()
+        world = simdesk.load(comp / "grading" / "world.simdesk")
+        # The same computer as generated in memory.
+        assert len(world) == len(simdesk.generate("paralegal", seed=3, index=int(comp.name.rsplit("-", 1)[1])))
+    with pytest.raises(simdesk.InvalidInput):
+        simdesk.generate_dataset(tmp_path / "bad", shard=(2, 2))
