@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The project's one test command: the Rust tests, then the Python package
-# built once with the dev profile and its pytest suite.
+# built once with the dev profile and its pytest suite, then the official
+# Python MCP SDK against `simdesk serve`.
 #
 #   bash scripts/test.sh            # everything
 #   bash scripts/test.sh -k fork    # extra arguments go to pytest
 #
 # Installs what the Python tests need into the active Python (maturin to
-# build, gymnasium for the environment, pytest). The Ray test runs only
+# build, gymnasium for the environment, pytest, the mcp SDK). The Ray test runs only
 # where ray is installed (.ci/run installs it); under CI=true it fails
 # instead of skipping.
 set -euo pipefail
@@ -16,10 +17,14 @@ PY="${PYTHON:-python3}"
 cargo test --workspace
 
 "$PY" -m pip install --quiet --disable-pip-version-check \
-  "maturin>=1.16,<2" "gymnasium>=1.0" "pytest>=8" "pytest-benchmark>=4"
+  "maturin>=1.16,<2" "gymnasium>=1.0" "pytest>=8" "pytest-benchmark>=4" "mcp>=2,<3"
 # Dev profile: the extension reuses what `cargo test` just compiled, so it
 # builds in seconds rather than the minutes of a release build.
 "$PY" -m pip install --quiet --disable-pip-version-check --no-build-isolation \
   --force-reinstall --no-deps \
   --config-settings=build-args="--profile dev --strip" ./crates/simdesk-py
 "$PY" -m pytest crates/simdesk-py/tests "$@"
+# The official Python MCP SDK drives `simdesk serve` (built by `cargo test`
+# above) over stdio through one objective end to end, then `simdesk score`
+# checks the saved world.
+"$PY" tests/python/mcp_client.py target/debug/simdesk
