@@ -2,7 +2,7 @@
 
 A scripted agent completes one objective of a generated computer through
 MCP tool calls only -- reads the request email, brings the workbook's
-imported data up to date with the new file and refreshes the workbook,
+import from the new position file and refreshes the workbook,
 exports the review to PDF and sends it to the requester -- then the session is saved on exit and `simdesk score` on the
 saved world must report the objective met.
 
@@ -55,11 +55,16 @@ async def call(session: ClientSession, name: str, args: dict) -> str:
 
 async def work(simdesk: str, world: Path, out: Path, objective: dict) -> None:
     goals = objective["goals"]
-    cell = next(g for g in goals if g["goal"] == "cell_equals")["cell"]
-    workbook = cell.split("#", 1)[0]
-    export = next(g for g in goals if g["goal"] == "exported_fresh")
-    sent = next(g for g in goals if g["goal"] == "email_sent")
-    new_file = re.search(r"\(([^()]+\.csv)\)", objective["description"]).group(1)
+    refreshed = next(g for g in goals if g["goal"] == "refreshed_from")
+    workbook, new_source = refreshed["path"], refreshed["source"]
+    deliverable = next(g for g in goals if g["goal"] == "deliverable")
+    sent = next(g for g in goals if g["goal"] == "delivered_to")
+    new_file = new_source.rsplit("/", 1)[-1]
+    # The harness knows which import to move (the agent would find it by
+    # reading the workbook): the link the reference solution replaces.
+    ref = objective["reference"]
+    old_link = next(op for op in ref if op["op"] == "unlink" and op["dependent"] == workbook)
+    new_link = next(op for op in ref if op["op"] == "link" and op["source"] == new_source)
 
     params = StdioServerParameters(
         command=simdesk, args=["serve", "--world", str(world), "--out", str(out)]
@@ -72,44 +77,37 @@ async def work(simdesk: str, world: Path, out: Path, objective: dict) -> None:
             brief = await session.get_prompt("brief")
             assert brief.messages, "the brief prompt is empty"
 
-            # Read the request email.
+            # Read the request email: it names the new file and the PDF.
             inbox = await call(session, "list_emails", {})
             paths = re.findall(r"(/\S[^\n]*?\.eml)", inbox)
             request = None
             for p in paths:
                 body = await call(session, "read_email", {"path": p})
-                if new_file in body:
+                if new_file in body and deliverable["pattern"] in body:
                     request = p
                     break
             assert request, f"no email mentions {new_file}:\n{inbox}"
 
-            # Bring the workbook up to date with the new data file: it
-            # imports the previous file of the same series, so that file
-            # takes the new rows, line by line, and the import runs again.
-            found = await call(session, "search_files", {"query": new_file, "contents": False})
-            new_path = next(
-                line.split("  ")[0] for line in found.splitlines() if line.startswith("/")
+            # Import the new position file instead of the old one, and
+            # refresh the workbook from it.
+            await call(session, "read_file", {"path": new_source})
+            await call(
+                session,
+                "unlink_import",
+                {"source": old_link["source"], "dependent": old_link["dependent"]},
             )
-            folder = new_path.rsplit("/", 1)[0]
-            series = new_file.rsplit("_", 1)[0] + "_"
-            listing = await call(session, "list_files", {"path": folder})
-            entries = [line.split("  ")[0] for line in listing.splitlines() if line.startswith("/")]
-            older = sorted(
-                p for p in entries if p.rsplit("/", 1)[-1].startswith(series) and p != new_path
+            await call(
+                session,
+                "link_import",
+                {"source": new_source, "dependent": new_link["dependent"], "kind": "import"},
             )
-            assert older, f"no earlier {series}* file in {folder}:\n{listing}"
-            old_rows = (await call(session, "read_file", {"path": older[-1]})).splitlines()[1:]
-            new_rows = (await call(session, "read_file", {"path": new_path})).splitlines()[1:]
-            assert len(old_rows) == len(new_rows), (old_rows, new_rows)
-            for old, new in zip(old_rows, new_rows):
-                if old != new:
-                    await call(
-                        session, "replace_text", {"path": older[-1], "find": old, "replace": new}
-                    )
             await call(session, "refresh_import", {"path": workbook})
 
-            # Export the review and send it to the requester.
-            await call(session, "export_pdf", {"path": export["source"], "target": export["path"]})
+            # Export the review under the name the request asks for, and
+            # send it to the requester.
+            folder = deliverable["source"].rsplit("/", 1)[0]
+            target = f"{folder}/{deliverable['pattern']}"
+            await call(session, "export_pdf", {"path": deliverable["source"], "target": target})
             await call(
                 session,
                 "send_email",
@@ -117,7 +115,7 @@ async def work(simdesk: str, world: Path, out: Path, objective: dict) -> None:
                     "to": [sent["to"]],
                     "subject": f"Re: {objective['title']}",
                     "body": "Here is the updated review, with the new position file.",
-                    "attachments": [sent["attachment"]],
+                    "attachments": [target],
                 },
             )
             await call(session, "finish", {"summary": objective["title"]})
@@ -133,6 +131,7 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
         )
         spec = json.loads(find(tmp / "gen", "spec.json").read_text())
+        # The answer key beside the agent's files: <computer>/grading/.
         world = find(tmp / "gen", "world.simdesk")
         entry = next(o for o in spec["objectives"] if o.get("shape") == "refresh_export_send")
         objective = entry["objective"]

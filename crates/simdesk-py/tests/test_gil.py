@@ -39,15 +39,26 @@ def test_python_runs_while_a_world_is_generated():
     assert ticks > 100
 
 
+def _busy_elsewhere():
+    """True when other processes already keep every core busy (a build
+    running beside the tests): then wall-clock time says nothing about
+    whether two generations overlap."""
+    return os.getloadavg()[0] > (os.cpu_count() or 1) + 1
+
+
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores to run two generations at once")
 def test_two_threads_generate_faster_than_one_after_the_other():
+    if _busy_elsewhere():
+        pytest.skip(f"load average {os.getloadavg()[0]:.1f}: other processes hold the cores")
     jobs = [lambda i=i: simdesk.generate("paralegal", seed=2, index=i) for i in range(2)]
     _run_in_threads(jobs, concurrent=False)  # warm both code paths
     serial, concurrent = [], []
-    for _ in range(3):
+    for _ in range(5):
         serial.append(_run_in_threads(jobs, concurrent=False))
         concurrent.append(_run_in_threads(jobs, concurrent=True))
-    # The best of three of each: other load on the machine only slows runs down.
+    # The best of five of each: other load on the machine only slows runs
+    # down. Had generate kept the GIL, the two would take as long as one
+    # after the other.
     assert min(concurrent) < 0.8 * min(serial), (serial, concurrent)
 
 
