@@ -136,6 +136,15 @@ pub fn merge_findings(
 /// portability of every name, kept and refused together so case
 /// collisions between the two are seen; merged and ordered by
 /// [`merge_findings`].
+///
+/// A world file saved by `simdesk import` from such a folder holds its
+/// links as `inferred` edges, recorded when the files already disagreed:
+/// their revisions say nothing is behind. Such a world is judged by
+/// content as the folder is ([`crate::check_plain`]: exports against a
+/// fresh rendering of their source, quoted numbers, `#REF!` shown), so
+/// checking it finds what checking the folder finds at error level. The
+/// copies its emails carried were not kept in it, so the attachment
+/// comparison (warnings) is the folder's alone.
 pub fn world_findings(
     ws: &simdesk_engine::Workspace,
     outside: Option<(&[String], &[crate::Attached])>,
@@ -155,9 +164,18 @@ pub fn world_findings(
     };
     let rules = match outside {
         Some((_, attached)) => crate::check_plain(ws, attached, opts),
+        None if has_inferred_links(ws) => crate::check_plain(ws, &[], opts),
         None => crate::check(ws, opts),
     };
     merge_findings(names, rules)
+}
+
+/// Whether the world records links inferred from content (it was
+/// imported from a folder without a manifest).
+fn has_inferred_links(ws: &simdesk_engine::Workspace) -> bool {
+    ws.edges()
+        .iter()
+        .any(|e| e.kind == simdesk_engine::EdgeKind::Inferred)
 }
 
 /// Findings printed in `format`, ending with a newline; `color` applies

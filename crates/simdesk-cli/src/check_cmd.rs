@@ -14,11 +14,11 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use simdesk_check::{
     CheckOptions, ComputerFindings, OutcomeFormat, ReportFormat, mine, mine_events, render_check,
-    render_dataset, render_mine, render_score, score, world_findings,
+    render_dataset, render_mine, render_score, score,
 };
 use simdesk_engine::{SnapshotError, Workspace};
 use simdesk_model::{Diagnostic, Persona};
-use simdesk_store::{ImportOptions, Located, open_world};
+use simdesk_store::{Checked, ImportOptions, Located, check_dataset, check_world, open_world};
 
 /// Output of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,18 +86,12 @@ fn color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// The findings of one world, with notes about files left out on stderr
-/// (prefixed with `who` when one report covers many computers).
-fn findings(located: &Located, opts: &CheckOptions, who: &str) -> Result<Vec<Diagnostic>> {
-    let opened = open_world(located, &ImportOptions::default())?;
-    for s in opened.skipped.iter().chain(&opened.notes) {
+/// Prints what reading a world left out on stderr (prefixed with `who`
+/// when one report covers many computers).
+fn print_notes(checked: &Checked, who: &str) {
+    for s in checked.skipped.iter().chain(&checked.notes) {
         eprintln!("note: {who}{}: {}", s.path, s.reason);
     }
-    let refused: Vec<String> = opened.skipped.iter().map(|s| s.path.clone()).collect();
-    let outside = opened
-        .from_outside
-        .then_some((refused.as_slice(), opened.attached.as_slice()));
-    Ok(world_findings(&opened.world, outside, opts))
 }
 
 /// `simdesk check PATH`: one world, or every computer of a generation
@@ -115,25 +109,27 @@ pub fn run_check(a: &CheckArgs) -> Result<ExitCode> {
     };
     let located = simdesk_store::locate(&a.target)?;
     let Located::Dataset(dataset) = &located else {
-        let found = findings(&located, &opts, "")?;
+        let checked = check_world(&located, &opts)?;
+        print_notes(&checked, "");
+        let found = checked.findings;
         out!("{}", render_check(&found, format, color())?);
         return Ok(exit_for(found.iter().any(Diagnostic::is_error), false));
     };
-    let results = simdesk_store::par_map(&dataset.computers, a.jobs, |_, c| {
-        let who = format!("{}: ", c.id);
-        findings(&Located::Computer(c.dir.clone()), &opts, &who)
-    });
+    let results = check_dataset(dataset, a.jobs, &opts);
     let mut computers = Vec::new();
     let mut failed = false;
     for (c, r) in dataset.computers.iter().zip(results) {
         match r {
-            Ok(found) => computers.push(ComputerFindings {
-                id: c.id.clone(),
-                findings: found,
-            }),
+            Ok(checked) => {
+                print_notes(&checked, &format!("{}: ", c.id));
+                computers.push(ComputerFindings {
+                    id: c.id.clone(),
+                    findings: checked.findings,
+                });
+            }
             Err(e) => {
                 failed = true;
-                eprintln!("error: {}: {e:#}", c.id);
+                eprintln!("error: {}: {:#}", c.id, anyhow::Error::new(e));
             }
         }
     }

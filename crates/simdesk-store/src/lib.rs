@@ -141,6 +141,9 @@ pub use reconcile::{
     Applied, Count, Counts, FileSource, IMPORT_ACTOR, Listing, Plan, ReadOptions, Skipped, Step,
     plan_plain, reconcile, rel,
 };
-pub use target::{Dataset, DatasetComputer, Located, Opened, locate, open_world};
+pub use target::{
+    Checked, Dataset, DatasetComputer, Located, Opened, check_dataset, check_world, locate,
+    open_world,
+};
 pub use templates::{load_templates_dir, templates};
 pub use walk::{DiskSource, WalkLimits, Walked, walk};

@@ -176,3 +176,48 @@ pub fn open_world(located: &Located, opts: &ImportOptions) -> Result<Opened, Sto
         attached: r.attached,
     })
 }
+
+/// The findings of one world opened from a path, with what reading it
+/// left out.
+#[derive(Debug)]
+pub struct Checked {
+    /// The findings ([`simdesk_check::world_findings`]).
+    pub findings: Vec<simdesk_model::Diagnostic>,
+    /// Files and folders left out, and why.
+    pub skipped: Vec<Skipped>,
+    /// Files read in a way worth telling.
+    pub notes: Vec<Skipped>,
+}
+
+/// Opens the world `located` holds ([`open_world`]) and checks it: a
+/// world made from files without a manifest with the links inferred from
+/// content and the portability of its names, kept and refused.
+pub fn check_world(
+    located: &Located,
+    opts: &simdesk_check::CheckOptions,
+) -> Result<Checked, StoreError> {
+    let opened = open_world(located, &ImportOptions::default())?;
+    let refused: Vec<String> = opened.skipped.iter().map(|s| s.path.clone()).collect();
+    let outside = opened
+        .from_outside
+        .then_some((refused.as_slice(), opened.attached.as_slice()));
+    let findings = simdesk_check::world_findings(&opened.world, outside, opts);
+    Ok(Checked {
+        findings,
+        skipped: opened.skipped,
+        notes: opened.notes,
+    })
+}
+
+/// Checks every computer of a generation output ([`check_world`] on its
+/// folder) on `jobs` worker threads; results in the order of
+/// `dataset.computers`, a computer that could not be read as its error.
+pub fn check_dataset(
+    dataset: &Dataset,
+    jobs: usize,
+    opts: &simdesk_check::CheckOptions,
+) -> Vec<Result<Checked, StoreError>> {
+    crate::pool::par_map(&dataset.computers, jobs, |_, c| {
+        check_world(&Located::Computer(c.dir.clone()), opts)
+    })
+}

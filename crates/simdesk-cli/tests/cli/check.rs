@@ -244,3 +244,105 @@ fn check_a_generation_output_a_computer_folder_and_its_world_alike() {
         "{summary}"
     );
 }
+
+/// Generates one financial-advisor computer with five planted faults under
+/// `d/g` and returns its `files/` relative to `d`: a folder of office files
+/// without a manifest.
+fn planted_files(d: &Path) -> String {
+    let out = simdesk(
+        d,
+        &[
+            "generate",
+            "--template",
+            "financial-advisor",
+            "--seed",
+            "9",
+            "--faults",
+            "5",
+            "--out",
+            "g",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let index = std::fs::read_to_string(d.join("g/index.jsonl")).expect("index");
+    let line: serde_json::Value =
+        serde_json::from_str(index.lines().next().expect("one computer")).expect("index line");
+    let files = format!("g/{}/files", line["dir"].as_str().expect("dir"));
+    assert!(!d.join(&files).join(".simdesk").exists(), "{files}");
+    files
+}
+
+/// The error-level findings of a JSON report.
+fn errors(report: &serde_json::Value) -> Vec<serde_json::Value> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .cloned()
+        .collect()
+}
+
+/// A plain folder (no manifest) holding planted faults: stale exports,
+/// `#REF!` shown, quoted numbers that disagree are errors, and `check`
+/// exits 1.
+#[test]
+fn check_a_plain_folder_with_planted_faults_exits_1() {
+    let dir = TempDir::new("check-plain-faults");
+    let d = &dir.0;
+    let files = planted_files(d);
+    let o = simdesk(d, &["check", &files, "--format", "json", "--no-info"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let j = json(&o);
+    assert!(j["summary"]["errors"].as_u64().unwrap() > 0, "{j:#}");
+    assert_eq!(
+        j["summary"]["errors"].as_u64().unwrap() as usize,
+        errors(&j).len()
+    );
+}
+
+/// `import` of a folder without a manifest records the links it infers
+/// as edges, and checking the world it saves finds at error level what
+/// checking the folder itself finds (the edges were recorded when the
+/// files already disagreed, so revisions alone would say nothing).
+#[test]
+fn import_then_check_finds_the_errors_of_checking_the_folder() {
+    let dir = TempDir::new("check-import-plain");
+    let d = &dir.0;
+    let files = planted_files(d);
+    let imported = simdesk(d, &["import", &files, "--out", "w.simdesk"]);
+    let summary = String::from_utf8_lossy(&imported.stdout);
+    let line = summary
+        .lines()
+        .find(|l| l.contains("without a manifest"))
+        .unwrap_or_else(|| panic!("{summary}"));
+    let links: usize = line
+        .strip_suffix(" inferred links")
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(links > 0, "{line}");
+
+    let direct = simdesk(d, &["check", &files, "--format", "json"]);
+    let world = simdesk(d, &["check", "w.simdesk", "--format", "json"]);
+    assert_eq!(direct.status.code(), Some(1));
+    assert_eq!(
+        world.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&world.stdout)
+    );
+    let (direct, world) = (json(&direct), json(&world));
+    assert!(!errors(&direct).is_empty(), "{direct:#}");
+    assert_eq!(errors(&world), errors(&direct));
+    assert_eq!(world["summary"]["errors"], direct["summary"]["errors"]);
+}
