@@ -179,7 +179,7 @@ fn faulted_computers_generate_and_solve_across_indexes() {
     let mut worlds = 0;
     for t in builtin_templates().expect("templates") {
         // financial-advisor, whose four-decimal fee rate broke, always
-        // sweeps the indexes that failed.
+        // sweeps 30 indexes, holding the ones that failed.
         let range = if t.id == "financial-advisor" {
             30..sweep().end.max(60)
         } else {
