@@ -225,7 +225,7 @@ impl<'t> Gen<'t> {
                 .collect();
             let b = compute_book(pack, &rows, &e.asm).map_err(|x| self.e(x))?;
             let nv = b.kpi[&kpi].2;
-            if (nv - old).abs() > 100.0 * tol(nv) {
+            if moved(old, nv) {
                 found = Some((rows, b));
                 break;
             }
@@ -306,14 +306,18 @@ impl<'t> Gen<'t> {
         let ar = &pack.workbook.assumptions[ai];
         let [lo, hi] = o.new_value.unwrap_or(ar.value);
         let mut asm = e.asm.clone();
+        // The new value must move by more than `settle` tells apart from
+        // the old one: a fee rate of 0.0085 after 0.0084 is one step of a
+        // four-decimal assumption but within `moved`'s margin, and the
+        // untouched world would nearly meet the goal.
         let mut nv = e.asm[ai];
         for _ in 0..20 {
             nv = round_to(self.rng.num(lo, hi), ar.decimals);
-            if (nv - e.asm[ai]).abs() > 1e-9 {
+            if moved(e.asm[ai], nv) {
                 break;
             }
         }
-        if (nv - e.asm[ai]).abs() <= 1e-9 {
+        if !moved(e.asm[ai], nv) {
             return Err(self.e("objective: new assumption equals the old one"));
         }
         asm[ai] = nv;
@@ -367,7 +371,7 @@ impl<'t> Gen<'t> {
             .ok_or_else(|| self.e(format!("objective: unknown kpi {k}")))?;
         let e = &self.entities[i];
         let (row, ref formula, v) = book.kpi[k];
-        if (v - e.book.kpi[k].2).abs() <= 100.0 * tol(v) {
+        if !moved(e.book.kpi[k].2, v) {
             return Err(self.e(format!(
                 "objective {}: expected value equals the current one",
                 req.oi + 1
@@ -427,7 +431,7 @@ impl<'t> Gen<'t> {
             })
         {
             let (row, formula, tv, _) = &tk[&tkd.key];
-            if (tv - t.kpi[&tkd.key].1).abs() > 100.0 * tol(*tv) {
+            if moved(t.kpi[&tkd.key].1, *tv) {
                 let cell = Ref::cell(t.path.clone(), "Summary", CellAddr::new(row - 1, 1));
                 req.goals.push(Goal::CellEquals {
                     cell: cell.clone(),
@@ -676,4 +680,13 @@ struct Request {
 /// The tolerance a goal on value `v` allows.
 pub(super) fn tol(v: f64) -> f64 {
     (v.abs() * 1e-7).max(1e-6)
+}
+
+/// Whether `after` differs from `before` by enough that a value goal on
+/// `after` is meaningful: well beyond the goal's tolerance, so the
+/// untouched world fails it. Every stage that draws a new value and
+/// `settle`, which checks the end state against the start, use this one
+/// margin.
+pub(super) fn moved(before: f64, after: f64) -> bool {
+    (after - before).abs() > 100.0 * tol(after)
 }

@@ -5,7 +5,7 @@
 
 use simdesk_engine::Workspace;
 
-use super::objectives::tol;
+use super::objectives::moved;
 use super::*;
 use crate::build::build;
 use crate::solve::{SolveError, apply_step, arrival_order};
@@ -63,10 +63,14 @@ impl Gen<'_> {
                         format!("objective {id}: {cell} holds no number after the reference run"),
                     ));
                 };
-                if before.is_some_and(|b| (b - end).abs() <= 100.0 * tol(end)) {
+                if let Some(b) = before
+                    && !moved(b, end)
+                {
                     return Err(gerr(
                         self.t,
-                        format!("objective {id}: the reference run leaves {cell} as it was"),
+                        format!(
+                            "objective {id}: the reference run leaves {cell} as it was ({b} before, {end} after)"
+                        ),
                     ));
                 }
                 *expected = CellValue::Number(end);
