@@ -119,6 +119,14 @@ pub(crate) fn version_clutter(cx: &Ctx<'_>, _: &CheckOptions, out: &mut Vec<Diag
     }
 }
 
+/// The blake3 hash of a value's JSON, streamed into the hasher (no copy of
+/// the JSON is made); `None` when the value cannot be serialised.
+fn content_hash<T: serde::Serialize>(v: &T) -> Option<[u8; 32]> {
+    let mut hasher = blake3::Hasher::new();
+    serde_json::to_writer(&mut hasher, v).ok()?;
+    Some(*hasher.finalize().as_bytes())
+}
+
 pub(crate) fn duplicates(cx: &Ctx<'_>, _: &CheckOptions, out: &mut Vec<Diagnostic>) {
     let mut by_hash: BTreeMap<[u8; 32], Vec<VPath>> = BTreeMap::new();
     for (path, a) in cx.ws.artifacts() {
@@ -134,11 +142,12 @@ pub(crate) fn duplicates(cx: &Ctx<'_>, _: &CheckOptions, out: &mut Vec<Diagnosti
         if empty {
             continue;
         }
-        let bytes = serde_json::to_vec(a).unwrap_or_default();
-        by_hash
-            .entry(*blake3::hash(&bytes).as_bytes())
-            .or_default()
-            .push(path.clone());
+        // An artifact whose content cannot be hashed is left out: hashing
+        // nothing would make every such artifact a false duplicate.
+        let Some(hash) = content_hash(a) else {
+            continue;
+        };
+        by_hash.entry(hash).or_default().push(path.clone());
     }
     for (_, mut paths) in by_hash {
         if paths.len() < 2 {
@@ -292,5 +301,26 @@ mod tests {
         ] {
             assert_eq!(base_stem(stem), (base.to_owned(), stripped), "{stem}");
         }
+    }
+}
+
+#[cfg(test)]
+mod content_hash_tests {
+    use super::*;
+
+    /// A value that cannot be serialised has no hash (it used to hash as
+    /// empty bytes, so any two such artifacts were reported as duplicates).
+    #[test]
+    fn content_hash_skips_what_cannot_be_serialised() {
+        // JSON object keys must be strings: a tuple key fails.
+        let unserialisable: BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        assert_eq!(content_hash(&unserialisable), None);
+        let a = content_hash(&"same").unwrap();
+        assert_eq!(Some(a), content_hash(&"same"));
+        assert_ne!(Some(a), content_hash(&"other"));
+        assert_eq!(
+            a,
+            *blake3::hash(&serde_json::to_vec(&"same").unwrap()).as_bytes()
+        );
     }
 }

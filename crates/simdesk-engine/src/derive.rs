@@ -141,56 +141,14 @@ fn wrap(line: &str, width: usize, out: &mut Vec<String>) {
 pub(crate) const MAX_CSV_CELLS: usize = 2_000_000;
 
 /// Parses CSV text into rows of typed values: numbers, ISO dates, TRUE and
-/// FALSE, percentages (`5%` → 0.05), everything else text.
+/// FALSE, percentages (`5%` → 0.05), everything else text. The records are
+/// read by the model's one CSV reader ([`simdesk_model::csv::parse`]).
 pub(crate) fn parse_csv(text: &str) -> Result<Vec<Vec<CellValue>>, String> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut in_quotes = false;
-    let mut cells = 0usize;
-    let mut chars = text.chars().peekable();
-    let mut line = 1;
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => in_quotes = false,
-                _ => {
-                    if c == '\n' {
-                        line += 1;
-                    }
-                    field.push(c)
-                }
-            }
-            continue;
-        }
-        match c {
-            '"' if field.is_empty() => in_quotes = true,
-            ',' => row.push(typed(&std::mem::take(&mut field))),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => {
-                row.push(typed(&std::mem::take(&mut field)));
-                cells += row.len();
-                rows.push(std::mem::take(&mut row));
-                line += 1;
-            }
-            _ => field.push(c),
-        }
-        if cells > MAX_CSV_CELLS {
-            return Err(format!("more than {MAX_CSV_CELLS} cells (line {line})"));
-        }
-    }
-    if in_quotes {
-        return Err(format!("unterminated quoted field at line {line}"));
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(typed(&field));
-        rows.push(row);
-    }
-    Ok(rows)
+    let rows = simdesk_model::csv::parse(text, MAX_CSV_CELLS).map_err(|e| e.to_string())?;
+    Ok(rows
+        .iter()
+        .map(|row| row.iter().map(|f| typed(f)).collect())
+        .collect())
 }
 
 fn typed(s: &str) -> CellValue {

@@ -128,29 +128,20 @@ pub fn path_allowed(path: &VPath) -> Result<(), Diagnostic> {
 /// document or markdown text, `.txt`/`.json` a text, anything else a
 /// binary; a binary (bytes kept as they were read) fits any name.
 pub fn kind_fits(path: &VPath, a: &Artifact) -> Result<(), Diagnostic> {
+    use simdesk_model::FileClass as C;
     use simdesk_model::TextFormat;
-    let ext = path.extension().map(str::to_ascii_lowercase);
-    let fits = match (ext.as_deref(), a) {
+    let fits = match (C::of_path(path), a) {
         // Bytes kept as they are (a file no reader took) are written back
         // unchanged under any name.
         (_, Artifact::Binary(_)) => true,
-        (Some("xlsx" | "xlsm" | "xls" | "ods"), Artifact::Workbook(_))
-        | (Some("docx"), Artifact::Document(_))
-        | (Some("pptx"), Artifact::Deck(_))
-        | (Some("pdf"), Artifact::Pdf(_))
-        | (Some("eml" | "mbox"), Artifact::Email(_))
-        | (Some("csv"), Artifact::Workbook(_))
-        | (Some("md" | "markdown"), Artifact::Document(_))
-        | (Some("txt" | "json"), Artifact::Text(_)) => true,
-        (Some("csv"), Artifact::Text(t)) => t.format == TextFormat::Csv,
-        (Some("md" | "markdown"), Artifact::Text(t)) => t.format == TextFormat::Markdown,
-        (
-            Some(
-                "xlsx" | "xlsm" | "xls" | "ods" | "docx" | "pptx" | "pdf" | "eml" | "mbox" | "csv"
-                | "md" | "markdown" | "txt" | "json",
-            ),
-            _,
-        ) => false,
+        (C::Spreadsheet | C::Csv, Artifact::Workbook(_))
+        | (C::Docx | C::Markdown, Artifact::Document(_))
+        | (C::Pptx, Artifact::Deck(_))
+        | (C::Pdf, Artifact::Pdf(_))
+        | (C::Eml | C::Mbox, Artifact::Email(_))
+        | (C::Text, Artifact::Text(_)) => true,
+        (C::Csv, Artifact::Text(t)) => t.format == TextFormat::Csv,
+        (C::Markdown, Artifact::Text(t)) => t.format == TextFormat::Markdown,
         _ => false,
     };
     if fits {
@@ -441,4 +432,48 @@ fn workbook(path: &VPath, w: &Workbook) -> Result<(), Diagnostic> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use simdesk_model::{Binary, Document, Text, TextFormat};
+
+    fn fits(path: &str, a: &Artifact) -> bool {
+        kind_fits(&path.parse().unwrap(), a).is_ok()
+    }
+
+    fn text(format: TextFormat) -> Artifact {
+        Artifact::Text(Text {
+            format,
+            content: String::new(),
+        })
+    }
+
+    /// The extension table is the model's `FileClass`; what each class
+    /// holds is the engine's rule.
+    #[test]
+    fn kind_fits_follows_the_one_extension_table() {
+        let book = Artifact::Workbook(Workbook::default());
+        let doc = Artifact::Document(Document::default());
+        let bin = Artifact::Binary(Binary { bytes: vec![1] });
+        for name in ["/a.xlsx", "/a.XLSM", "/a.xls", "/a.ods", "/a.csv"] {
+            assert!(fits(name, &book), "{name}");
+        }
+        for name in ["/a.docx", "/a.md", "/a.markdown"] {
+            assert!(fits(name, &doc), "{name}");
+        }
+        assert!(fits("/a.csv", &text(TextFormat::Csv)));
+        assert!(!fits("/a.csv", &text(TextFormat::Markdown)));
+        assert!(fits("/a.md", &text(TextFormat::Markdown)));
+        assert!(!fits("/a.md", &text(TextFormat::Plain)));
+        assert!(fits("/a.txt", &text(TextFormat::Plain)));
+        assert!(fits("/a.json", &text(TextFormat::Json)));
+        assert!(!fits("/a.pdf", &book));
+        assert!(!fits("/a.bin", &text(TextFormat::Plain)));
+        assert!(!fits("/noext", &doc));
+        for name in ["/a.xlsx", "/a.bin", "/noext", "/a.md"] {
+            assert!(fits(name, &bin), "{name}");
+        }
+    }
 }

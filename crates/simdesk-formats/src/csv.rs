@@ -30,10 +30,10 @@ pub fn export_csv(book: &Workbook) -> Result<Vec<u8>, FormatError> {
     match book.sheets.as_slice() {
         [sheet] => Ok(export_sheet(sheet).into_bytes()),
         [] => Ok(Vec::new()),
-        sheets => Err(FormatError::Write {
-            format: Format::Csv,
-            reason: format!("csv holds one sheet, the workbook has {}", sheets.len()),
-        }),
+        sheets => Err(FormatError::write(
+            Format::Csv,
+            format!("csv holds one sheet, the workbook has {}", sheets.len()),
+        )),
     }
 }
 

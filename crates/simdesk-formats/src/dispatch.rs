@@ -70,9 +70,8 @@ pub fn import_text(
         TextFormat::Plain | TextFormat::Json => Format::Text,
     };
     check_input_size(bytes, limits, format)?;
-    let content = std::str::from_utf8(bytes).map_err(|e| FormatError::Malformed {
-        format,
-        reason: format!("not UTF-8 at byte {}", e.valid_up_to()),
+    let content = std::str::from_utf8(bytes).map_err(|e| {
+        FormatError::malformed(format, format!("not UTF-8 at byte {}", e.valid_up_to()))
     })?;
     Ok(Artifact::Text(Text {
         format: text_format,

@@ -44,7 +44,7 @@
 //! [`Field::display`]: simdesk_model::Field
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use docx_rs::{
     AbstractNumbering, BreakType, Docx, IndentLevel, Level, LevelJc, LevelText, NumberFormat,
@@ -56,20 +56,14 @@ use simdesk_model::{Artifact, Block, Document, Inline, ListItem, SimTime, Table}
 
 use crate::xml::attr;
 use crate::zipguard;
-use crate::{ExportOptions, Format, FormatError, Limits, SharedParts, ZipPackage};
+use crate::{Cause, ExportOptions, Format, FormatError, Limits, SharedParts, ZipPackage};
 
-fn write_err(reason: impl std::fmt::Display) -> FormatError {
-    FormatError::Write {
-        format: Format::Docx,
-        reason: reason.to_string(),
-    }
+fn write_err(reason: impl Into<String>) -> FormatError {
+    FormatError::write(Format::Docx, reason)
 }
 
 fn malformed(reason: impl Into<String>) -> FormatError {
-    FormatError::Malformed {
-        format: Format::Docx,
-        reason: reason.into(),
-    }
+    FormatError::malformed(Format::Docx, reason)
 }
 
 /// Keeps only characters XML 1.0 can hold.
@@ -234,7 +228,7 @@ const DOCUMENT: &str = "word/document.xml";
 /// properties, deflated once per process. Most documents share all of them
 /// (numbering differs when a document has lists).
 fn shared_parts() -> Result<&'static SharedParts, FormatError> {
-    static SHARED: OnceLock<Result<SharedParts, String>> = OnceLock::new();
+    static SHARED: OnceLock<Result<SharedParts, Arc<FormatError>>> = OnceLock::new();
     SHARED
         .get_or_init(|| {
             let xml = base_docx().build();
@@ -243,10 +237,10 @@ fn shared_parts() -> Result<&'static SharedParts, FormatError> {
                 .filter(|(name, _)| ![CORE, DOCUMENT].contains(name))
                 .map(|(name, data)| (name.to_owned(), data.to_vec()))
                 .collect();
-            SharedParts::new(Format::Docx, parts).map_err(|e| e.to_string())
+            SharedParts::new(Format::Docx, parts).map_err(Arc::new)
         })
         .as_ref()
-        .map_err(write_err)
+        .map_err(|e| FormatError::write_by(Format::Docx, "shared parts", Arc::clone(e)))
 }
 
 /// Zips the parts docx-rs built, with `docProps/core.xml` replaced and
@@ -265,7 +259,8 @@ fn package(xml: XMLDocx, core: &str, opts: &ExportOptions) -> Result<Vec<u8>, Fo
         ));
     }
     let shared = shared_parts()?;
-    let document = std::str::from_utf8(&xml.document).map_err(write_err)?;
+    let document = std::str::from_utf8(&xml.document)
+        .map_err(|e| FormatError::write_by(Format::Docx, "word/document.xml", e))?;
     // Marked `w:cantSplit` by the exporter, see `export_docx`.
     let document = document.replace("<w:cantSplit />", "<w:tblHeader />");
     let mut zip = ZipPackage::new(Format::Docx, opts.modified);
@@ -384,8 +379,8 @@ fn toggle(e: &BytesStart<'_>) -> bool {
     attr(e, "val").is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "off"))
 }
 
-fn xml_err(part: &str, e: impl std::fmt::Display) -> FormatError {
-    malformed(format!("{part}: {e}"))
+fn xml_err(part: &str, e: impl Into<Cause>) -> FormatError {
+    FormatError::malformed_by(Format::Docx, part, e)
 }
 
 /// Paragraph style id → heading level, from `word/styles.xml` names

@@ -102,18 +102,12 @@ fn unsupported(a: &Artifact, format: Format) -> FormatError {
     }
 }
 
-fn write_err(e: impl std::fmt::Display) -> FormatError {
-    FormatError::Write {
-        format: Format::Eml,
-        reason: e.to_string(),
-    }
+fn write_err(e: std::io::Error) -> FormatError {
+    FormatError::write_by(Format::Eml, "mail-builder", e)
 }
 
 fn malformed(reason: impl Into<String>) -> FormatError {
-    FormatError::Malformed {
-        format: Format::Eml,
-        reason: reason.into(),
-    }
+    FormatError::malformed(Format::Eml, reason)
 }
 
 /// FNV-1a, 64 bits: a stable digest for boundaries and generated ids.
@@ -371,10 +365,10 @@ pub fn import_mbox(bytes: &[u8], limits: &Limits) -> Result<Vec<Email>, FormatEr
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Err(FormatError::Malformed {
-                format: Format::Mbox,
-                reason: "mbox file does not start with a `From ` line".to_owned(),
-            });
+            return Err(FormatError::malformed(
+                Format::Mbox,
+                "mbox file does not start with a `From ` line".to_owned(),
+            ));
         };
         let quotes = line.iter().take_while(|&&b| b == b'>').count();
         let line = if quotes > 0 && line[quotes..].starts_with(b"From ") {
@@ -412,10 +406,7 @@ fn check_size(bytes: &[u8], limits: &Limits, format: Format) -> Result<(), Forma
         });
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(FormatError::Malformed {
-            format,
-            reason: "empty file".to_owned(),
-        });
+        return Err(FormatError::malformed(format, "empty file".to_owned()));
     }
     Ok(())
 }
@@ -575,8 +566,9 @@ fn foreign_path(name: &str, index: usize) -> Result<VPath, FormatError> {
         .take(120)
         .collect();
     let cleaned = cleaned.trim_matches(|c: char| c == '.' || c.is_whitespace());
-    let dir = VPath::parse(FOREIGN_ATTACHMENT_DIR).map_err(|e| malformed(e.to_string()))?;
+    let dir = VPath::parse(FOREIGN_ATTACHMENT_DIR)
+        .map_err(|e| FormatError::malformed_by(Format::Eml, "attachment folder", e))?;
     dir.join(cleaned)
         .or_else(|_| dir.join(&format!("attachment-{}", index + 1)))
-        .map_err(|e| malformed(format!("attachment name {name:?}: {e}")))
+        .map_err(|e| FormatError::malformed_by(Format::Eml, format!("attachment name {name:?}"), e))
 }

@@ -126,11 +126,44 @@ impl Default for Limits {
     }
 }
 
+/// The underlying error a [`FormatError`] was caused by, as the library
+/// that failed gave it.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The type of file an error is about: one of the [`Format`]s, or one of
+/// the spreadsheet types the xlsx importer also reads (its Display is the
+/// lowercase name: `xlsx`, `ods`, `xls`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileType {
+    /// A file of a format simdesk reads and writes.
+    Format(Format),
+    /// A legacy Excel `.xls` file.
+    Xls,
+    /// An OpenDocument `.ods` spreadsheet.
+    Ods,
+}
+
+impl From<Format> for FileType {
+    fn from(f: Format) -> FileType {
+        FileType::Format(f)
+    }
+}
+
+impl std::fmt::Display for FileType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileType::Format(format) => format.fmt(f),
+            FileType::Xls => f.write_str("xls"),
+            FileType::Ods => f.write_str("ods"),
+        }
+    }
+}
+
 /// Why a file could not be written or read.
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     /// The artifact kind cannot be written in this format.
-    #[error("a {kind} cannot be written as {format:?}")]
+    #[error("a {kind} cannot be written as {format}")]
     Unsupported {
         /// The artifact kind.
         kind: ArtifactKind,
@@ -150,21 +183,75 @@ pub enum FormatError {
         context: String,
     },
     /// The bytes are not a valid file of the format.
-    #[error("malformed {format:?}: {reason}")]
+    #[error("malformed {format} file: {reason}")]
     Malformed {
-        /// The format being read.
-        format: Format,
-        /// What was wrong and where.
+        /// The type of file being read.
+        format: FileType,
+        /// What was wrong and where (the cause's own message is not
+        /// repeated here: it is the [`source`](std::error::Error::source)).
         reason: String,
+        /// The error of the library that refused the bytes, if one did.
+        #[source]
+        source: Option<Cause>,
     },
-    /// The writer library failed.
-    #[error("writing {format:?} failed: {reason}")]
+    /// Writing the file failed.
+    #[error("writing {format} file failed: {reason}")]
     Write {
-        /// The format being written.
-        format: Format,
-        /// The library's message.
+        /// The type of file being written.
+        format: FileType,
+        /// What was being written (the cause's own message is not repeated
+        /// here: it is the [`source`](std::error::Error::source)).
         reason: String,
+        /// The error of the library that failed, if one did.
+        #[source]
+        source: Option<Cause>,
     },
+}
+
+impl FormatError {
+    /// Malformed input with no underlying error.
+    pub(crate) fn malformed(format: impl Into<FileType>, reason: impl Into<String>) -> Self {
+        FormatError::Malformed {
+            format: format.into(),
+            reason: reason.into(),
+            source: None,
+        }
+    }
+
+    /// Malformed input that `source` refused; `reason` says where.
+    pub(crate) fn malformed_by(
+        format: impl Into<FileType>,
+        reason: impl Into<String>,
+        source: impl Into<Cause>,
+    ) -> Self {
+        FormatError::Malformed {
+            format: format.into(),
+            reason: reason.into(),
+            source: Some(source.into()),
+        }
+    }
+
+    /// A write that cannot be done, with no underlying error.
+    pub(crate) fn write(format: impl Into<FileType>, reason: impl Into<String>) -> Self {
+        FormatError::Write {
+            format: format.into(),
+            reason: reason.into(),
+            source: None,
+        }
+    }
+
+    /// A write that `source` failed; `reason` says what was being written.
+    pub(crate) fn write_by(
+        format: impl Into<FileType>,
+        reason: impl Into<String>,
+        source: impl Into<Cause>,
+    ) -> Self {
+        FormatError::Write {
+            format: format.into(),
+            reason: reason.into(),
+            source: Some(source.into()),
+        }
+    }
 }
 
 /// The deflate level of every zip part the office exporters write (xlsx,
@@ -202,19 +289,18 @@ impl ZipPackage {
         }
     }
 
-    fn err(&self, e: impl std::fmt::Display) -> FormatError {
-        FormatError::Write {
-            format: self.format,
-            reason: e.to_string(),
-        }
+    fn err(&self, what: impl Into<String>, e: impl Into<Cause>) -> FormatError {
+        FormatError::write_by(self.format, what, e)
     }
 
     /// Adds one part.
     pub(crate) fn part(&mut self, name: &str, data: &[u8]) -> Result<(), FormatError> {
         self.zip
             .start_file(name, self.options)
-            .map_err(|e| self.err(e))?;
-        self.zip.write_all(data).map_err(|e| self.err(e))
+            .map_err(|e| self.err(format!("zip part {name}"), e))?;
+        self.zip
+            .write_all(data)
+            .map_err(|e| self.err(format!("zip part {name}"), e))
     }
 
     /// Adds the part `name` of `shared` as it was deflated there.
@@ -223,7 +309,7 @@ impl ZipPackage {
             .parts
             .iter()
             .position(|(n, _)| n == name)
-            .ok_or_else(|| self.err(format!("no shared part {name}")))?;
+            .ok_or_else(|| FormatError::write(self.format, format!("no shared part {name}")))?;
         self.copy(shared, index)
     }
 
@@ -247,10 +333,12 @@ impl ZipPackage {
 
     fn copy(&mut self, shared: &SharedParts, index: usize) -> Result<(), FormatError> {
         let mut archive = shared.archive.clone();
-        let file = archive.by_index_raw(index).map_err(|e| self.err(e))?;
+        let file = archive
+            .by_index_raw(index)
+            .map_err(|e| self.err("shared zip part", e))?;
         self.zip
             .raw_copy_file_touch(file, self.time, Some(0o644))
-            .map_err(|e| self.err(e))
+            .map_err(|e| self.err("shared zip part", e))
     }
 
     /// The finished package's bytes.
@@ -259,10 +347,7 @@ impl ZipPackage {
         self.zip
             .finish()
             .map(Cursor::into_inner)
-            .map_err(|e| FormatError::Write {
-                format,
-                reason: e.to_string(),
-            })
+            .map_err(|e| FormatError::write_by(format, "zip directory", e))
     }
 }
 
@@ -286,10 +371,8 @@ impl SharedParts {
             zip.part(name, data)?;
         }
         let bytes: std::sync::Arc<[u8]> = zip.finish()?.into();
-        let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| FormatError::Write {
-            format,
-            reason: e.to_string(),
-        })?;
+        let archive = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| FormatError::write_by(format, "shared zip parts", e))?;
         Ok(SharedParts { archive, parts })
     }
 }
@@ -302,4 +385,33 @@ pub(crate) fn zip_time(t: SimTime) -> zip::DateTime {
     let y = y.clamp(1980, 2107) as u16;
     zip::DateTime::from_date_and_time(y, m as u8, d as u8, h as u8, mi as u8, s as u8)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::*;
+    use std::error::Error as _;
+
+    /// Messages are lowercase and name the format by its Display (they
+    /// used to print `Xlsx`, `Docx`); a library's error stays the source.
+    #[test]
+    fn format_errors_name_the_format_and_keep_the_cause() {
+        let e = FormatError::Unsupported {
+            kind: ArtifactKind::Workbook,
+            format: Format::Docx,
+        };
+        assert_eq!(e.to_string(), "a workbook cannot be written as docx");
+        let e = FormatError::malformed(Format::Docx, "not a zip package");
+        assert_eq!(e.to_string(), "malformed docx file: not a zip package");
+        assert!(e.source().is_none());
+        let e = FormatError::write_by(
+            Format::Xlsx,
+            "rust_xlsxwriter",
+            std::io::Error::other("no room"),
+        );
+        assert_eq!(e.to_string(), "writing xlsx file failed: rust_xlsxwriter");
+        assert_eq!(e.source().unwrap().to_string(), "no room");
+        assert_eq!(FileType::Ods.to_string(), "ods");
+        assert_eq!(FileType::from(Format::Markdown).to_string(), "markdown");
+    }
 }

@@ -6,7 +6,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use simdesk_model::{ArtifactKind, VPath};
+use simdesk_model::{ArtifactKind, FileClass, VPath};
 
 use crate::Format;
 
@@ -110,17 +110,19 @@ impl FromStr for Format {
 /// `md`/`markdown` → [`Format::Markdown`], `txt`/`json` → [`Format::Text`],
 /// anything else → [`Format::Binary`].
 pub fn format_for_extension(ext: &str) -> Format {
-    match ext.trim_start_matches('.').to_ascii_lowercase().as_str() {
-        "xlsx" | "xlsm" | "xls" | "ods" => Format::Xlsx,
-        "docx" => Format::Docx,
-        "pptx" => Format::Pptx,
-        "pdf" => Format::Pdf,
-        "eml" => Format::Eml,
-        "mbox" => Format::Mbox,
-        "csv" => Format::Csv,
-        "md" | "markdown" => Format::Markdown,
-        "txt" | "json" => Format::Text,
-        _ => Format::Binary,
+    // The extension table is the model's, shared with the engine's check of
+    // the kind a file's name can hold.
+    match FileClass::of_extension(ext) {
+        FileClass::Spreadsheet => Format::Xlsx,
+        FileClass::Docx => Format::Docx,
+        FileClass::Pptx => Format::Pptx,
+        FileClass::Pdf => Format::Pdf,
+        FileClass::Eml => Format::Eml,
+        FileClass::Mbox => Format::Mbox,
+        FileClass::Csv => Format::Csv,
+        FileClass::Markdown => Format::Markdown,
+        FileClass::Text => Format::Text,
+        FileClass::Other => Format::Binary,
     }
 }
 

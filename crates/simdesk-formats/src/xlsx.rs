@@ -62,23 +62,17 @@ use simdesk_model::{
 
 use crate::xml::attr;
 use crate::zipguard::{self, SafeZip};
-use crate::{ExportOptions, Format, FormatError, Limits};
+use crate::{Cause, ExportOptions, FileType, Format, FormatError, Limits};
 
 /// The number format given to a date cell that has none.
 pub const DEFAULT_DATE_FORMAT: &str = "yyyy-mm-dd";
 
 fn write_err(e: XlsxError) -> FormatError {
-    FormatError::Write {
-        format: Format::Xlsx,
-        reason: e.to_string(),
-    }
+    FormatError::write_by(Format::Xlsx, "rust_xlsxwriter", e)
 }
 
 fn malformed(reason: impl Into<String>) -> FormatError {
-    FormatError::Malformed {
-        format: Format::Xlsx,
-        reason: reason.into(),
-    }
+    FormatError::malformed(Format::Xlsx, reason)
 }
 
 /// The rust_xlsxwriter date-time of a simulated time (clamped to the years
@@ -249,8 +243,8 @@ struct Styles {
     xfs: Vec<(Option<String>, bool)>,
 }
 
-fn xml_err(part: &str, e: impl std::fmt::Display) -> FormatError {
-    malformed(format!("{part}: {e}"))
+fn xml_err(part: &str, e: impl Into<Cause>) -> FormatError {
+    FormatError::malformed_by(Format::Xlsx, part, e)
 }
 
 fn depth_err(part: &str, limits: &Limits, depth: usize) -> FormatError {
@@ -637,7 +631,9 @@ fn scan_ods(xml: &str, limits: &Limits) -> Result<(), FormatError> {
         Ok(())
     };
     loop {
-        let ev = reader.read_event().map_err(|e| xml_err(PART, e))?;
+        let ev = reader
+            .read_event()
+            .map_err(|e| FormatError::malformed_by(FileType::Ods, PART, e))?;
         match &ev {
             Event::Start(e) | Event::Empty(e) => {
                 let start = matches!(ev, Event::Start(_));
@@ -714,15 +710,11 @@ fn read_sheets<R: Reader<Cursor<Vec<u8>>>>(
     scans: &BTreeMap<String, SheetScan>,
     styles: &Styles,
     limits: &Limits,
-    format: Format,
+    format: FileType,
 ) -> Result<Workbook, FormatError>
 where
-    R::Error: std::fmt::Display,
+    R::Error: std::error::Error + Send + Sync + 'static,
 {
-    let bad = |e: R::Error| FormatError::Malformed {
-        format,
-        reason: e.to_string(),
-    };
     let names = reader.sheet_names();
     if names.len() > limits.max_items {
         return Err(FormatError::Limit {
@@ -735,6 +727,7 @@ where
     let mut book = Workbook::default();
     for name in names {
         let mut sheet = Sheet::new(&name);
+        let bad = |e| FormatError::malformed_by(format, format!("sheet {name:?}"), e);
         let range = reader.worksheet_range(&name).map_err(bad)?;
         let formulas = reader.worksheet_formula(&name).map_err(bad)?;
         if let Some((r0, c0)) = range.start() {
@@ -812,39 +805,39 @@ pub fn import_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, FormatErro
     } else {
         Styles::default()
     };
-    let mut reader =
-        calamine::Xlsx::new(Cursor::new(bytes.to_vec())).map_err(|e| malformed(e.to_string()))?;
-    read_sheets(&mut reader, &scans, &styles, limits, Format::Xlsx)
+    let mut reader = calamine::Xlsx::new(Cursor::new(bytes.to_vec()))
+        .map_err(|e| FormatError::malformed_by(Format::Xlsx, "workbook", e))?;
+    read_sheets(&mut reader, &scans, &styles, limits, Format::Xlsx.into())
 }
 
 /// Reads legacy `.xls` bytes. Only the input size limit applies before
 /// calamine parses the file (it is not a zip and holds no XML).
 pub fn import_xls(bytes: &[u8], limits: &Limits) -> Result<Workbook, FormatError> {
-    zipguard::check_input_size(bytes, limits, Format::Xlsx)?;
-    let mut reader =
-        calamine::Xls::new(Cursor::new(bytes.to_vec())).map_err(|e| malformed(e.to_string()))?;
+    zipguard::check_input_size(bytes, limits, FileType::Xls)?;
+    let mut reader = calamine::Xls::new(Cursor::new(bytes.to_vec()))
+        .map_err(|e| FormatError::malformed_by(FileType::Xls, "workbook", e))?;
     read_sheets(
         &mut reader,
         &BTreeMap::new(),
         &Styles::default(),
         limits,
-        Format::Xlsx,
+        FileType::Xls,
     )
 }
 
 /// Reads OpenDocument `.ods` bytes (values and formulas; no styles).
 pub fn import_ods(bytes: &[u8], limits: &Limits) -> Result<Workbook, FormatError> {
-    let zip = zipguard::open_zip(bytes, limits, Format::Xlsx)?;
+    let zip = zipguard::open_zip(bytes, limits, FileType::Ods)?;
     zip.validate_all()?;
     scan_ods(&zip.read_xml("content.xml")?, limits)?;
-    let mut reader =
-        calamine::Ods::new(Cursor::new(bytes.to_vec())).map_err(|e| malformed(e.to_string()))?;
+    let mut reader = calamine::Ods::new(Cursor::new(bytes.to_vec()))
+        .map_err(|e| FormatError::malformed_by(FileType::Ods, "workbook", e))?;
     read_sheets(
         &mut reader,
         &BTreeMap::new(),
         &Styles::default(),
         limits,
-        Format::Xlsx,
+        FileType::Ods,
     )
 }
 
@@ -872,6 +865,30 @@ pub fn import(bytes: &[u8], limits: &Limits) -> Result<Artifact, FormatError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::error::Error as _;
+
+    /// An `.xls` or `.ods` the importer refuses is named as what it is (it
+    /// used to say "malformed Xlsx"), and calamine's error is the source.
+    #[test]
+    fn xls_and_ods_errors_name_their_type_and_keep_the_cause() {
+        let e = import_xls(b"not a workbook at all", &Limits::default()).unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                FormatError::Malformed {
+                    format: FileType::Xls,
+                    source: Some(_),
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert_eq!(e.to_string(), "malformed xls file: workbook");
+        assert!(e.source().is_some());
+
+        let e = import_ods(b"PK\x03\x04", &Limits::default()).unwrap_err();
+        assert!(e.to_string().starts_with("malformed ods file: "), "{e}");
+    }
 
     /// The column-fitting shortcut measures what `format_value` shows.
     #[test]

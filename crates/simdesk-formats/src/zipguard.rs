@@ -30,7 +30,9 @@ use std::io::{Cursor, Read};
 
 use zip::{CompressionMethod, ZipArchive};
 
-use crate::{Format, FormatError, Limits};
+#[cfg(test)]
+use crate::Format;
+use crate::{FileType, FormatError, Limits};
 
 /// Entries whose declared size is at most this many bytes are not checked
 /// for their inflate ratio: a tiny, highly compressible part is harmless.
@@ -41,7 +43,7 @@ pub(crate) struct SafeZip<'a> {
     archive: RefCell<ZipArchive<Cursor<&'a [u8]>>>,
     names: Vec<String>,
     limits: Limits,
-    format: Format,
+    format: FileType,
     /// Bytes inflated so far, over all reads.
     inflated: Cell<u64>,
 }
@@ -55,11 +57,8 @@ impl std::fmt::Debug for SafeZip<'_> {
     }
 }
 
-fn malformed(format: Format, reason: impl Into<String>) -> FormatError {
-    FormatError::Malformed {
-        format,
-        reason: reason.into(),
-    }
+fn malformed(format: FileType, reason: impl Into<String>) -> FormatError {
+    FormatError::malformed(format, reason)
 }
 
 fn limit(limit: &'static str, actual: u64, max: u64, context: impl Into<String>) -> FormatError {
@@ -75,15 +74,16 @@ fn limit(limit: &'static str, actual: u64, max: u64, context: impl Into<String>)
 pub(crate) fn check_input_size(
     bytes: &[u8],
     limits: &Limits,
-    format: Format,
+    format: impl Into<FileType>,
 ) -> Result<(), FormatError> {
+    let format = format.into();
     let n = bytes.len() as u64;
     if n > limits.max_input_bytes {
         return Err(limit(
             "input bytes",
             n,
             limits.max_input_bytes,
-            format!("{format:?} input"),
+            format!("{format} input"),
         ));
     }
     Ok(())
@@ -108,7 +108,7 @@ fn u64_at(b: &[u8], at: usize) -> Option<u64> {
 /// Reads the entry count and central directory size from the end of central
 /// directory record (and its zip64 form), without trusting them for anything
 /// but the limit check.
-fn declared_directory(bytes: &[u8], format: Format) -> Result<(u64, u64), FormatError> {
+fn declared_directory(bytes: &[u8], format: FileType) -> Result<(u64, u64), FormatError> {
     const EOCD: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
     const EOCD64_LOCATOR: [u8; 4] = [0x50, 0x4b, 0x06, 0x07];
     const EOCD64: [u8; 4] = [0x50, 0x4b, 0x06, 0x06];
@@ -152,7 +152,7 @@ fn declared_directory(bytes: &[u8], format: Format) -> Result<(u64, u64), Format
 }
 
 /// Checks an entry name: relative, no `..`, no backslash or NUL.
-fn check_name(name: &str, format: Format) -> Result<(), FormatError> {
+fn check_name(name: &str, format: FileType) -> Result<(), FormatError> {
     let shown: String = name.chars().take(80).collect();
     let bad = |why: &str| malformed(format, format!("zip entry {shown:?}: {why}"));
     if name.is_empty() {
@@ -179,8 +179,9 @@ fn check_name(name: &str, format: Format) -> Result<(), FormatError> {
 pub(crate) fn open_zip<'a>(
     bytes: &'a [u8],
     limits: &Limits,
-    format: Format,
+    format: impl Into<FileType>,
 ) -> Result<SafeZip<'a>, FormatError> {
+    let format = format.into();
     check_input_size(bytes, limits, format)?;
     let (declared_entries, dir_size) = declared_directory(bytes, format)?;
     let max_entries = limits.max_zip_entries as u64;
@@ -202,7 +203,7 @@ pub(crate) fn open_zip<'a>(
         ));
     }
     let mut archive = ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| malformed(format, format!("unreadable zip: {e}")))?;
+        .map_err(|e| FormatError::malformed_by(format, "unreadable zip", e))?;
     if archive.len() as u64 > max_entries {
         return Err(limit(
             "zip entries",
@@ -217,7 +218,7 @@ pub(crate) fn open_zip<'a>(
     for i in 0..archive.len() {
         let entry = archive
             .by_index_raw(i)
-            .map_err(|e| malformed(format, format!("zip entry {i}: {e}")))?;
+            .map_err(|e| FormatError::malformed_by(format, format!("zip entry {i}"), e))?;
         let name = std::str::from_utf8(entry.name_raw())
             .map_err(|_| malformed(format, format!("zip entry {i}: name is not UTF-8")))?
             .to_owned();
@@ -297,7 +298,7 @@ impl SafeZip<'_> {
             zip::result::ZipError::FileNotFound => {
                 malformed(format, format!("missing zip entry {name:?}"))
             }
-            e => malformed(format, format!("zip entry {name:?}: {e}")),
+            e => FormatError::malformed_by(format, format!("zip entry {name:?}"), e),
         })?;
         let declared = entry.size();
         let cap = declared.min(self.limits.max_entry_bytes);
@@ -315,7 +316,11 @@ impl SafeZip<'_> {
                     name,
                 ));
             }
-            return Err(malformed(format, format!("zip entry {name:?}: {e}")));
+            return Err(FormatError::malformed_by(
+                format,
+                format!("zip entry {name:?}"),
+                e,
+            ));
         }
         let real = out.len() as u64;
         if real > cap {
@@ -371,7 +376,7 @@ pub(crate) fn is_xml_name(name: &str) -> bool {
 
 /// Refuses XML with a document type declaration or entity declaration, and
 /// XML in an encoding other than UTF-8 (a UTF-16 byte-order mark).
-pub(crate) fn check_xml(bytes: &[u8], format: Format, name: &str) -> Result<(), FormatError> {
+pub(crate) fn check_xml(bytes: &[u8], format: FileType, name: &str) -> Result<(), FormatError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(malformed(format, format!("{name}: XML is not UTF-8")));
     }
@@ -386,7 +391,11 @@ pub(crate) fn check_xml(bytes: &[u8], format: Format, name: &str) -> Result<(), 
 }
 
 /// [`check_xml`], then UTF-8 decoding (a byte-order mark is dropped).
-pub(crate) fn xml_text(bytes: Vec<u8>, format: Format, name: &str) -> Result<String, FormatError> {
+pub(crate) fn xml_text(
+    bytes: Vec<u8>,
+    format: FileType,
+    name: &str,
+) -> Result<String, FormatError> {
     check_xml(&bytes, format, name)?;
     let mut s = String::from_utf8(bytes)
         .map_err(|_| malformed(format, format!("{name}: XML is not UTF-8")))?;
@@ -412,7 +421,7 @@ mod tests {
             "./a",
             "",
         ] {
-            assert!(check_name(bad, Format::Docx).is_err(), "{bad}");
+            assert!(check_name(bad, Format::Docx.into()).is_err(), "{bad}");
         }
         for ok in [
             "word/document.xml",
@@ -420,7 +429,7 @@ mod tests {
             "xl/",
             "_rels/.rels",
         ] {
-            assert!(check_name(ok, Format::Docx).is_ok(), "{ok}");
+            assert!(check_name(ok, Format::Docx.into()).is_ok(), "{ok}");
         }
     }
 
@@ -435,7 +444,7 @@ mod tests {
     #[test]
     fn doctype_refused() {
         let x = br#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><a>&lol;</a>"#;
-        assert!(check_xml(x, Format::Docx, "word/document.xml").is_err());
-        assert!(check_xml(b"<a>ok</a>", Format::Docx, "x.xml").is_ok());
+        assert!(check_xml(x, Format::Docx.into(), "word/document.xml").is_err());
+        assert!(check_xml(b"<a>ok</a>", Format::Docx.into(), "x.xml").is_ok());
     }
 }

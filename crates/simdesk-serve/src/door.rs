@@ -12,7 +12,7 @@ use simdesk_engine::Workspace;
 use simdesk_model::ArtifactKind;
 use simdesk_sim::{Scenario, ScenarioError, Session, ToolResult};
 
-use crate::uri;
+use crate::{ServeError, uri};
 
 /// What every session of a server starts from: a simulation session over
 /// the loaded world. Each MCP session gets its own O(1) fork of it.
@@ -82,35 +82,38 @@ pub fn quiet_scenario(world: &Workspace) -> Result<Scenario, ScenarioError> {
 }
 
 /// The tools of every session as MCP declares them: name, one-line
-/// description, input schema generated from the argument types.
-pub(crate) fn tools() -> Vec<Tool> {
+/// description, input schema generated from the argument types. A schema
+/// that is not a JSON object stops the server at startup (it used to be
+/// sent as an empty schema).
+pub(crate) fn tools() -> Result<Vec<Tool>, ServeError> {
     let output = Arc::new(object_schema(
-        serde_json::to_value(schemars::schema_for!(ToolResult)).unwrap_or_default(),
-    ));
+        "tool result",
+        &schemars::schema_for!(ToolResult),
+    )?);
     simdesk_sim::specs()
         .into_iter()
         .map(|s| {
-            let mut t = Tool::new(
-                s.name,
-                s.description,
-                Arc::new(object_schema(s.input_schema)),
-            );
+            let input = object_schema(s.name, &s.input_schema)?;
+            let mut t = Tool::new(s.name, s.description, Arc::new(input));
             t.output_schema = Some(output.clone());
-            t
+            Ok(t)
         })
         .collect()
 }
 
-fn object_schema(v: Value) -> JsonObject {
-    match v {
-        Value::Object(m) => m,
-        _ => JsonObject::new(),
-    }
+/// A schema as the JSON object MCP wants, or why it is not one.
+fn object_schema<T: serde::Serialize>(
+    what: &'static str,
+    schema: &T,
+) -> Result<JsonObject, ServeError> {
+    serde_json::to_value(schema)
+        .and_then(serde_json::from_value)
+        .map_err(|source| ServeError::Schema { what, source })
 }
 
 /// The tool list with the harness tools added (`--grader`).
-pub(crate) fn tools_with_harness() -> Vec<Tool> {
-    let mut t = tools();
+pub(crate) fn tools_with_harness() -> Result<Vec<Tool>, ServeError> {
+    let mut t = tools()?;
     t.push(harness_tool(
         HARNESS_SCORE,
         "Harness only, not for the agent: score this session's world (goals met, evidence, collateral)",
@@ -119,7 +122,7 @@ pub(crate) fn tools_with_harness() -> Vec<Tool> {
         HARNESS_SAVE,
         "Harness only, not for the agent: write this session's world, trajectory and score to the --out folder now",
     ));
-    t
+    Ok(t)
 }
 
 /// Name of the out-of-band score tool `--grader` adds.
@@ -192,4 +195,30 @@ pub(crate) fn read(world: &Workspace, uri_text: &str) -> Result<String, String> 
     world
         .view(&path)
         .ok_or_else(|| format!("no file at {path} ({uri_text})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A schema that cannot be serialised, or is not an object, is an
+    /// error naming whose it is (it used to become an empty schema).
+    #[test]
+    fn object_schema_refuses_what_is_not_an_object() {
+        let unserialisable: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        let e = object_schema("broken", &unserialisable).unwrap_err();
+        assert!(
+            matches!(e, ServeError::Schema { what: "broken", .. }),
+            "{e}"
+        );
+        let e = object_schema("list", &[1, 2]).unwrap_err();
+        assert_eq!(e.to_string(), "the list schema is not a json object");
+        assert!(std::error::Error::source(&e).is_some());
+        let tools = tools_with_harness().unwrap();
+        assert!(
+            tools
+                .iter()
+                .all(|t| t.output_schema.is_some() || t.name.starts_with("harness"))
+        );
+    }
 }

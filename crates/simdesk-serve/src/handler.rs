@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use simdesk_sim::Session;
 
+use crate::ServeError;
 use crate::door::{self, Base, HARNESS_SAVE, HARNESS_SCORE};
 use crate::limits::Limits;
 use crate::save::save_session;
@@ -60,13 +61,13 @@ impl Shared {
         grader: bool,
         out: OutDir,
         versions: Cow<'static, [ProtocolVersion]>,
-    ) -> Shared {
+    ) -> Result<Shared, ServeError> {
         let tools = if grader {
-            door::tools_with_harness()
+            door::tools_with_harness()?
         } else {
-            door::tools()
+            door::tools()?
         };
-        Shared {
+        Ok(Shared {
             base,
             limits,
             tools: Arc::new(tools),
@@ -76,7 +77,7 @@ impl Shared {
             next_session: AtomicU64::new(1),
             live: AtomicUsize::new(0),
             ended: tokio::sync::Notify::new(),
-        }
+        })
     }
 
     /// Sessions alive now.

@@ -135,7 +135,7 @@ pub async fn start_http(
         config.grader,
         out,
         versions.into(),
-    ));
+    )?);
     let stop = CancellationToken::new();
     let mut sessions = LocalSessionManager::default();
     sessions.session_config.keep_alive = Some(config.limits.idle_timeout);

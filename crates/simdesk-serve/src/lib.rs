@@ -76,6 +76,16 @@ pub enum ServeError {
     /// Saving the session failed.
     #[error(transparent)]
     Save(#[from] SaveError),
+    /// A tool's schema is not the JSON object MCP declares (found at
+    /// startup, before any session).
+    #[error("the {what} schema is not a json object")]
+    Schema {
+        /// Whose schema (a tool's name, or `tool result`).
+        what: &'static str,
+        /// What serde_json said.
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 /// `error: cause: cause …` on one line, for logs on stderr.

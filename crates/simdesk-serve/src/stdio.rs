@@ -51,7 +51,7 @@ where
         config.grader,
         out,
         std::borrow::Cow::Borrowed(ProtocolVersion::KNOWN_VERSIONS),
-    ));
+    )?);
     let server = SimServer::new(shared);
     let transport = AsyncRwTransport::new_server(read, write)
         .with_max_line_length(config.limits.max_message_bytes);

@@ -158,48 +158,11 @@ fn split_dates<'a>(w: &'a str, date: &mut Option<String>) -> Vec<&'a str> {
     out
 }
 
-/// The records of a CSV text (RFC 4180 quoting), at most `max_cells`
-/// fields in all; `None` when it is larger.
+/// The records of a CSV text, read by the model's one CSV reader
+/// ([`simdesk_model::csv::parse`]), at most `max_cells` fields in all;
+/// `None` when it is larger or is not CSV (a quoted field left open).
 pub(crate) fn csv_rows(text: &str, max_cells: usize) -> Option<Vec<Vec<String>>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut cells = 0usize;
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        any = true;
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => {
-                row.push(std::mem::take(&mut field));
-                cells += 1;
-            }
-            (false, '\r') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                cells += 1;
-                rows.push(std::mem::take(&mut row));
-                any = false;
-            }
-            (false, c) => field.push(c),
-        }
-        if cells > max_cells {
-            return None;
-        }
-    }
-    if any {
-        row.push(field);
-        rows.push(row);
-    }
-    Some(rows)
+    simdesk_model::csv::parse(text, max_cells).ok()
 }
 
 #[cfg(test)]
@@ -251,5 +214,17 @@ mod tests {
             vec![vec!["a", "b"], vec!["x, y", "q\""]]
         );
         assert!(csv_rows("a,b,c\n", 2).is_none());
+    }
+
+    /// The checker reads CSV by the engine's rules: a lone CR ends a
+    /// record (it used to be dropped, gluing two records' fields) and an
+    /// open quote is not CSV (it used to swallow the rest of the text).
+    #[test]
+    fn csv_rows_reads_lone_cr_and_refuses_an_open_quote() {
+        assert_eq!(
+            csv_rows("a,b\rc,d\r\n", 100).unwrap(),
+            vec![vec!["a", "b"], vec!["c", "d"]]
+        );
+        assert!(csv_rows("a,\"open\n", 100).is_none());
     }
 }

@@ -675,7 +675,7 @@ fn a_hostile_folder_is_reported_not_fatal() {
         ("a:b.txt", "cannot be a world path: character reserved"),
         ("aux.txt", "name reserved on Windows"),
         ("bomb.xlsx", "limit exceeded"),
-        ("empty.docx", "malformed Docx"),
+        ("empty.docx", "malformed docx file"),
         ("latin1.txt", "not UTF-8"),
         ("passwd.txt", "symbolic link"),
         ("etc", "symbolic link"),

@@ -184,7 +184,7 @@ fn regression_import_exited_1_with_skip_reasons_on_stdout() {
         ]
     );
     expect![[r#"
-        skipped broken.docx: malformed Docx: not a zip package: 9 bytes, too short
+        skipped broken.docx: malformed docx file: not a zip package: 9 bytes, too short
     "#]]
     .assert_eq(&stderr(&out));
     assert!(d.join("w.simdesk").is_file(), "the others are saved");

@@ -200,10 +200,7 @@ pub(crate) fn base_fonts() -> Result<&'static FontSet, FormatError> {
             Ok(FontSet { fonts, bmp })
         })
         .as_ref()
-        .map_err(|e| FormatError::Write {
-            format: Format::Pdf,
-            reason: e.clone(),
-        })
+        .map_err(|e| FormatError::write(Format::Pdf, e.clone()))
 }
 
 /// Text that can be drawn: tabs become a space, characters no embedded
@@ -315,23 +312,20 @@ pub(crate) fn subset_for(
 }
 
 fn make_subset(font: &Font, old_ids: Vec<u16>) -> Result<Subset, FormatError> {
-    let err = |e: String| FormatError::Write {
-        format: Format::Pdf,
-        reason: format!("subsetting font {}: {e}", font.name),
+    let err = |e: crate::Cause| {
+        FormatError::write_by(Format::Pdf, format!("subsetting font {}", font.name), e)
     };
     let scope = ReadScope::new(font.bytes);
-    let data = scope
-        .read::<FontData<'_>>()
-        .map_err(|e| err(e.to_string()))?;
-    let provider = data.table_provider(0).map_err(|e| err(e.to_string()))?;
+    let data = scope.read::<FontData<'_>>().map_err(|e| err(e.into()))?;
+    let provider = data.table_provider(0).map_err(|e| err(e.into()))?;
     let program = subset(
         &provider,
         &old_ids,
         &SubsetProfile::Pdf,
         CmapTarget::Unicode,
     )
-    .map_err(|e| err(e.to_string()))?;
-    let deflated = super::write::deflate(&program, super::write::FONT_LEVEL);
+    .map_err(|e| err(e.into()))?;
+    let deflated = super::write::deflate(&program, super::write::FONT_LEVEL)?;
     // A digest of the glyph ids, spelled in capital letters.
     let ids: Vec<u8> = old_ids.iter().flat_map(|g| g.to_be_bytes()).collect();
     let h = super::write::fnv64(0, &ids);

@@ -82,10 +82,7 @@ fn check_xref_chain(bytes: &[u8]) -> Result<(), FormatError> {
 }
 
 fn malformed(reason: impl Into<String>) -> FormatError {
-    FormatError::Malformed {
-        format: Format::Pdf,
-        reason: reason.into(),
-    }
+    FormatError::malformed(Format::Pdf, reason)
 }
 
 fn limit(limit: &'static str, actual: u64, max: u64, context: impl Into<String>) -> FormatError {
@@ -109,7 +106,7 @@ fn lopdf_err(e: lopdf::Error, limits: &Limits, context: &str) -> FormatError {
                 format!("{context}: a stream inflates beyond the limit"),
             )
         }
-        e => malformed(format!("{context}: {e}")),
+        e => FormatError::malformed_by(Format::Pdf, context, e),
     }
 }
 
@@ -120,7 +117,7 @@ pub fn import_pdf(bytes: &[u8], limits: &Limits) -> Result<Artifact, FormatError
             "input bytes",
             bytes.len() as u64,
             limits.max_input_bytes,
-            "Pdf input",
+            "pdf input",
         ));
     }
     if bytes.is_empty() {

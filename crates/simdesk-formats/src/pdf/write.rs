@@ -22,7 +22,7 @@ use simdesk_model::SimTime;
 use super::fonts::{self, FontSet, Subset};
 use super::layout::Page;
 use crate::ExportOptions;
-use crate::FormatError;
+use crate::{Format, FormatError};
 
 /// Deflate level of page content streams: small streams written once per
 /// file, where speed matters more than the last bytes.
@@ -32,14 +32,17 @@ pub(crate) const CONTENT_LEVEL: u32 = 3;
 pub(crate) const FONT_LEVEL: u32 = 6;
 
 /// Zlib-wraps (`/FlateDecode`) `bytes` at `level`.
-pub(crate) fn deflate(bytes: &[u8], level: u32) -> Vec<u8> {
-    let mut enc = ZlibEncoder::new(
-        Vec::with_capacity(bytes.len() / 3 + 64),
-        Compression::new(level),
-    );
-    // Writing into a Vec cannot fail.
-    let _ = enc.write_all(bytes);
-    enc.finish().unwrap_or_default()
+pub(crate) fn deflate(bytes: &[u8], level: u32) -> Result<Vec<u8>, FormatError> {
+    deflate_into(Vec::with_capacity(bytes.len() / 3 + 64), bytes, level)
+}
+
+/// Zlib-wraps `bytes` at `level` into `out`; a failure of the writer is a
+/// write error with its cause (never an empty stream in the file).
+fn deflate_into<W: std::io::Write>(out: W, bytes: &[u8], level: u32) -> Result<W, FormatError> {
+    let mut enc = ZlibEncoder::new(out, Compression::new(level));
+    enc.write_all(bytes)
+        .and_then(|()| enc.finish())
+        .map_err(|e| FormatError::write_by(Format::Pdf, "deflating a stream", e))
 }
 
 /// A number as PDF writes it: at most two decimals, no trailing zeros, no
@@ -352,7 +355,7 @@ pub(crate) fn write(
             &u.subset.deflated,
         );
         let cmap = to_unicode(fonts, u, &chars[u.index]);
-        out.stream(id + 4, "", &deflate(&cmap, CONTENT_LEVEL));
+        out.stream(id + 4, "", &deflate(&cmap, CONTENT_LEVEL)?);
     }
 
     let empty = Page {
@@ -371,7 +374,7 @@ pub(crate) fn write(
         let _ = write!(d, "] /Resources 4 0 R /Contents {} 0 R >>", id + 1);
         out.dict(id, &String::from_utf8_lossy(&d));
         let body = content(fonts, &used, page);
-        out.stream(id + 1, "", &deflate(&body, CONTENT_LEVEL));
+        out.stream(id + 1, "", &deflate(&body, CONTENT_LEVEL)?);
     }
 
     // Cross-reference table and trailer. The first /ID names the file (the
@@ -406,6 +409,34 @@ mod tests {
         let mut out = Vec::new();
         num(&mut out, v);
         String::from_utf8(out).unwrap()
+    }
+
+    /// A writer that refuses every byte.
+    #[derive(Debug)]
+    struct Refusing;
+
+    impl std::io::Write for Refusing {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A zlib failure is a write error carrying the io error (it used to
+    /// become an empty stream in the file).
+    #[test]
+    fn deflate_failure_is_a_write_error_with_its_cause() {
+        use std::error::Error as _;
+        let e = deflate_into(Refusing, &[7u8; 4096], CONTENT_LEVEL).unwrap_err();
+        assert_eq!(e.to_string(), "writing pdf file failed: deflating a stream");
+        assert_eq!(
+            e.source().map(ToString::to_string).as_deref(),
+            Some("disk full")
+        );
+        let ok = deflate(b"abc", CONTENT_LEVEL).unwrap();
+        assert!(!ok.is_empty());
     }
 
     #[test]

@@ -5,13 +5,14 @@ use quick_xml::events::Event;
 use simdesk_model::{Artifact, Bullet, Deck, Inline, Layout, Slide, Table};
 
 use crate::zipguard::{SafeZip, open_zip};
-use crate::{Format, FormatError, Limits};
+use crate::{Cause, Format, FormatError, Limits};
 
 fn malformed(reason: impl Into<String>) -> FormatError {
-    FormatError::Malformed {
-        format: Format::Pptx,
-        reason: reason.into(),
-    }
+    FormatError::malformed(Format::Pptx, reason)
+}
+
+fn xml_err(part: &str, e: impl Into<Cause>) -> FormatError {
+    FormatError::malformed_by(Format::Pptx, part, e)
 }
 
 /// An XML element: local name, attributes by qualified name, children.
@@ -47,9 +48,8 @@ pub(crate) fn parse(
     reader.config_mut().trim_text(false);
     let mut stack: Vec<El> = vec![El::default()];
     let mut nodes = 0usize;
-    let bad = |e: &dyn std::fmt::Display| malformed(format!("{part}: {e}"));
     loop {
-        let ev = reader.read_event().map_err(|e| bad(&e))?;
+        let ev = reader.read_event().map_err(|e| xml_err(part, e))?;
         let mut open = |e: &quick_xml::events::BytesStart<'_>| -> Result<El, FormatError> {
             nodes += 1;
             if nodes > max_nodes {
@@ -65,11 +65,11 @@ pub(crate) fn parse(
                 ..El::default()
             };
             for a in e.attributes() {
-                let a = a.map_err(|e| bad(&e))?;
+                let a = a.map_err(|e| xml_err(part, e))?;
                 let key = a.key.as_ref().to_owned();
                 let value = a
                     .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .map_err(|e| bad(&e))?
+                    .map_err(|e| xml_err(part, e))?
                     .into_owned();
                 el.attrs.push((key, value));
             }
@@ -111,7 +111,7 @@ pub(crate) fn parse(
             }
             Event::GeneralRef(r) => {
                 let name = r.xml10_content();
-                let text = if let Some(ch) = r.resolve_char_ref().map_err(|e| bad(&e))? {
+                let text = if let Some(ch) = r.resolve_char_ref().map_err(|e| xml_err(part, e))? {
                     ch.to_string()
                 } else {
                     quick_xml::escape::resolve_predefined_entity(&name)

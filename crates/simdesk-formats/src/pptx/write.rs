@@ -2,7 +2,7 @@
 //! entry times.
 
 use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use simdesk_model::{Artifact, Deck, Inline, Layout, SimTime, Slide, Table};
 
@@ -125,20 +125,17 @@ const FIXED_PARTS: [(&str, PartFn); 14] = [
 
 /// [`FIXED_PARTS`] deflated, once per process.
 fn fixed_parts() -> Result<&'static SharedParts, FormatError> {
-    static FIXED: OnceLock<Result<SharedParts, String>> = OnceLock::new();
+    static FIXED: OnceLock<Result<SharedParts, Arc<FormatError>>> = OnceLock::new();
     FIXED
         .get_or_init(|| {
             let parts = FIXED_PARTS
                 .iter()
                 .map(|(name, body)| ((*name).to_owned(), body().into_bytes()))
                 .collect();
-            SharedParts::new(Format::Pptx, parts).map_err(|e| e.to_string())
+            SharedParts::new(Format::Pptx, parts).map_err(Arc::new)
         })
         .as_ref()
-        .map_err(|reason| FormatError::Write {
-            format: Format::Pptx,
-            reason: reason.clone(),
-        })
+        .map_err(|e| FormatError::write_by(Format::Pptx, "shared parts", Arc::clone(e)))
 }
 
 fn content_types(n: usize, with_notes: &[bool]) -> String {

@@ -148,7 +148,7 @@ fn changes_on_disk_become_deletes_folders_creates_and_writes() {
             Created create New/todo.txt (text)
             Written write Data/prices.csv (text)
             kept 1
-            skipped New/broken.docx: malformed Docx: not a zip package: 9 bytes, too short
+            skipped New/broken.docx: malformed docx file: not a zip package: 9 bytes, too short
         "#]],
     );
 }
