@@ -684,9 +684,15 @@ pub(super) fn tol(v: f64) -> f64 {
 
 /// Whether `after` differs from `before` by enough that a value goal on
 /// `after` is meaningful: well beyond the goal's tolerance, so the
-/// untouched world fails it. Every stage that draws a new value and
-/// `settle`, which checks the end state against the start, use this one
-/// margin.
+/// untouched world fails it. Every stage that draws a new value uses this
+/// one margin; `settle` checks the end state with [`distinguishable`].
 pub(super) fn moved(before: f64, after: f64) -> bool {
     (after - before).abs() > 100.0 * tol(after)
+}
+
+/// Whether a value goal expecting `after` fails on `before` with room to
+/// spare (ten times the goal's tolerance): what `settle` asks of the end
+/// state of the reference run against the start.
+pub(super) fn distinguishable(before: f64, after: f64) -> bool {
+    (after - before).abs() > 10.0 * tol(after)
 }

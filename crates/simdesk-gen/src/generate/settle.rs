@@ -5,7 +5,7 @@
 
 use simdesk_engine::Workspace;
 
-use super::objectives::moved;
+use super::objectives::distinguishable;
 use super::*;
 use crate::build::build;
 use crate::solve::{SolveError, apply_step, arrival_order};
@@ -63,8 +63,13 @@ impl Gen<'_> {
                         format!("objective {id}: {cell} holds no number after the reference run"),
                     ));
                 };
+                // The untouched world must fail the goal: the end state
+                // differs from the start by well beyond the goal's
+                // tolerance. Draws ask `moved` for a wider margin; a total
+                // many inputs feed can move by less than it and still be a
+                // meaningful goal.
                 if let Some(b) = before
-                    && !moved(b, end)
+                    && !distinguishable(b, end)
                 {
                     return Err(gerr(
                         self.t,
