@@ -81,9 +81,83 @@ impl<'w> Judge<'_, 'w> {
             .last()
     }
 
+    /// The agent's event since which a goal on `path` has held: walking
+    /// back over the agent's events that targeted `path`, the earliest
+    /// one after which the goal held at every later such event (and now).
+    /// Later work on the same file that leaves the goal's part alone does
+    /// not make an objective done later.
+    fn held_since(&self, path: &VPath, holds: impl Fn(&Judge<'_, 'w>) -> bool) -> Option<&'w Event> {
+        let touches: Vec<&'w Event> = self
+            .hist
+            .agent_events()
+            .filter(|e| crate::score::op_targets(&e.op).contains(&path))
+            .collect();
+        let mut at = touches.last().copied();
+        for e in touches.iter().rev().skip(1) {
+            let Some(state) = self.hist.after_agent(e.seq) else {
+                break;
+            };
+            let then = Judge {
+                ws: state,
+                hist: self.hist,
+                rules: self.rules.clone(),
+            };
+            if !holds(&then) {
+                break;
+            }
+            at = Some(e);
+        }
+        at
+    }
+
+    /// A met state goal's evidence: the event since which it has held.
+    fn since(&self, mut r: R, path: Option<&VPath>, holds: impl Fn(&Judge<'_, 'w>) -> bool) -> R {
+        if !r.met {
+            return r;
+        }
+        if let Some(p) = path
+            && let Some(e) = self.held_since(p, holds)
+        {
+            r.evidence = vec![e.seq];
+            r.at = Some(e.time);
+        }
+        r
+    }
+
     /// Judges one goal.
     pub fn judge(&self, g: &Goal) -> GoalResult {
+        let r = self.judge_now(g);
         let r = match g {
+            Goal::CellEquals {
+                cell,
+                expected,
+                tolerance,
+            } => self.since(r, cell.path.as_ref(), |j| {
+                j.cell_equals(cell, expected, *tolerance).met
+            }),
+            Goal::FormulaKept { cell, formula } => self.since(r, cell.path.as_ref(), |j| {
+                j.formula_kept(cell, formula.as_deref()).met
+            }),
+            Goal::RefreshedFrom { path, source } => {
+                self.since(r, Some(path), |j| j.refreshed_from(path, source).met)
+            }
+            _ => r,
+        };
+        GoalResult {
+            goal: g.clone(),
+            passed: r.met,
+            expected: r.expected,
+            actual: r.actual,
+            evidence: r.evidence,
+            at: r.at,
+            similarity: r.similarity,
+        }
+    }
+
+    /// Judges one goal on [`Judge::ws`], its evidence the agent's last
+    /// event on what it names.
+    fn judge_now(&self, g: &Goal) -> R {
+        match g {
             Goal::CellEquals {
                 cell,
                 expected,
@@ -170,15 +244,6 @@ impl<'w> Judge<'_, 'w> {
                 source,
                 min_similarity,
             } => self.deliverable(pattern, source, *min_similarity),
-        };
-        GoalResult {
-            goal: g.clone(),
-            passed: r.met,
-            expected: r.expected,
-            actual: r.actual,
-            evidence: r.evidence,
-            at: r.at,
-            similarity: r.similarity,
         }
     }
 

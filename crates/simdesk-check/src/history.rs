@@ -55,6 +55,9 @@ pub(crate) struct History<'a> {
     pub start: Option<Workspace>,
     /// State right after each send event the replay reached, by seq.
     after_send: BTreeMap<u64, Workspace>,
+    /// State right after each of the agent's applied events the replay
+    /// reached, by seq (forks: shared structure, O(1) each).
+    after_agent: BTreeMap<u64, Workspace>,
     /// Emails the agent or persona sent after the start, in order.
     pub sent: Vec<Sent<'a>>,
     /// Every event, in order.
@@ -91,8 +94,14 @@ impl<'a> History<'a> {
         let mut cur = Workspace::new(ws.start(), ws.persona().clone()).with_policy(ws.policy());
         let mut start = None;
         let mut after_send = BTreeMap::new();
+        let mut after_agent = BTreeMap::new();
         let mut diverged_at = None;
-        let last_send = sent.last().map_or(0, |s| s.event.seq);
+        let last_agent = events
+            .iter()
+            .rev()
+            .find(|e| e.actor == DEFAULT_ACTOR)
+            .map_or(0, |e| e.seq);
+        let last_send = sent.last().map_or(0, |s| s.event.seq).max(last_agent);
         for (i, e) in events.iter().enumerate() {
             if i == first_agent {
                 start = Some(cur.fork());
@@ -107,6 +116,12 @@ impl<'a> History<'a> {
             if sent.iter().any(|s| s.event.seq == e.seq) {
                 after_send.insert(e.seq, cur.fork());
             }
+            if i >= first_agent
+                && e.actor == DEFAULT_ACTOR
+                && e.outcome == OutcomeKind::Applied
+            {
+                after_agent.insert(e.seq, cur.fork());
+            }
         }
         if diverged_at.is_none() && first_agent == events.len() {
             start = Some(cur);
@@ -115,6 +130,7 @@ impl<'a> History<'a> {
             first_agent,
             start,
             after_send,
+            after_agent,
             sent,
             events,
             diverged_at,
@@ -124,6 +140,12 @@ impl<'a> History<'a> {
     /// The world right after send event `seq`, when the replay reached it.
     pub fn after_send(&self, seq: u64) -> Option<&Workspace> {
         self.after_send.get(&seq)
+    }
+
+    /// The world right after the agent's applied event `seq`, when the
+    /// replay reached it.
+    pub fn after_agent(&self, seq: u64) -> Option<&Workspace> {
+        self.after_agent.get(&seq)
     }
 
     /// The agent's applied events after the start, in order.

@@ -65,6 +65,14 @@ pub struct WorldSpec {
     /// Known inconsistencies planted on purpose, applied last.
     #[serde(default)]
     pub faults: Vec<Fault>,
+    /// The month of work around the world: what arrives when (requests
+    /// for later objectives, files, changes of plan, disagreeing
+    /// instructions), who the collaborators are as a session sees them
+    /// (hours, latency, what they know and hold back, what they review),
+    /// follow-ups and the agent's brief. Objectives scheduled here are
+    /// recorded when their request arrives, not at build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<simdesk_sim::Scenario>,
 }
 
 /// The template, seed and index a generated spec came from.

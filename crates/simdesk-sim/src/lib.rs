@@ -44,6 +44,7 @@
 //! assert!(r.is_error && r.text.starts_with("error: no file or folder at /Users/ana/nope.txt"));
 //! ```
 
+mod agent;
 mod collab;
 mod error;
 mod exec;
@@ -55,6 +56,7 @@ mod scenario;
 mod session;
 pub mod tools;
 
+pub use agent::{ReferenceError, ReferenceRun, play_reference};
 pub use collab::{Responder, ResponseContext};
 pub use error::{ScenarioError, ToolError};
 pub use limits::ToolLimits;

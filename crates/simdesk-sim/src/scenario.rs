@@ -262,6 +262,11 @@ pub struct Scheduled {
     /// The objective the message assigns, recorded when it arrives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objective: Option<Objective>,
+    /// The objective an earlier request assigned that this message changes
+    /// (a new file name, a corrected figure): work on it should wait for
+    /// it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
 }
 
 /// Two instructions that disagree about one objective, and whose word wins.

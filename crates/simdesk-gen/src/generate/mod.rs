@@ -12,6 +12,7 @@ mod book;
 mod faults;
 mod files;
 mod mail;
+mod month;
 mod objectives;
 mod people;
 mod persona;
@@ -166,6 +167,16 @@ struct Gen<'t> {
     /// Figures as already formatted: documents quote the same figures of an
     /// entity again and again.
     shown: RefCell<BTreeMap<(Shown, Option<String>), String>>,
+    /// When the objective being made is asked for (the session's start for
+    /// the first round, later for the rest).
+    arrive: SimTime,
+    /// The round of the objective being made (0: in the inbox at the
+    /// start).
+    round: usize,
+    /// Which objectives are held back, disagreed about or changed.
+    slots: month::Slots,
+    /// What the month schedules, collected while objectives are made.
+    month: month::Month,
 }
 
 /// A value [`Gen::show`] remembers the text of.
@@ -308,6 +319,7 @@ pub fn generate(
             emails: Vec::new(),
             objectives: Vec::new(),
             faults: Vec::new(),
+            scenario: None,
         },
         taken: BTreeSet::new(),
         folders: BTreeSet::new(),
@@ -337,15 +349,20 @@ pub fn generate(
         ent_ctx: None,
         base_fixed: None,
         shown: RefCell::new(BTreeMap::new()),
+        arrive: now,
+        round: 0,
+        slots: month::Slots::default(),
+        month: month::Month::default(),
     };
     g.persona_and_home()?;
     g.collaborators_and_entities()?;
     g.entity_files()?;
     g.global_files()?;
     let mut mails = g.threads()?;
-    let reserved = g.objectives(&mut mails, opts.faults > 0)?;
+    let reserved = g.objectives(&mut mails, opts.faults)?;
     g.finish_emails(mails)?;
     g.faults(opts.faults, &reserved)?;
+    g.scenario()?;
     g.spec.folders = g.folders.iter().cloned().collect();
     g.settle()?;
     Ok(g.spec)

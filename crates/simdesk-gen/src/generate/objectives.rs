@@ -6,28 +6,41 @@ impl<'t> Gen<'t> {
     pub(super) fn objectives(
         &mut self,
         mails: &mut Vec<Mail>,
-        faults: bool,
+        faults: u32,
     ) -> Result<BTreeSet<usize>, GenError> {
         let pack = self.pack;
         let mut used = BTreeSet::new();
-        for (oi, o) in pack.objectives.iter().enumerate() {
+        let total = self.plan_month()?;
+        let n_rec = pack.objectives.len();
+        for k in 0..total {
+            let oi = k % n_rec;
+            let o = &pack.objectives[oi];
+            self.round = k / n_rec;
+            self.arrive = self.arrival_of(k)?;
             let needs_entity = o.shape != Shape::ExportSend
                 || o.source
                     .as_deref()
                     .is_some_and(|s| !self.globals.contains_key(s));
             let ent = if needs_entity {
-                let cands: Vec<usize> = (0..self.entities.len())
-                    .filter(|i| {
-                        !used.contains(i)
-                            && (o.from != Party::Contact || self.entities[*i].featured)
-                    })
-                    .collect();
-                let cands = if cands.is_empty() {
-                    (0..self.entities.len())
+                // Fresh entities first, keeping enough untouched ones for
+                // the planted faults; then the ones already worked on (a
+                // later objective builds on an earlier one's output).
+                let spare = faults as usize;
+                let free = |g: &Self| -> Vec<usize> {
+                    (0..g.entities.len())
                         .filter(|i| !used.contains(i))
                         .collect()
+                };
+                let unused = free(self);
+                let cands: Vec<usize> = if unused.len() > spare || self.round == 0 {
+                    let featured: Vec<usize> = unused
+                        .iter()
+                        .copied()
+                        .filter(|i| o.from != Party::Contact || self.entities[*i].featured)
+                        .collect();
+                    if featured.is_empty() { unused } else { featured }
                 } else {
-                    cands
+                    used.iter().copied().collect()
                 };
                 if cands.is_empty() {
                     return Err(self.e("not enough entities for the objectives"));
@@ -38,7 +51,7 @@ impl<'t> Gen<'t> {
             } else {
                 None
             };
-            self.objective(oi, o, ent, mails, faults)?;
+            self.objective(k, o, ent, mails, faults > 0)?;
         }
         self.confidentiality();
         Ok(used)
@@ -48,7 +61,7 @@ impl<'t> Gen<'t> {
     /// states it.
     fn objective(
         &mut self,
-        oi: usize,
+        k: usize,
         o: &'t ObjectiveRecipe,
         ent: Option<usize>,
         mails: &mut Vec<Mail>,
@@ -71,16 +84,10 @@ impl<'t> Gen<'t> {
                     .and_then(|k| self.who(&Party::Collaborator(k), ent))
             })
             .ok_or_else(|| self.e("no collaborator to assign work"))?;
-        let due = self
-            .now
-            .plus_secs(
-                self.rng
-                    .int(i64::from(o.due_days[0]), i64::from(o.due_days[1]))
-                    * 86_400,
-            )
-            .at(17, 0, 0);
+        let due = self.due_from(o.due_days);
         let mut req = Request {
-            oi,
+            oi: k % self.pack.objectives.len(),
+            k,
             ent,
             ctx: self.base_ctx(false),
             extra: serde_json::Map::new(),
@@ -89,6 +96,7 @@ impl<'t> Gen<'t> {
             // Reading the request and finding the files takes a while.
             reference: vec![Op::AdvanceClock { seconds: 20 * 60 }],
             deliverable: None,
+            renamed: None,
         };
         req.extra.insert("due".into(), J::String(due.date_string()));
         req.extra.insert("requester".into(), from.1.json(""));
@@ -104,7 +112,7 @@ impl<'t> Gen<'t> {
         if req.goals.is_empty() {
             return Err(self.e(format!(
                 "objective {} ({}) has no goals",
-                oi + 1,
+                k + 1,
                 o.shape.as_str()
             )));
         }
@@ -171,7 +179,7 @@ impl<'t> Gen<'t> {
         req.ent.ok_or_else(|| {
             self.e(format!(
                 "objective {} ({}) needs an entity",
-                req.oi + 1,
+                req.k + 1,
                 o.shape.as_str()
             ))
         })
@@ -242,7 +250,7 @@ impl<'t> Gen<'t> {
                 "{}_{}_{}",
                 ascii_fold(&e.short.replace(' ', "_")),
                 pack.dataset.stem,
-                self.now.date_string()
+                self.arrive.date_string()
             )
         });
         let dl = self.downloads.clone();
@@ -279,6 +287,10 @@ impl<'t> Gen<'t> {
             source: csv.clone(),
         });
         self.entities[i].news.push(csv.clone());
+        // A later objective on this entity starts from here: the workbook
+        // imports the new file, holding the new rows.
+        self.entities[i].csv = csv.clone();
+        self.entities[i].rows = rows;
         req.attach.push(csv);
         Ok((i, b))
     }
@@ -321,7 +333,26 @@ impl<'t> Gen<'t> {
             return Err(self.e("objective: new assumption equals the old one"));
         }
         asm[ai] = nv;
+        if self.slots.conflict == Some(req.k) {
+            // The other party's figure: a different draw from the same
+            // range, one the goals must not follow.
+            let mut other = nv;
+            for _ in 0..20 {
+                other = round_to(self.rng.num(lo, hi), ar.decimals);
+                if moved(nv, other) && moved(e.asm[ai], other) {
+                    break;
+                }
+            }
+            if moved(nv, other) {
+                let fmt = fmt_code(pack, ar.format.as_deref());
+                req.extra.insert(
+                    "conflict_value".into(),
+                    J::String(format_value(&CellValue::Number(other), fmt.as_deref())),
+                );
+            }
+        }
         let b = compute_book(pack, &e.rows, &asm).map_err(|x| self.e(x))?;
+        self.entities[i].asm = asm;
         let row = b.asm[a].0;
         let cell = CellAddr::new(row - 1, 1);
         req.reference.push(Op::SetCells {
@@ -362,7 +393,7 @@ impl<'t> Gen<'t> {
         let k = o
             .kpi
             .as_ref()
-            .ok_or_else(|| self.e(format!("objective {} needs kpi", req.oi + 1)))?;
+            .ok_or_else(|| self.e(format!("objective {} needs kpi", req.k + 1)))?;
         let kp = pack
             .workbook
             .kpis
@@ -374,7 +405,7 @@ impl<'t> Gen<'t> {
         if !moved(e.book.kpi[k].2, v) {
             return Err(self.e(format!(
                 "objective {}: expected value equals the current one",
-                req.oi + 1
+                req.k + 1
             )));
         }
         let cell = Ref::cell(
@@ -393,6 +424,7 @@ impl<'t> Gen<'t> {
             cell,
             formula: Some(formula.clone()),
         });
+        self.entities[i].book = book.clone();
         req.extra
             .insert("kpi_label".into(), J::String(kp.label.clone()));
         req.extra.insert(
@@ -475,16 +507,32 @@ impl<'t> Gen<'t> {
             .attachment(&src_id, ent)
             .ok_or_else(|| self.e(format!("objective: no source {src_id}")))?;
         let stem = self.render_str(d, &ctx_value(&req.ctx))?;
-        let stem = self.file_stem(stem.trim(), ent.map(|i| &self.entities[i]), self.now);
+        let stem = if self.round > 0 && ent.is_none() {
+            // A global deliverable asked for again in a later round: its
+            // name carries the day it was asked for.
+            format!("{} {}", stem.trim(), self.arrive.date_string())
+        } else {
+            stem.trim().to_owned()
+        };
+        let stem = self.file_stem(&stem, ent.map(|i| &self.entities[i]), self.arrive);
         let dir = match ent {
             Some(i) => self.entities[i].deliver_dir.clone(),
             None => self.work.clone(),
         };
-        let target = self.claim(&dir, &stem, o.deliverable_ext.as_str())?;
+        let announced = self.claim(&dir, &stem, o.deliverable_ext.as_str())?;
         req.extra.insert(
             "deliverable".into(),
-            J::String(target.file_name().unwrap_or("").to_owned()),
+            J::String(announced.file_name().unwrap_or("").to_owned()),
         );
+        // A change of plan renames the deliverable after the request: the
+        // goals and the reference follow the new name.
+        let target = if self.slots.change == Some(req.k) {
+            let renamed = self.claim(&dir, &format!("{stem} final"), o.deliverable_ext.as_str())?;
+            req.renamed = Some((announced, renamed.clone()));
+            renamed
+        } else {
+            announced
+        };
         req.extra.insert(
             "source_file".into(),
             J::String(source.file_name().unwrap_or("").to_owned()),
@@ -540,10 +588,13 @@ impl<'t> Gen<'t> {
             markup::text(&body, &res).map_err(|x| gerr(self.t, x))?
         };
         let persona = self.persona.clone();
+        if self.round > 0 {
+            return self.schedule_request(o, from, due, req, title, subject, body);
+        }
         let paras = self.compose(&from, &persona, &body);
         let id = self.message_id();
         if let Some(target) = req.deliverable.take() {
-            let reply = self.reply(&from, &subject, &id, target)?;
+            let reply = self.reply(&from, &subject, Some(&id), target)?;
             req.reference.push(reply);
         }
         let date = self.now.plus_secs(-self.rng.int(1, 60) * 3600).at(
@@ -574,7 +625,7 @@ impl<'t> Gen<'t> {
         });
         self.spec.objectives.push(ObjectiveSpec {
             objective: Objective {
-                id: format!("obj-{}", oi + 1),
+                id: format!("obj-{}", req.k + 1),
                 title,
                 description: body.trim().to_owned(),
                 requested_by: from.1.email.clone(),
@@ -597,11 +648,11 @@ impl<'t> Gen<'t> {
 impl Gen<'_> {
     /// The persona's reply to a request, with the deliverable attached, as
     /// an op filed in Sent; the engine dates it with the world's clock.
-    fn reply(
+    pub(super) fn reply(
         &mut self,
         to: &Sender,
         subject: &str,
-        request_id: &str,
+        request_id: Option<&str>,
         target: VPath,
     ) -> Result<Op, GenError> {
         let sent = self.join(&self.join(&self.home, "Mail")?, "Sent")?;
@@ -620,7 +671,7 @@ impl Gen<'_> {
                 subject,
                 date: SimTime::default(),
                 message_id: id,
-                in_reply_to: Some(request_id.to_owned()),
+                in_reply_to: request_id.map(str::to_owned),
                 body,
                 attachments: vec![target],
             },
@@ -658,23 +709,28 @@ impl Gen<'_> {
 
 /// An objective being put together: what its request email will say and
 /// attach, and its goals.
-struct Request {
-    /// Index of the objective in the pack.
-    oi: usize,
+pub(super) struct Request {
+    /// Index of the objective's recipe in the pack.
+    pub(super) oi: usize,
+    /// Index of the objective in the computer (its id is `obj-<k+1>`).
+    pub(super) k: usize,
     /// The entity it concerns.
-    ent: Option<usize>,
+    pub(super) ent: Option<usize>,
     /// The prose context of the request.
-    ctx: Ctx,
+    pub(super) ctx: Ctx,
     /// Values found while building it (`new_file`, `new_kpi` …), added to
     /// the context.
-    extra: serde_json::Map<String, J>,
-    goals: Vec<Goal>,
-    attach: Vec<VPath>,
+    pub(super) extra: serde_json::Map<String, J>,
+    pub(super) goals: Vec<Goal>,
+    pub(super) attach: Vec<VPath>,
     /// The ops a careful professional applies, in order (the reply with the
     /// deliverable comes last, once the request's subject is known).
-    reference: Vec<Op>,
+    pub(super) reference: Vec<Op>,
     /// The deliverable sent back to the requester.
-    deliverable: Option<VPath>,
+    pub(super) deliverable: Option<VPath>,
+    /// A change of plan: the name the request announces and the name the
+    /// deliverable must carry.
+    pub(super) renamed: Option<(VPath, VPath)>,
 }
 
 /// The tolerance a goal on value `v` allows.

@@ -49,39 +49,103 @@ impl Gen<'_> {
             exports.extend(own);
             self.spec.objectives[k].objective.reference = done.reference;
         }
-        for s in &mut self.spec.objectives {
-            let id = s.objective.id.clone();
-            for g in &mut s.objective.goals {
-                let Goal::CellEquals { cell, expected, .. } = g else {
+        self.settle_month(&start)
+    }
+
+    /// Plays the reference month through a session (requests arriving on
+    /// schedule, questions answered, reviews), then settles every
+    /// objective's goals on what that run left: a value goal takes the
+    /// end state's value; a goal that held when its objective was done
+    /// but that later work of the month undid (a later refresh of the same
+    /// workbook, a total many objectives feed) is dropped, so each
+    /// objective asks only what still holds at the month's end.
+    fn settle_month(&mut self, start: &Workspace) -> Result<(), GenError> {
+        let Some(scenario) = self.spec.scenario.clone() else {
+            return Ok(());
+        };
+        let mut session = simdesk_sim::Session::new(start.fork(), std::sync::Arc::new(scenario))
+            .map_err(|e| self.e(format!("scenario: {e}")))?;
+        let run = simdesk_sim::play_reference(&mut session)
+            .map_err(|e| self.e(format!("reference month: {e}")))?;
+        let end = session.world();
+        let done: BTreeMap<&str, &Workspace> = run
+            .completed
+            .iter()
+            .map(|(id, w)| (id.as_str(), w))
+            .collect();
+        let mut objectives: Vec<&mut Objective> = self
+            .spec
+            .objectives
+            .iter_mut()
+            .map(|o| &mut o.objective)
+            .collect();
+        if let Some(sc) = self.spec.scenario.as_mut() {
+            objectives.extend(sc.schedule.iter_mut().filter_map(|s| s.objective.as_mut()));
+        }
+        for o in objectives {
+            let id = o.id.clone();
+            let Some(at_done) = done.get(id.as_str()) else {
+                return Err(gerr(
+                    self.t,
+                    format!("objective {id}: the reference month never worked it"),
+                ));
+            };
+            let held = simdesk_check::score(end, Some(&id));
+            let failed_at_end: Vec<&Goal> = held
+                .objectives
+                .iter()
+                .flat_map(|s| s.goals.iter())
+                .filter(|g| !g.passed && !matches!(g.goal, Goal::CellEquals { .. }))
+                .map(|g| &g.goal)
+                .collect();
+            let mut keep = Vec::new();
+            for mut g in std::mem::take(&mut o.goals) {
+                if failed_at_end.contains(&&g) {
                     continue;
-                };
-                let end = cell_number(&ws, cell);
-                let before = cell_number(&start, cell);
-                let Some(end) = end else {
-                    return Err(gerr(
-                        self.t,
-                        format!("objective {id}: {cell} holds no number after the reference run"),
-                    ));
-                };
-                // The untouched world must fail the goal: the end state
-                // differs from the start by well beyond the goal's
-                // tolerance. Draws ask `moved` for a wider margin; a total
-                // many inputs feed can move by less than it and still be a
-                // meaningful goal.
-                if let Some(b) = before
-                    && !distinguishable(b, end)
-                {
-                    return Err(gerr(
-                        self.t,
-                        format!(
-                            "objective {id}: the reference run leaves {cell} as it was ({b} before, {end} after)"
-                        ),
-                    ));
                 }
-                *expected = CellValue::Number(end);
-                // The tolerance stays the one of the generator's own value:
-                // the two differ by rounding at most.
+                if let Goal::CellEquals {
+                    cell,
+                    expected,
+                    tolerance,
+                } = &mut g
+                {
+                    let Some(v) = cell_number(end, cell) else {
+                        return Err(gerr(
+                            self.t,
+                            format!("objective {id}: {cell} holds no number after the reference run"),
+                        ));
+                    };
+                    let then = cell_number(at_done, cell);
+                    if then.is_none_or(|t| (t - v).abs() > *tolerance) {
+                        // Later work moved it: not this objective's to ask.
+                        continue;
+                    }
+                    // The untouched world must fail the goal: the end
+                    // state differs from the start by well beyond the
+                    // goal's tolerance.
+                    if let Some(b) = cell_number(start, cell)
+                        && !distinguishable(b, v)
+                    {
+                        return Err(gerr(
+                            self.t,
+                            format!(
+                                "objective {id}: the reference run leaves {cell} as it was ({b} before, {v} after)"
+                            ),
+                        ));
+                    }
+                    *expected = CellValue::Number(v);
+                }
+                keep.push(g);
             }
+            // A formula goal whose value goal was dropped stays: the
+            // formula must still be there at the end.
+            if keep.is_empty() {
+                return Err(gerr(
+                    self.t,
+                    format!("objective {id}: later work of the month undid every goal"),
+                ));
+            }
+            o.goals = keep;
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ mod fixture;
 mod gen_fixture;
 mod generated;
 mod hostile;
+mod month;
 mod reference;
 mod replay;
 mod rules;

@@ -1,0 +1,524 @@
+//! The month: the template's objective recipes repeated in rounds until a
+//! computer holds at least `min_objectives` (`templates/_sim/month.toml`);
+//! the first round waits in the inbox, the rest arrive by email over about
+//! four working weeks. Some files are held back by a collaborator until
+//! asked for, one figure is disagreed about (the requester's word wins),
+//! one deliverable is renamed after the request. Everything a session needs
+//! — the schedule, collaborators with hours, latency, knowledge and
+//! reviews, follow-ups and the brief — becomes the spec's
+//! [`Scenario`](simdesk_sim::Scenario).
+
+use std::sync::OnceLock;
+
+use simdesk_sim::{
+    Conflict, FileDrop, FollowUps, Instruction, Knowledge, Scenario, Scheduled, WorkingHours,
+};
+
+use super::objectives::Request;
+use super::*;
+
+/// The month's settings and prose, shipped as `templates/_sim/month.toml`.
+pub const MONTH_TOML: &str = include_str!("../../../../templates/_sim/month.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MonthData {
+    min_objectives: usize,
+    spread_business_days: u32,
+    month_days: u32,
+    hold_backs: usize,
+    brief: String,
+    latency: BTreeMap<String, [u32; 2]>,
+    timezones: BTreeMap<String, i32>,
+    hold_back: HoldBackProse,
+    change: ChangeProse,
+    conflict: ConflictProse,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HoldBackProse {
+    variants: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeProse {
+    variants: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConflictProse {
+    instruction: Vec<String>,
+    confirm: Vec<String>,
+    resolution: String,
+    keywords: Vec<String>,
+}
+
+fn month_data() -> Result<&'static MonthData, String> {
+    static DATA: OnceLock<Result<MonthData, String>> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let d: MonthData =
+            toml::from_str(MONTH_TOML).map_err(|e| format!("templates/_sim/month.toml: {e}"))?;
+        let empty = d.hold_back.variants.is_empty()
+            || d.change.variants.is_empty()
+            || d.conflict.instruction.is_empty()
+            || d.conflict.confirm.is_empty();
+        if empty || d.min_objectives == 0 || d.spread_business_days == 0 {
+            return Err("templates/_sim/month.toml: a prose table or a count is empty".into());
+        }
+        Ok(d)
+    })
+    .as_ref()
+    .map_err(Clone::clone)
+}
+
+/// Which objectives (by index in the computer) are held back, disagreed
+/// about or renamed; all in later rounds, so their request arrives while
+/// the session runs.
+#[derive(Debug, Default)]
+pub(super) struct Slots {
+    pub(super) hold: BTreeSet<usize>,
+    pub(super) conflict: Option<usize>,
+    pub(super) change: Option<usize>,
+    /// Objectives in the computer.
+    total: usize,
+}
+
+/// What the month schedules, collected while objectives are made.
+#[derive(Debug, Default)]
+pub(super) struct Month {
+    schedule: Vec<Scheduled>,
+    knows: BTreeMap<String, Vec<Knowledge>>,
+    conflicts: Vec<Conflict>,
+    /// Every scheduled objective's (id, requester address).
+    requested: Vec<(String, String)>,
+}
+
+/// Replaces `{key}` placeholders.
+fn fill(text: &str, vars: &[(&str, &str)]) -> String {
+    vars.iter()
+        .fold(text.to_owned(), |t, (k, v)| t.replace(&format!("{{{k}}}"), v))
+}
+
+fn paragraphs_text(paras: &[Paragraph]) -> String {
+    paras
+        .iter()
+        .map(|p| simdesk_model::inlines_text(&p.inlines))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn file_name(p: &VPath) -> String {
+    p.file_name().unwrap_or("").to_owned()
+}
+
+impl<'t> Gen<'t> {
+    /// Decides how many objectives the computer gets and which of the
+    /// later ones are held back, disagreed about and renamed; returns the
+    /// count.
+    pub(super) fn plan_month(&mut self) -> Result<usize, GenError> {
+        let d = month_data().map_err(|e| self.e(e))?;
+        let recipes = &self.pack.objectives;
+        let n = recipes.len();
+        let total = d.min_objectives.div_ceil(n).max(2) * n;
+        let shape = |k: usize| recipes[k % n].shape;
+        let mut held: Vec<usize> = (n..total)
+            .filter(|k| matches!(shape(*k), Shape::RefreshExportSend | Shape::RefreshValue))
+            .collect();
+        self.rng.shuffle(&mut held);
+        let hold: BTreeSet<usize> = held.into_iter().take(d.hold_backs).collect();
+        let conflicts: Vec<usize> = (n..total)
+            .filter(|k| shape(*k) == Shape::AssumptionChange && !hold.contains(k))
+            .collect();
+        let conflict = (!conflicts.is_empty()).then(|| *self.rng.pick(&conflicts));
+        let changes: Vec<usize> = (n..total)
+            .filter(|k| {
+                recipes[k % n].deliverable.is_some()
+                    && !hold.contains(k)
+                    && Some(*k) != conflict
+            })
+            .collect();
+        let change = (!changes.is_empty()).then(|| *self.rng.pick(&changes));
+        self.slots = Slots {
+            hold,
+            conflict,
+            change,
+            total,
+        };
+        Ok(total)
+    }
+
+    /// The persona's time zone as minutes east of UTC (standard time).
+    fn utc_offset(&self) -> i32 {
+        let tz = self
+            .spec
+            .persona
+            .profile
+            .get("location")
+            .and_then(|l| l.get("timezone"))
+            .and_then(J::as_str)
+            .unwrap_or("");
+        month_data()
+            .ok()
+            .and_then(|d| d.timezones.get(tz).copied())
+            .unwrap_or(0)
+    }
+
+    /// The persona's (and colleagues') working hours.
+    fn hours(&self) -> WorkingHours {
+        WorkingHours {
+            utc_offset_minutes: self.utc_offset(),
+            ..WorkingHours::default()
+        }
+    }
+
+    /// `t`'s local date at `h:m` local time, as UTC.
+    fn local_at(&self, t: SimTime, h: u32, m: u32) -> SimTime {
+        let off = i64::from(self.utc_offset()) * 60;
+        SimTime(t.secs() + off).at(h, m, 0).plus_secs(-off)
+    }
+
+    /// The end of the month.
+    fn month_end(&self) -> SimTime {
+        let days = month_data().map_or(30, |d| d.month_days);
+        self.local_at(self.now.plus_secs(i64::from(days) * 86_400), 18, 0)
+    }
+
+    /// When objective `k`'s request arrives: the session's start for the
+    /// first round; later ones spread over the working days that follow,
+    /// inside working hours.
+    pub(super) fn arrival_of(&mut self, k: usize) -> Result<SimTime, GenError> {
+        let n = self.pack.objectives.len();
+        if k < n {
+            return Ok(self.now);
+        }
+        let d = month_data().map_err(|e| self.e(e))?;
+        let later = self.slots.total.saturating_sub(n).max(1);
+        let j = k - n;
+        let span = (d.spread_business_days - 1) as usize;
+        let business = 1 + j * span / (later - 1).max(1);
+        let off = i64::from(self.utc_offset()) * 60;
+        let mut day = (self.now.secs() + off).div_euclid(86_400);
+        let mut left = business;
+        while left > 0 {
+            day += 1;
+            if !matches!(
+                simdesk_sim::Weekday::of_day(day),
+                simdesk_sim::Weekday::Sat | simdesk_sim::Weekday::Sun
+            ) {
+                left -= 1;
+            }
+        }
+        let h = self.rng.int(9, 15) as u32;
+        let m = self.rng.int(0, 59) as u32;
+        Ok(self.local_at(SimTime(day * 86_400 - off), h, m))
+    }
+
+    /// The due date of an objective arriving now: `days` later at 17:00
+    /// local, at least a day after it arrives and before the month ends.
+    pub(super) fn due_from(&mut self, days: [u32; 2]) -> SimTime {
+        let n = self.rng.int(i64::from(days[0]), i64::from(days[1]));
+        let due = self.local_at(self.arrive.plus_secs(n * 86_400), 17, 0);
+        if self.round == 0 {
+            return due;
+        }
+        let last = self.local_at(self.month_end().plus_secs(-86_400), 17, 0);
+        let first = self.arrive.plus_secs(86_400);
+        due.min(last).max(first)
+    }
+
+    /// Removes a file the generator created from the starting world: it
+    /// arrives later instead.
+    fn take_artifact(&mut self, p: &VPath) -> Result<Artifact, GenError> {
+        let i = self
+            .spec
+            .artifacts
+            .iter()
+            .position(|a| &a.path == p)
+            .ok_or_else(|| self.e(format!("no generated file {p} to schedule")))?;
+        Ok(self.spec.artifacts.remove(i).artifact)
+    }
+
+    /// Someone other than `requester` who can hold a file: a vendor or a
+    /// peer first.
+    fn holder_for(&mut self, requester: &str) -> Result<(String, Person), GenError> {
+        let rank = |c: &Collaborator| match c.relation.as_str() {
+            "vendor" => 0,
+            "peer" => 1,
+            "manager" => 3,
+            _ => 2,
+        };
+        let mut cands: Vec<(u8, String)> = self
+            .collab
+            .iter()
+            .filter(|(k, _)| k.as_str() != requester)
+            .map(|(k, (_, c))| (rank(c), k.clone()))
+            .collect();
+        cands.sort();
+        let best = cands
+            .first()
+            .map(|c| c.0)
+            .ok_or_else(|| self.e("no collaborator to hold a file"))?;
+        let top: Vec<String> = cands
+            .into_iter()
+            .filter(|c| c.0 == best)
+            .map(|c| c.1)
+            .collect();
+        let k = self.rng.pick(&top).clone();
+        let p = self.collab[&k].0.clone();
+        Ok((k, p))
+    }
+
+    /// The other party of a disagreement about entity `ent`'s figure: its
+    /// contact when they write to the persona, else a peer.
+    fn other_party(&mut self, requester: &str, ent: Option<usize>) -> Option<Sender> {
+        if let Some(s) = self.who(&Party::Contact, ent)
+            && s.0 != requester
+        {
+            return Some(s);
+        }
+        let peers: Vec<String> = self
+            .collab
+            .iter()
+            .filter(|(k, (_, c))| k.as_str() != requester && c.relation != "manager")
+            .map(|(k, _)| k.clone())
+            .collect();
+        if peers.is_empty() {
+            return None;
+        }
+        let k = self.rng.pick(&peers).clone();
+        self.who(&Party::Collaborator(k), ent)
+    }
+
+    /// A later round's request: scheduled to arrive at [`Gen::arrive`]
+    /// with its files (or with a note naming who holds them), its change
+    /// of plan and its disagreement; the objective is recorded when it
+    /// arrives.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn schedule_request(
+        &mut self,
+        o: &'t ObjectiveRecipe,
+        from: Sender,
+        due: SimTime,
+        mut req: Request,
+        title: String,
+        subject: String,
+        body: String,
+    ) -> Result<(), GenError> {
+        let d = month_data().map_err(|e| self.e(e))?;
+        let id = format!("obj-{}", req.k + 1);
+        let at = self.arrive;
+        let mut body = body.trim().to_owned();
+        let mut files = Vec::new();
+        if self.slots.hold.contains(&req.k) && !req.attach.is_empty() {
+            let (hk, holder) = self.holder_for(&from.0)?;
+            let mut names = Vec::new();
+            for (n, p) in std::mem::take(&mut req.attach).into_iter().enumerate() {
+                let artifact = self.take_artifact(&p)?;
+                names.push(file_name(&p));
+                self.month.knows.entry(hk.clone()).or_default().push(Knowledge {
+                    id: format!("{id}-file-{}", n + 1),
+                    keywords: Vec::new(),
+                    min_keywords: 1,
+                    refs: vec![file_name(&p)],
+                    attachments: Vec::new(),
+                    fact: String::new(),
+                    file: Some(FileDrop { path: p, artifact }),
+                    hold_back: true,
+                    objective: Some(id.clone()),
+                });
+            }
+            let note = self.rng.pick(&d.hold_back.variants).clone();
+            body.push_str("\n\n");
+            body.push_str(&fill(
+                &note,
+                &[
+                    ("holder", &holder.display),
+                    ("holder_email", &holder.email),
+                    ("file", &names.join(", ")),
+                ],
+            ));
+        }
+        for p in std::mem::take(&mut req.attach) {
+            let artifact = self.take_artifact(&p)?;
+            files.push(FileDrop { path: p, artifact });
+        }
+        let persona = self.persona.clone();
+        let paras = self.compose(&from, &persona, &body);
+        let hours = self.hours();
+        if let Some((old, new)) = &req.renamed {
+            let note = self.rng.pick(&d.change.variants).clone();
+            let text = fill(&note, &[("old", &file_name(old)), ("new", &file_name(new))]);
+            let paras = self.compose(&from, &persona, &text);
+            let when = hours.next_open(at.plus_secs(self.rng.int(90, 240) * 60));
+            self.month.schedule.push(Scheduled {
+                at: when,
+                from: from.0.clone(),
+                subject: format!("Re: {subject}"),
+                body: paragraphs_text(&paras),
+                files: Vec::new(),
+                objective: None,
+                about: Some(id.clone()),
+            });
+        }
+        if let Some(J::String(other_value)) = req.extra.get("conflict_value").cloned()
+            && let (Some(J::String(value)), Some(J::String(label))) = (
+                req.extra.get("new_value").cloned(),
+                req.extra.get("assumption").cloned(),
+            )
+            && let Some(other) = self.other_party(&from.0, req.ent)
+        {
+            let label = label.to_lowercase();
+            let vars = [
+                ("title", title.as_str()),
+                ("label", label.as_str()),
+                ("new", other_value.as_str()),
+                ("old", value.as_str()),
+                ("other", other.1.given.as_str()),
+            ];
+            let ask = fill(&self.rng.pick(&d.conflict.instruction).clone(), &vars);
+            let ask = self.compose(&other, &persona, &ask);
+            let hold = fill(&self.rng.pick(&d.conflict.confirm).clone(), &vars);
+            let hold = self.compose(&from, &persona, &hold);
+            let first = hours.next_open(at.plus_secs(self.rng.int(60, 120) * 60));
+            let second = hours.next_open(first.plus_secs(self.rng.int(60, 150) * 60));
+            self.month.conflicts.push(Conflict {
+                id: format!("conflict-{}", self.month.conflicts.len() + 1),
+                objective: id.clone(),
+                instructions: vec![
+                    Instruction {
+                        from: other.0.clone(),
+                        at: first,
+                        subject: subject.clone(),
+                        body: paragraphs_text(&ask),
+                    },
+                    Instruction {
+                        from: from.0.clone(),
+                        at: second,
+                        subject: format!("Re: {subject}"),
+                        body: paragraphs_text(&hold),
+                    },
+                ],
+                winner: from.0.clone(),
+                keywords: d.conflict.keywords.clone(),
+                resolution: fill(&d.conflict.resolution, &vars),
+            });
+        }
+        let mut reference = std::mem::take(&mut req.reference);
+        if let Some(target) = req.deliverable.take() {
+            reference.push(self.reply(&from, &subject, None, target)?);
+        }
+        self.month
+            .requested
+            .push((id.clone(), from.1.email.clone()));
+        self.month.schedule.push(Scheduled {
+            at,
+            from: from.0.clone(),
+            subject,
+            body: paragraphs_text(&paras),
+            files,
+            objective: Some(Objective {
+                id,
+                title,
+                description: body,
+                requested_by: from.1.email.clone(),
+                message_id: None,
+                assigned: Some(at),
+                due,
+                late: o
+                    .late_per_day
+                    .map_or(LatePolicy::Fail, |per_day| LatePolicy::Decay { per_day }),
+                goals: req.goals,
+                reference,
+                confidential: Vec::new(),
+            }),
+            about: None,
+        });
+        Ok(())
+    }
+
+    /// The spec's scenario: the agent, the brief, collaborators as a
+    /// session sees them, the schedule, disagreements and follow-ups.
+    pub(super) fn scenario(&mut self) -> Result<(), GenError> {
+        let d = month_data().map_err(|e| self.e(e))?;
+        let hours = self.hours();
+        let mut requested: Vec<(String, String)> = self
+            .spec
+            .objectives
+            .iter()
+            .map(|o| (o.objective.id.clone(), o.objective.requested_by.clone()))
+            .collect();
+        requested.extend(self.month.requested.iter().cloned());
+        let keys: Vec<String> = self.collab.keys().cloned().collect();
+        let mut collaborators = Vec::new();
+        for k in keys {
+            let (p, c) = self.collab[&k].clone();
+            let [lo, hi] = d.latency.get(c.style.as_str()).copied().unwrap_or([30, 90]);
+            let latency = self.rng.int(i64::from(lo), i64::from(hi.max(lo))) as u32;
+            collaborators.push(simdesk_sim::CollaboratorSpec {
+                key: k.clone(),
+                name: p.display.clone(),
+                email: p.email.clone(),
+                role: c.role.clone(),
+                relation: c.relation.clone(),
+                style: c.style.as_str().to_owned(),
+                hours: hours.clone(),
+                latency_minutes: latency,
+                knows: self.month.knows.remove(&k).unwrap_or_default(),
+                reviews: requested
+                    .iter()
+                    .filter(|(_, by)| by.eq_ignore_ascii_case(&p.email))
+                    .map(|(id, _)| id.clone())
+                    .collect(),
+            });
+        }
+        let manager = self.collab.get("manager").map(|(p, _)| p.clone());
+        let persona = &self.spec.persona;
+        let city = persona
+            .profile
+            .get("location")
+            .and_then(|l| l.get("city"))
+            .and_then(J::as_str)
+            .unwrap_or("")
+            .to_owned();
+        let (mname, memail) = manager
+            .as_ref()
+            .map_or((String::new(), String::new()), |m| {
+                (m.display.clone(), m.email.clone())
+            });
+        let brief = fill(
+            &d.brief,
+            &[
+                ("name", &persona.name),
+                ("role", &persona.role),
+                ("employer", &persona.employer),
+                ("city", &city),
+                ("manager", &mname),
+                ("manager_email", &memail),
+                ("home", self.home.as_str()),
+            ],
+        );
+        let mut schedule = std::mem::take(&mut self.month.schedule);
+        schedule.sort_by_key(|s| s.at);
+        self.spec.scenario = Some(Scenario {
+            version: simdesk_sim::SCENARIO_VERSION,
+            agent: Mailbox::new(&persona.name, &persona.email),
+            home: self.home.clone(),
+            utc_offset_minutes: self.utc_offset(),
+            brief,
+            end: Some(self.month_end()),
+            costs: simdesk_sim::Costs::builtin(),
+            collaborators,
+            schedule,
+            conflicts: std::mem::take(&mut self.month.conflicts),
+            follow_ups: FollowUps {
+                manager: manager.map(|_| "manager".to_owned()),
+                ..FollowUps::default()
+            },
+            prose: simdesk_sim::Prose::builtin(),
+        });
+        Ok(())
+    }
+}
