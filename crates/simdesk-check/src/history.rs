@@ -67,8 +67,36 @@ pub(crate) struct History<'a> {
 }
 
 impl<'a> History<'a> {
-    /// Replays `ws`'s trajectory once.
+    /// Replays `ws`'s trajectory once, from an empty world.
     pub fn new(ws: &'a Workspace) -> History<'a> {
+        let empty = Workspace::new(ws.start(), ws.persona().clone()).with_policy(ws.policy());
+        Self::replay_from(ws, empty)
+    }
+
+    /// Like [`History::new`], replaying only what happened after
+    /// `earlier`: a fork of `ws` from before the agent's first event (its
+    /// trajectory a prefix of `ws`'s). Anything else replays from nothing.
+    pub fn since(ws: &'a Workspace, earlier: &Workspace) -> History<'a> {
+        let n = earlier.trajectory_len();
+        let first_agent = ws
+            .trajectory()
+            .position(|e| e.actor == DEFAULT_ACTOR)
+            .unwrap_or(ws.trajectory_len());
+        let prefix = n <= first_agent
+            && n <= ws.trajectory_len()
+            && (n == 0
+                || earlier.trajectory().last().map(|e| (e.seq, e.revision, e.time))
+                    == ws.trajectory().nth(n - 1).map(|e| (e.seq, e.revision, e.time)));
+        if prefix {
+            Self::replay_from(ws, earlier.fork())
+        } else {
+            Self::new(ws)
+        }
+    }
+
+    /// Replays the events of `ws`'s trajectory after `cur`'s onto `cur`.
+    fn replay_from(ws: &'a Workspace, mut cur: Workspace) -> History<'a> {
+        let skip = cur.trajectory_len();
         let events: Vec<&Event> = ws.trajectory().collect();
         let first_agent = events
             .iter()
@@ -91,7 +119,6 @@ impl<'a> History<'a> {
                 _ => None,
             })
             .collect();
-        let mut cur = Workspace::new(ws.start(), ws.persona().clone()).with_policy(ws.policy());
         let mut start = None;
         let mut after_send = BTreeMap::new();
         let mut after_agent = BTreeMap::new();
@@ -102,7 +129,7 @@ impl<'a> History<'a> {
             .find(|e| e.actor == DEFAULT_ACTOR)
             .map_or(0, |e| e.seq);
         let last_send = sent.last().map_or(0, |s| s.event.seq).max(last_agent);
-        for (i, e) in events.iter().enumerate() {
+        for (i, e) in events.iter().enumerate().skip(skip) {
             if i == first_agent {
                 start = Some(cur.fork());
             }

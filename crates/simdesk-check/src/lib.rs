@@ -60,7 +60,7 @@ pub use report::{
 pub use rules::{RULES, Rule, check, primary_path, rule_for};
 pub use score::{
     Collateral, CollateralChange, ERROR_PENALTY, GoalResult, ObjectiveScore, ScoreReport,
-    StartMethod, WARNING_PENALTY, score,
+    StartMethod, WARNING_PENALTY, score, score_since,
 };
 pub use simdesk_model::{Code, Diagnostic, Severity};
 

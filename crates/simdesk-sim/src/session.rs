@@ -125,6 +125,9 @@ pub enum ReplayError {
 #[derive(Clone)]
 pub struct Session {
     pub(crate) world: Workspace,
+    /// The world as the session began (a fork): reviews judge goals by
+    /// replaying only what happened since.
+    pub(crate) origin: Workspace,
     pub(crate) scenario: Arc<Scenario>,
     pub(crate) now: SimTime,
     pub(crate) queue: OrdMap<(SimTime, u64), Pending>,
@@ -173,6 +176,7 @@ impl Session {
         scenario.validate(&world)?;
         let now = world.now();
         let mut s = Session {
+            origin: world.fork(),
             world,
             scenario,
             now,

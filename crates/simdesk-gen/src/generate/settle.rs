@@ -82,6 +82,7 @@ impl Gen<'_> {
         if let Some(sc) = self.spec.scenario.as_mut() {
             objectives.extend(sc.schedule.iter_mut().filter_map(|s| s.objective.as_mut()));
         }
+        let report = simdesk_check::score_since(end, start, None);
         for o in objectives {
             let id = o.id.clone();
             let Some(at_done) = done.get(id.as_str()) else {
@@ -90,10 +91,10 @@ impl Gen<'_> {
                     format!("objective {id}: the reference month never worked it"),
                 ));
             };
-            let held = simdesk_check::score(end, Some(&id));
-            let failed_at_end: Vec<&Goal> = held
+            let failed_at_end: Vec<&Goal> = report
                 .objectives
                 .iter()
+                .filter(|s| s.id == id)
                 .flat_map(|s| s.goals.iter())
                 .filter(|g| !g.passed && !matches!(g.goal, Goal::CellEquals { .. }))
                 .map(|g| &g.goal)
