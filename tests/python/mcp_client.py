@@ -139,7 +139,14 @@ def main() -> None:
         asyncio.run(work(simdesk, world, out, objective))
 
         saved = sorted(p.name for p in out.iterdir())
-        assert saved == ["score.json", "trajectory.jsonl", "world.simdesk"], saved
+        assert saved == [
+            "run.json",
+            "scenario.json",
+            "score.json",
+            "start.simdesk",
+            "trajectory.jsonl",
+            "world.simdesk",
+        ], saved
         scored = subprocess.run(
             [simdesk, "score", str(out / "world.simdesk"), "--objective", objective["id"], "--format", "json"],
             capture_output=True,

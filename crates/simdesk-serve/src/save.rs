@@ -1,19 +1,21 @@
 //! Writing a finished (or paused) session to disk: its world, trajectory
 //! and score, as one folder that appears whole or not at all.
 
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use simdesk_sim::Session;
+use simdesk_store::{RunOrigin, write_run};
 
-/// File names inside a saved session folder.
-pub const WORLD_FILE: &str = "world.simdesk";
-/// The trajectory as JSON Lines, one event per line.
-pub const TRAJECTORY_FILE: &str = "trajectory.jsonl";
+/// File names inside a saved session folder (a run folder: see
+/// `simdesk_store::write_run` for the whole layout).
+pub const WORLD_FILE: &str = simdesk_store::RUN_WORLD_FILE;
+/// The trajectory as JSON Lines, one step per line.
+pub const TRAJECTORY_FILE: &str = simdesk_store::RUN_STEPS_FILE;
 /// The score report as JSON.
-pub const SCORE_FILE: &str = "score.json";
+pub const SCORE_FILE: &str = simdesk_store::RUN_SCORE_FILE;
+
+/// The door named in a saved session's `run.json`.
+pub const DOOR: &str = "serve";
 
 /// Why a session could not be saved.
 #[derive(Debug, thiserror::Error)]
@@ -45,83 +47,38 @@ pub enum SaveError {
         #[source]
         source: simdesk_engine::SnapshotError,
     },
+    /// The run folder could not be written (the store's error names the
+    /// file and the problem).
+    #[error("cannot save the session to {path}")]
+    Store {
+        /// The folder being saved.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: simdesk_store::StoreError,
+    },
 }
 
-/// Writes `session` to the folder `dir`: its world with the clock brought
-/// to the session's time (`world.simdesk`), its tool calls as JSON Lines
-/// (`trajectory.jsonl`: arguments, results, simulated times, arrivals) and
-/// the world's score (`score.json`). The files are written into a hidden temporary sibling
-/// which is then renamed into place, so a reader sees the old folder or the
-/// new one, never a half-written mix; a folder saved earlier is replaced.
+/// Writes `session` to the folder `dir` as a run folder
+/// (`simdesk_store::write_run`, door `serve`): its world with the clock
+/// brought to the session's time (`world.simdesk`), the world it started
+/// from (`start.simdesk`), its scenario (`scenario.json`), its tool calls
+/// as JSON Lines (`trajectory.jsonl`: arguments, results, simulated times,
+/// arrivals), the world's score (`score.json`) and `run.json`. The files
+/// are written into a hidden temporary sibling which is then renamed into
+/// place, so a reader sees the old folder or the new one, never a
+/// half-written mix; a session saved earlier is replaced.
 pub fn save_session(session: &Session, dir: &Path) -> Result<(), SaveError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| SaveError::Io { path, source }
+    let origin = RunOrigin {
+        door: DOOR.to_owned(),
+        ..RunOrigin::default()
     };
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "session".to_owned());
-    let tmp = parent.join(format!(".{name}.simdesk-tmp-{}", unique()));
-    fs::create_dir(&tmp).map_err(io(&tmp))?;
-    let result = (|| {
-        let json = |source| SaveError::Json {
+    write_run(dir, session, &origin)
+        .map(|_| ())
+        .map_err(|source| SaveError::Store {
             path: dir.to_path_buf(),
             source,
-        };
-        let world = session.fork().into_world();
-        let steps = session.steps_jsonl().map_err(json)?;
-        let score = serde_json::to_vec_pretty(&simdesk_check::score(&world, None)).map_err(json)?;
-        let world_bytes = world.save().map_err(|source| SaveError::Snapshot {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        for (file, bytes) in [
-            (WORLD_FILE, world_bytes),
-            (TRAJECTORY_FILE, steps.into_bytes()),
-            (SCORE_FILE, score),
-        ] {
-            let path = tmp.join(file);
-            let mut f = fs::File::create(&path).map_err(io(&path))?;
-            f.write_all(&bytes).map_err(io(&path))?;
-            f.sync_all().map_err(io(&path))?;
-        }
-        let old = parent.join(format!(".{name}.simdesk-old-{}", unique()));
-        let had_old = match fs::rename(dir, &old) {
-            Ok(()) => true,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-            Err(e) => return Err(io(dir)(e)),
-        };
-        if let Err(e) = fs::rename(&tmp, dir) {
-            if had_old {
-                let _ = fs::rename(&old, dir);
-            }
-            return Err(io(dir)(e));
-        }
-        if had_old {
-            fs::remove_dir_all(&old).map_err(io(&old))?;
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&tmp);
-    }
-    result
-}
-
-/// A name part no other save of this process uses at the same time.
-fn unique() -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!(
-        "{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
+        })
 }
 
 #[cfg(test)]
@@ -129,10 +86,11 @@ mod tests {
     use super::*;
     use simdesk_engine::Workspace;
     use simdesk_model::{Persona, SimTime};
+    use std::fs;
 
     #[test]
     fn saving_twice_replaces_the_folder_and_leaves_no_temporary_siblings() {
-        let root = std::env::temp_dir().join(format!("simdesk-serve-save-{}", unique()));
+        let root = std::env::temp_dir().join(format!("simdesk-serve-save-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
         let ws = Workspace::new(SimTime::from_ymd(2026, 1, 5).unwrap(), Persona::default());
         let mut session = crate::Base::from_world(ws, None).unwrap().fork();
@@ -151,7 +109,17 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         files.sort();
-        assert_eq!(files, [SCORE_FILE, TRAJECTORY_FILE, WORLD_FILE]);
+        assert_eq!(
+            files,
+            [
+                simdesk_store::RUN_FILE,
+                simdesk_store::RUN_SCENARIO_FILE,
+                SCORE_FILE,
+                simdesk_store::RUN_START_FILE,
+                TRAJECTORY_FILE,
+                WORLD_FILE
+            ]
+        );
         let back = Workspace::load(&fs::read(dir.join(WORLD_FILE)).unwrap()).unwrap();
         assert_eq!(
             back.save().unwrap(),
@@ -160,6 +128,9 @@ mod tests {
         let steps = fs::read_to_string(dir.join(TRAJECTORY_FILE)).unwrap();
         assert_eq!(steps, session.steps_jsonl().unwrap());
         assert_eq!(steps.lines().count(), 1);
+        let run = simdesk_store::read_run(&dir).unwrap();
+        assert_eq!(run.meta.origin.door, DOOR);
+        assert_eq!(run.steps.len(), 1);
         fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -125,9 +125,10 @@ pub enum ReplayError {
 #[derive(Clone)]
 pub struct Session {
     pub(crate) world: Workspace,
-    /// The world as the session began (a fork): reviews judge goals by
-    /// replaying only what happened since.
-    pub(crate) origin: Workspace,
+    /// The world as the session began (what [`Session::replay`] starts
+    /// from; reviews judge goals by replaying only what happened since).
+    /// Shares its state with `world` until they diverge.
+    pub(crate) start: Workspace,
     pub(crate) scenario: Arc<Scenario>,
     pub(crate) now: SimTime,
     pub(crate) queue: OrdMap<(SimTime, u64), Pending>,
@@ -176,7 +177,7 @@ impl Session {
         scenario.validate(&world)?;
         let now = world.now();
         let mut s = Session {
-            origin: world.fork(),
+            start: world.clone(),
             world,
             scenario,
             now,
@@ -208,6 +209,12 @@ impl Session {
     /// The world as it is now.
     pub fn world(&self) -> &Workspace {
         &self.world
+    }
+
+    /// The world as the session began: with the scenario and the recorded
+    /// steps, everything [`Session::replay`] needs.
+    pub fn start_world(&self) -> &Workspace {
+        &self.start
     }
 
     /// The world with its clock brought to the session's time.

@@ -280,6 +280,97 @@ pub enum StoreError {
         /// The limit.
         limit: u64,
     },
+    /// A file of a run folder is not JSON of the expected shape.
+    #[error("{}{}: not what a run folder holds there", path.display(), line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    RunJson {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number, for the trajectory.
+        line: Option<usize>,
+        /// The parser's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A `run.json`'s `format` tag is not a run folder's.
+    #[error("{} is not a simdesk run (format {tag:?})", path.display())]
+    RunTag {
+        /// The `run.json`.
+        path: PathBuf,
+        /// The tag found.
+        tag: String,
+    },
+    /// A run folder is newer than this build reads.
+    #[error("{} is run version {version}, newer than this build reads ({supported})", path.display())]
+    RunVersion {
+        /// The `run.json`.
+        path: PathBuf,
+        /// Its version.
+        version: u32,
+        /// The newest version read.
+        supported: u32,
+    },
+    /// A file of a run folder differs from the digest `run.json` records.
+    #[error("{} does not match its digest in {} (edited or corrupted)", path.display(), run.display())]
+    RunDigest {
+        /// The file.
+        path: PathBuf,
+        /// The `run.json`.
+        run: PathBuf,
+    },
+    /// A file a run folder needs is not listed in its `run.json`.
+    #[error("{} is not listed in {}", path.display(), run.display())]
+    RunUnlisted {
+        /// The file.
+        path: PathBuf,
+        /// The `run.json`.
+        run: PathBuf,
+    },
+    /// A trajectory line is longer than the limit (checked before parsing).
+    #[error("{} line {line}: longer than {limit} bytes", path.display())]
+    RunLineTooLong {
+        /// The trajectory.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A trajectory holds more steps than the limit.
+    #[error("{} holds more than {limit} steps", path.display())]
+    RunTooManySteps {
+        /// The trajectory.
+        path: PathBuf,
+        /// The limit.
+        limit: usize,
+    },
+    /// A trajectory's steps are not numbered 1, 2, 3 … in order.
+    #[error("{} line {line}: step numbered {index}, out of order", path.display())]
+    RunStepIndex {
+        /// The trajectory.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// The number found.
+        index: u64,
+    },
+    /// A trajectory holds another number of steps than `run.json` says.
+    #[error("{} holds {found} steps; run.json says {expected}", path.display())]
+    RunStepCount {
+        /// The trajectory.
+        path: PathBuf,
+        /// Steps found.
+        found: u64,
+        /// Steps recorded in `run.json`.
+        expected: u64,
+    },
+    /// A folder holds more runs than the limit.
+    #[error("{} holds more than {limit} runs", path.display())]
+    TooManyRuns {
+        /// The folder.
+        path: PathBuf,
+        /// The limit.
+        limit: usize,
+    },
     /// A line of an op stream is longer than the limit (checked before
     /// any JSON value is built).
     #[error("line {line}: longer than {limit} bytes")]

@@ -12,7 +12,7 @@ use simdesk_model::{Artifact, ArtifactKind, VPath};
 
 use crate::error::{StoreError, io};
 use crate::fsio::{
-    Durability, OLD_TAG, Target, aside_name, fresh_sibling, inspect_target, real_path,
+    Durability, OLD_TAG, RUN_TMP_TAG, Target, aside_name, fresh_sibling, inspect_target, real_path,
     split_target, sync_dir, system_time, write_new,
 };
 use crate::manifest::{
@@ -379,10 +379,11 @@ fn may_be_running(pid: u32) -> bool {
 }
 
 /// Removes what killed exports of `name` left next to it: hidden
-/// `.NAME.simdesk-export-PID-N` and `.NAME.simdesk-old-PID-N` folders whose
+/// `.NAME.simdesk-export-PID-N`, `.NAME.simdesk-run-PID-N` and
+/// `.NAME.simdesk-old-PID-N` folders whose
 /// process is gone (never this process's, never a running one's). Best
 /// effort: a leftover that cannot be removed stays for the next run.
-fn remove_leftovers(parent: &Path, name: &str) {
+pub(crate) fn remove_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
@@ -391,7 +392,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
         let Some(entry) = file_name.to_str() else {
             continue;
         };
-        let rest = [EXPORT_TAG, OLD_TAG]
+        let rest = [EXPORT_TAG, OLD_TAG, RUN_TMP_TAG]
             .iter()
             .find_map(|tag| entry.strip_prefix(&format!(".{name}.{tag}-")));
         let Some(pid) = rest
@@ -438,7 +439,7 @@ fn exchange(_a: &Path, _b: &Path) -> Result<bool, StoreError> {
 
 /// Renames the finished tree `tmp` to `dir`, moving an old tree aside first
 /// when `force` allows it.
-fn install(
+pub(crate) fn install(
     tmp: &Path,
     dir: &Path,
     parent: &Path,

@@ -235,6 +235,9 @@ pub(crate) fn fresh_sibling(parent: &Path, name: &str, tag: &str) -> Result<Path
 /// The tag of the hidden sibling an old tree is moved aside to.
 pub(crate) const OLD_TAG: &str = "simdesk-old";
 
+/// The tag of the hidden sibling a run folder is written into.
+pub(crate) const RUN_TMP_TAG: &str = "simdesk-run";
+
 /// A name for moving `dir` aside that nothing uses yet.
 pub(crate) fn aside_name(parent: &Path, name: &str) -> Result<PathBuf, StoreError> {
     for n in 0..1000u32 {

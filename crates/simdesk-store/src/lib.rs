@@ -98,6 +98,14 @@
 //! binaries. File count and total size are checked before anything is
 //! read.
 //!
+//! # Runs
+//!
+//! [`write_run`] writes a session an agent lived through as one run folder
+//! (start and final worlds, scenario, steps, score, `run.json` with the
+//! digests), whichever door ran it; [`read_run`] reads it back as a typed
+//! [`Run`], limits checked before reading. The layout is in the `run`
+//! module's docs and in ARCHITECTURE.md.
+//!
 //! # Generated computers and datasets
 //!
 //! [`write_computer`] writes one computer (spec, world file, tree with
@@ -115,6 +123,7 @@ mod manifest;
 mod ops;
 mod pool;
 mod reconcile;
+mod run;
 mod target;
 mod templates;
 mod walk;
@@ -140,6 +149,11 @@ pub use pool::par_map;
 pub use reconcile::{
     Applied, Count, Counts, FileSource, IMPORT_ACTOR, Listing, Plan, ReadOptions, Skipped, Step,
     plan_plain, reconcile, rel,
+};
+pub use run::{
+    RUN_FILE, RUN_SCENARIO_FILE, RUN_SCORE_FILE, RUN_START_FILE, RUN_STEPS_FILE, RUN_TAG,
+    RUN_VERSION, RUN_WORLD_FILE, Run, RunLimits, RunMeta, RunObjective, RunOrigin, RunScore,
+    is_run, list_runs, read_run, read_run_with, write_run,
 };
 pub use target::{
     Checked, Dataset, DatasetComputer, Located, Opened, check_dataset, check_world, locate,

@@ -70,7 +70,17 @@ async fn an_rmcp_client_works_a_served_computer_and_the_session_is_saved_on_exit
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    assert_eq!(files, ["score.json", "trajectory.jsonl", "world.simdesk"]);
+    assert_eq!(
+        files,
+        [
+            "run.json",
+            "scenario.json",
+            "score.json",
+            "start.simdesk",
+            "trajectory.jsonl",
+            "world.simdesk"
+        ]
+    );
     let scored = simdesk(
         &dir.0,
         &["score", world.to_str().unwrap(), "--format", "json"],

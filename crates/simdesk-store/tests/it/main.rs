@@ -2,6 +2,7 @@
 
 mod answer_key;
 mod reconcile;
+mod run;
 mod tree;
 
 use std::path::{Path, PathBuf};
