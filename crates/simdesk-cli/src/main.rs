@@ -21,6 +21,7 @@ macro_rules! outln {
 
 mod check_cmd;
 mod demo;
+mod run_cmd;
 mod generate;
 mod serve_cmd;
 mod tree_cmd;
@@ -169,18 +170,14 @@ enum Command {
     /// Serve a world to agents over MCP (stdio, or streamable HTTP with
     /// --http); each session a fork of the world.
     Serve(serve_cmd::ServeArgs),
-    /// Apply every objective's reference solution (as the agent, in the
-    /// order the requests arrive) and save the solved world.
-    Solve {
-        /// The world file (a generated computer's snapshot).
-        world: PathBuf,
-        /// Where to write the solved world.
-        #[arg(long)]
-        out: PathBuf,
-        /// Overwrite an existing file.
-        #[arg(long)]
-        force: bool,
-    },
+    /// Play the reference agent's month through a session (it reads,
+    /// asks, waits, works and replies as a careful professional would) and
+    /// save the run; a world without a scenario gets its objectives'
+    /// reference ops applied directly.
+    Solve(run_cmd::SolveArgs),
+    /// Play a scripted agent (JSON Lines of tool calls) through a session
+    /// over a computer and save the run: final world, trajectory, score.
+    Run(run_cmd::RunArgs),
     /// Replay a trajectory (JSON Lines) on a world and save the result.
     Replay {
         /// The starting world file.
@@ -319,21 +316,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Solve { world, out, force } => {
-            if out.exists() && !force {
-                bail!("{} exists; pass --force to overwrite it", out.display());
-            }
-            let ws = simdesk_store::load_world(&world)?;
-            let solved = simdesk_gen::solve(&ws)?;
-            simdesk_store::save_world(&solved, &out)?;
-            println!(
-                "applied {} reference ops for {} objectives; saved {}",
-                solved.trajectory_len() - ws.trajectory_len(),
-                ws.objectives().count(),
-                out.display()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Solve(a) => run_cmd::run_solve(&a),
+        Command::Run(a) => run_cmd::run_run(&a),
         Command::Ls { world, path } => {
             let ws = simdesk_store::load_world(&world)?;
             match path {

@@ -12,7 +12,8 @@ use simdesk_serve::{Base, HttpOptions, Limits, ServeConfig, Transport};
 /// Arguments of `simdesk serve`.
 #[derive(clap::Args)]
 pub struct ServeArgs {
-    /// The world file to serve.
+    /// The world to serve: a world file, or a generated computer's folder
+    /// (which brings its month: grading/scenario.json).
     #[arg(long, conflicts_with = "template")]
     world: Option<PathBuf>,
     /// Generate the world to serve from this template instead.
@@ -25,7 +26,8 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 0)]
     index: u64,
     /// The scenario to live in (TOML or JSON: schedule, collaborators,
-    /// costs, brief). Without one the persona works alone: nothing arrives.
+    /// costs, brief), replacing a generated computer's own month. A world
+    /// file without one: the persona works alone, nothing arrives.
     #[arg(long)]
     scenario: Option<PathBuf>,
     /// Serve streamable HTTP on this address (many sessions, each a fork of
@@ -80,8 +82,10 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
     if let Transport::Http(opts) = &transport {
         simdesk_serve::check_access(opts)?;
     }
-    let world = match (&a.world, &a.template) {
-        (Some(path), _) => simdesk_store::load_world(path)?,
+    // A generated computer brings its month (its folder holds it in
+    // grading/scenario.json); --scenario replaces it.
+    let (world, own) = match (&a.world, &a.template) {
+        (Some(path), _) => crate::run_cmd::open_computer(path, None)?,
         (None, Some(t)) => {
             let template = simdesk_gen::builtin_template(t)?;
             let spec = simdesk_gen::generate(
@@ -90,7 +94,7 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
                 a.index,
                 &simdesk_gen::GenOptions::default(),
             )?;
-            simdesk_gen::build(&spec)?
+            (simdesk_gen::build(&spec)?, spec.scenario)
         }
         (None, None) => bail!("give --world FILE or --template NAME"),
     };
@@ -117,21 +121,10 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
         out: a.out.clone(),
     };
     let scenario = match &a.scenario {
-        Some(path) => {
-            let bytes = simdesk_store::read_limited(path, 64 << 20)?;
-            let text = String::from_utf8(bytes)
-                .with_context(|| format!("{} is not UTF-8", path.display()))?;
-            let parsed = if path.extension().is_some_and(|e| e == "json") {
-                simdesk_sim::Scenario::from_json(&text)
-            } else {
-                simdesk_sim::Scenario::from_toml(&text)
-            };
-            Some(std::sync::Arc::new(parsed.with_context(|| {
-                format!("cannot read scenario {}", path.display())
-            })?))
-        }
-        None => None,
-    };
+        Some(path) => Some(crate::run_cmd::read_scenario(path)?),
+        None => own,
+    }
+    .map(std::sync::Arc::new);
     let base = Base::from_world(world, scenario).context("the scenario does not fit the world")?;
     simdesk_serve::run(base, config, transport, &|line| {
         eprintln!("simdesk serve: {line}")

@@ -29,20 +29,21 @@ use world::World;
 fn generate(py: Python<'_>, template: &str, seed: u64, index: u64, faults: u32) -> PyResult<World> {
     let built = py.detach(|| generated(template, seed, index, faults));
     built
-        .map(World::new)
+        .map(|(ws, _)| World::new(ws))
         .map_err(|e| errors::to_py::<TemplateError>(py, &*e))
 }
 
-/// The world of (template, seed, index, faults), built in memory.
+/// The world of (template, seed, index, faults), built in memory, with
+/// the month it lives through.
 pub(crate) fn generated(
     template: &str,
     seed: u64,
     index: u64,
     faults: u32,
-) -> Result<Workspace, Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<(Workspace, Option<simdesk_sim::Scenario>), Box<dyn std::error::Error + Send + Sync>> {
     let t = simdesk_gen::builtin_template(template)?;
     let spec = simdesk_gen::generate(&t, seed, index, &GenOptions { faults })?;
-    Ok(simdesk_gen::build(&spec)?)
+    Ok((simdesk_gen::build(&spec)?, spec.scenario))
 }
 
 /// The templates built in, each a dict with `id` and `description`, sorted

@@ -164,10 +164,9 @@ impl Session {
     }
 
     /// A session in the generated computer (template, seed, index,
-    /// faults) — see `simdesk.generate`. `scenario` defaults to the least
-    /// one the world supports: the persona as the agent in their home
-    /// folder, nothing scheduled (generated computers do not carry their
-    /// month's scenario yet).
+    /// faults) — see `simdesk.generate`. `scenario` defaults to the
+    /// computer's own month: requests arriving over four weeks,
+    /// collaborators who answer, review, disagree and follow up.
     #[staticmethod]
     #[pyo3(signature = (template = simdesk_gen::DEFAULT_TEMPLATE, seed = 0, index = 0, faults = 0, scenario = None, responder = None))]
     #[allow(clippy::too_many_arguments)]
@@ -180,12 +179,15 @@ impl Session {
         scenario: Option<&Bound<'_, PyAny>>,
         responder: Option<Py<PyAny>>,
     ) -> PyResult<Session> {
-        let ws = py
+        let (ws, month) = py
             .detach(|| crate::generated(template, seed, index, faults))
             .map_err(|e| errors::to_py::<crate::errors::TemplateError>(py, &*e))?;
-        let sc = match scenario {
-            Some(s) => self::scenario(py, s)?,
-            None => least_scenario(&ws).map_err(|e| errors::to_py::<ScenarioError>(py, &e))?,
+        let sc = match (scenario, month) {
+            (Some(s), _) => self::scenario(py, s)?,
+            (None, Some(m)) => m,
+            (None, None) => {
+                least_scenario(&ws).map_err(|e| errors::to_py::<ScenarioError>(py, &e))?
+            }
         };
         let inner = py
             .detach(|| simdesk_sim::Session::new(ws, Arc::new(sc)))

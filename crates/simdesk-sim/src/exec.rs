@@ -578,10 +578,10 @@ impl Session {
 
     fn read_file(&self, a: &ReadFile) -> Result<String, ToolError> {
         let art = self.artifact_at(&a.path)?;
-        let text = view(&a.path, art);
+        let revision = self.world.revision_of(&a.path).unwrap_or(0);
+        let v = self.views.get(&a.path, revision, || view(&a.path, art));
         let per = self.scenario.costs.page_lines.max(1) as usize;
-        let lines: Vec<&str> = text.lines().collect();
-        let pages = lines.len().div_ceil(per).max(1);
+        let pages = v.lines().div_ceil(per).max(1);
         let page = a.page as usize;
         if page == 0 || page > pages {
             return Err(ToolError::invalid(
@@ -590,7 +590,7 @@ impl Session {
                 format!("the file has {pages} page(s)"),
             ));
         }
-        let body = lines[(page - 1) * per..(page * per).min(lines.len())].join("\n");
+        let body = v.slice((page - 1) * per, page * per);
         let stale = match self.world.staleness(&a.path) {
             Some(_) => ", STALE: a source changed since it was made",
             None => "",

@@ -55,6 +55,7 @@ mod reference;
 mod scenario;
 mod session;
 pub mod tools;
+mod views;
 
 pub use agent::{ReferenceError, ReferenceRun, play_reference};
 pub use collab::{Responder, ResponseContext};

@@ -145,6 +145,8 @@ pub struct Session {
     pub(crate) responses: Vec<Option<String>>,
     /// Recorded responder output to use instead of the responder (replay).
     pub(crate) recorded: Option<VecDeque<Option<String>>>,
+    /// Rendered text views of files, by content revision.
+    pub(crate) views: crate::views::Views,
 }
 
 impl std::fmt::Debug for Session {
@@ -191,6 +193,7 @@ impl Session {
             arrived: Vec::new(),
             responses: Vec::new(),
             recorded: None,
+            views: crate::views::Views::default(),
         };
         s.schedule_scenario();
         Ok(s)

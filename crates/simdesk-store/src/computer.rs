@@ -6,7 +6,10 @@
 //! DIR/grading/world.simdesk    the snapshot (state, objectives, trajectory)
 //! DIR/grading/spec.json        the declarative world description
 //! DIR/grading/manifest.json    the manifest of files/ (digests, edges)
-//! DIR/grading/goals.json       the objectives with their goals
+//! DIR/grading/goals.json       the objectives with their goals (those
+//!                              in the inbox at the start, then those
+//!                              the month's schedule brings)
+//! DIR/grading/scenario.json    the month: schedule, collaborators, brief
 //! DIR/grading/faults.json      the planted faults
 //! DIR/grading/reference.jsonl  the reference trajectory, when there is one
 //! ```
@@ -32,6 +35,8 @@ pub const WORLD_FILE: &str = "world.simdesk";
 pub const SPEC_FILE: &str = "spec.json";
 /// The objectives' file name in `grading/`.
 pub const GOALS_FILE: &str = "goals.json";
+/// The scenario's file name in `grading/` (the month a session lives).
+pub const SCENARIO_FILE: &str = "scenario.json";
 /// The planted faults' file name in `grading/`.
 pub const FAULTS_FILE: &str = "faults.json";
 /// The reference trajectory's file name in `grading/` (JSON Lines, one op
@@ -66,6 +71,11 @@ impl ComputerPaths {
     /// `grading/world.simdesk`.
     pub fn world(&self) -> PathBuf {
         self.grading().join(WORLD_FILE)
+    }
+
+    /// `grading/scenario.json`.
+    pub fn scenario(&self) -> PathBuf {
+        self.grading().join(SCENARIO_FILE)
     }
 
     /// `grading/manifest.json`.
@@ -140,7 +150,10 @@ pub fn write_computer(spec: &WorldSpec, dir: &Path, force: bool) -> Result<(), S
             protect: None,
         },
     )?;
-    let objectives: Vec<&Objective> = ws.objectives().collect();
+    let mut objectives: Vec<&Objective> = ws.objectives().collect();
+    if let Some(sc) = &spec.scenario {
+        objectives.extend(sc.schedule.iter().filter_map(|s| s.objective.as_ref()));
+    }
     let reference = reference_jsonl(&ws)?;
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         (WORLD_FILE, snapshot),
@@ -148,6 +161,9 @@ pub fn write_computer(spec: &WorldSpec, dir: &Path, force: bool) -> Result<(), S
         (GOALS_FILE, pretty("the objectives", &objectives)?),
         (FAULTS_FILE, pretty("the planted faults", &spec.faults)?),
     ];
+    if let Some(sc) = &spec.scenario {
+        files.push((SCENARIO_FILE, pretty("the scenario", sc)?));
+    }
     if let Some(manifest) = report.manifest {
         files.push((MANIFEST_FILE, manifest));
     }

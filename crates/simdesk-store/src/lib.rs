@@ -129,7 +129,7 @@ mod templates;
 mod walk;
 
 pub use computer::{
-    ComputerPaths, FAULTS_FILE, FILES_DIR, GOALS_FILE, GRADING_DIR, REFERENCE_FILE, SPEC_FILE,
+    ComputerPaths, FAULTS_FILE, SCENARIO_FILE, FILES_DIR, GOALS_FILE, GRADING_DIR, REFERENCE_FILE, SPEC_FILE,
     WORLD_FILE, reference_jsonl, write_computer,
 };
 pub use dataset::{DatasetOptions, DatasetReport, IndexLine, generate_dataset, index_name};
