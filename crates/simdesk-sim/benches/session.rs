@@ -1,25 +1,28 @@
-//! Session benchmarks on a generated computer (financial-advisor, seed 0):
-//! a read tool call, an edit tool call whose change propagates (an
-//! assumption feeding a summary, memo fields and the tracker), and a fork
-//! of a session two weeks into the month, and a null agent's month of
-//! waiting (each reminder and escalation judges goals). Besides criterion's numbers,
+//! Session benchmarks on a generated computer (financial-advisor, seed 0)
+//! and its month: a read tool call (every file of the computer in turn,
+//! first read and later reads), a range read, an edit tool call whose
+//! change propagates (an assumption feeding a summary, memo fields and the
+//! tracker), a fork of a session halfway through the reference month, the
+//! whole reference month played, and a null agent's month of waiting
+//! (reminders and escalations judge goals). Besides criterion's numbers,
 //! p50 and p99 of single calls are printed.
 
 use std::hint::black_box;
+use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
+use simdesk_engine::Workspace;
+use simdesk_gen::{GenOptions, build, builtin_template, generate};
 use simdesk_model::{Goal, RefTarget};
-use simdesk_sim::{Session, ToolCall};
+use simdesk_sim::{Scenario, Session, ToolCall, play_reference};
 
-#[path = "../tests/it/gen_fixture.rs"]
-#[allow(dead_code)]
-mod gen_fixture;
-
-/// A session on a generated computer, the path of an entity workbook and
-/// the sheet and cell of an assumption it computes from.
-fn setup() -> (Session, Value, Value) {
-    let (spec, ws) = gen_fixture::computer("financial-advisor", 0);
+/// The computer, its month, the path of an entity workbook and an edit of
+/// an assumption it computes from.
+fn setup() -> (Workspace, Arc<Scenario>, Value, Value) {
+    let t = builtin_template("financial-advisor").expect("template");
+    let spec = generate(&t, 0, 0, &GenOptions::default()).expect("generate");
+    let ws = build(&spec).expect("build");
     let (cell, sheet, addr) = spec
         .objectives
         .iter()
@@ -36,10 +39,10 @@ fn setup() -> (Session, Value, Value) {
             _ => None,
         })
         .expect("an assumption goal");
-    let s = Session::new(ws, gen_fixture::scenario_for(&spec)).expect("scenario");
+    let sc = Arc::new(spec.scenario.clone().expect("a month"));
     let read = json!({"path": cell});
     let edit = json!({"path": cell, "sheet": sheet, "cells": [{"cell": addr, "value": 0.0079}]});
-    (s, read, edit)
+    (ws, sc, read, edit)
 }
 
 fn with_value(edit: &Value, v: f64) -> Value {
@@ -67,7 +70,12 @@ fn percentiles(name: &str, n: usize, mut f: impl FnMut(usize)) {
 }
 
 fn bench(c: &mut Criterion) {
-    let (base, read, edit) = setup();
+    let (ws, sc, read, edit) = setup();
+    let base = Session::new(ws.fork(), sc.clone()).expect("scenario");
+    let files: Vec<ToolCall> = ws
+        .artifacts()
+        .map(|(p, _)| ToolCall::parse("read_file", json!({"path": p})).expect("read"))
+        .collect();
     let read_call = ToolCall::parse("read_file", read.clone()).expect("read");
     let range_call = ToolCall::parse(
         "read_range",
@@ -79,9 +87,14 @@ fn bench(c: &mut Criterion) {
         ToolCall::parse("write_cells", with_value(&edit, 0.0081)).expect("edit"),
     ];
 
+    // Every file once (each view rendered), then every file again.
     let mut s = base.fork();
-    percentiles("read_file call", 2000, |_| {
-        black_box(s.call(read_call.clone()));
+    let n = files.len();
+    percentiles("read_file call, first read of each file", n, |i| {
+        black_box(s.call(files[i].clone()));
+    });
+    percentiles("read_file call, files read before", n * 10, |i| {
+        black_box(s.call(files[i % n].clone()));
     });
     let mut s = base.fork();
     percentiles("read_range call", 2000, |_| {
@@ -109,26 +122,38 @@ fn bench(c: &mut Criterion) {
         })
     });
 
-    // Two weeks in: mail has arrived, reminders are queued, steps recorded.
+    // Halfway through the reference month: mail has arrived, work is
+    // done, reminders are queued, steps recorded.
+    let mut full = base.fork();
+    play_reference(&mut full).expect("reference month");
+    let steps: Vec<_> = full.steps().cloned().collect();
+    println!("reference month: {} tool calls", steps.len());
     let mut mid = base.fork();
-    mid.call(edits[0].clone());
-    mid.call_raw("wait", json!({"minutes": 14 * 24 * 60}));
-    mid.call(read_call.clone());
+    for st in &steps[..steps.len() / 2] {
+        mid.call_raw(&st.tool, st.args.clone());
+    }
     c.bench_function("fork a session mid-month", |b| {
         b.iter(|| black_box(mid.fork()))
     });
 
-    // A null agent's month: every reminder and escalation judges goals.
     let mut g = c.benchmark_group("month");
     g.sample_size(10);
+    g.bench_function("the reference month played", |b| {
+        b.iter(|| {
+            let mut s = Session::new(ws.fork(), sc.clone()).expect("scenario");
+            play_reference(&mut s).expect("reference month");
+            black_box(s)
+        })
+    });
+    // A null agent's month: every reminder and escalation judges goals.
     g.bench_function("a month of waiting (reminders, escalations)", |b| {
         b.iter(|| {
             let mut s = base.fork();
-            for _ in 0..60 {
-                if s.pending() == 0 {
+            for _ in 0..400 {
+                let r = s.call_raw("wait_for_email", json!({}));
+                if r.arrived.is_empty() {
                     break;
                 }
-                s.call_raw("wait_for_email", json!({"max_minutes": 43200}));
             }
             black_box(s)
         })

@@ -6,6 +6,7 @@ mod check;
 mod disk;
 mod generate;
 mod regression;
+mod run;
 mod serve;
 
 use std::path::Path;

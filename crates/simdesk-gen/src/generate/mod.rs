@@ -355,7 +355,7 @@ pub fn generate(
         month: month::Month::default(),
     };
     g.persona_and_home()?;
-    g.collaborators_and_entities()?;
+    g.collaborators_and_entities(opts.faults)?;
     g.entity_files()?;
     g.global_files()?;
     let mut mails = g.threads()?;

@@ -150,6 +150,27 @@ impl<'t> Gen<'t> {
         Ok(total)
     }
 
+    /// How many of the month's objectives work on an entity (all but
+    /// those sending a firm-wide file).
+    pub(super) fn entity_objectives(&self) -> Result<usize, GenError> {
+        let d = month_data().map_err(|e| self.e(e))?;
+        let recipes = &self.pack.objectives;
+        let rounds = d.min_objectives.div_ceil(recipes.len()).max(2);
+        let global = |id: &str| {
+            id == "tracker"
+                || self
+                    .pack
+                    .artifacts
+                    .iter()
+                    .any(|a| a.id == id && a.scope != "entity")
+        };
+        let per_round = recipes
+            .iter()
+            .filter(|o| o.shape != Shape::ExportSend || !o.source.as_deref().is_some_and(global))
+            .count();
+        Ok(per_round * rounds)
+    }
+
     /// The persona's time zone as minutes east of UTC (standard time).
     fn utc_offset(&self) -> i32 {
         let tz = self

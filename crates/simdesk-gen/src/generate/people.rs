@@ -3,7 +3,7 @@
 use super::*;
 
 impl<'t> Gen<'t> {
-    pub(super) fn collaborators_and_entities(&mut self) -> Result<(), GenError> {
+    pub(super) fn collaborators_and_entities(&mut self, faults: u32) -> Result<(), GenError> {
         let pack = self.pack;
         let styles = [Style::Terse, Style::Skeptical, Style::Chatty, Style::Formal];
         let mut internal = Vec::new();
@@ -37,10 +37,14 @@ impl<'t> Gen<'t> {
             self.collab.insert(c.key.clone(), (p, col));
         }
         // Entities.
-        let n = self.rng.int(
+        // Enough entities that every objective of the month works on its
+        // own (a later objective on the same workbook would undo an
+        // earlier one's goals), and the planted faults on others.
+        let n = (self.rng.int(
             i64::from(pack.entity.count[0]),
             i64::from(pack.entity.count[1]),
-        ) as usize;
+        ) as usize)
+            .max(self.entity_objectives()? + faults as usize);
         let mut names = BTreeSet::new();
         for _ in 0..n {
             let mut tries = 0;

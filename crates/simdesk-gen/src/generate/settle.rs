@@ -91,6 +91,15 @@ impl Gen<'_> {
                     format!("objective {id}: the reference month never worked it"),
                 ));
             };
+            // Goals that held when the work was done and fail at the end
+            // (a goal a planted fault keeps from holding at all stays).
+            let then = simdesk_check::score_since(at_done, start, Some(&id));
+            let held_then = |g: &Goal| {
+                then.objectives
+                    .iter()
+                    .flat_map(|s| s.goals.iter())
+                    .any(|r| r.passed && &r.goal == g)
+            };
             let failed_at_end: Vec<&Goal> = report
                 .objectives
                 .iter()
@@ -98,6 +107,7 @@ impl Gen<'_> {
                 .flat_map(|s| s.goals.iter())
                 .filter(|g| !g.passed && !matches!(g.goal, Goal::CellEquals { .. }))
                 .map(|g| &g.goal)
+                .filter(|g| held_then(g))
                 .collect();
             let mut keep = Vec::new();
             for mut g in std::mem::take(&mut o.goals) {
@@ -140,7 +150,7 @@ impl Gen<'_> {
             }
             // A formula goal whose value goal was dropped stays: the
             // formula must still be there at the end.
-            if keep.is_empty() {
+            if keep.iter().all(|g| matches!(g, Goal::FormulaKept { .. })) {
                 return Err(gerr(
                     self.t,
                     format!("objective {id}: later work of the month undid every goal"),
