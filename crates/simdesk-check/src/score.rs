@@ -217,6 +217,7 @@ fn score_with(ws: &Workspace, hist: &History<'_>, objective: Option<&str>) -> Sc
         .filter(|o| objective.is_none_or(|id| o.id == id))
         .map(|o| {
             let mut goals: Vec<GoalResult> = o.goals.iter().map(|g| judge.judge(g)).collect();
+            as_sent(&judge, &mut goals);
             sent_after_the_work(&judge, o, &mut goals);
             let violated = privacy.iter().any(|(_, v)| o.confidential.contains(v.rule));
             objective_score(o, goals, violated)
@@ -253,6 +254,37 @@ fn score_with(ws: &Workspace, hist: &History<'_>, objective: Option<&str>) -> Sc
         objectives,
         goals_passed,
         goals_total,
+    }
+}
+
+/// A deliverable that went out is judged as it was when it went out: a
+/// file fresh and clean when the email carrying it was sent does not fail
+/// because later work (another objective's) changed its source. The
+/// delivery is the objective's met `delivered_to` goal; its evidence ends
+/// with the send.
+fn as_sent(judge: &Judge<'_, '_>, goals: &mut [GoalResult]) {
+    let Some(seq) = goals
+        .iter()
+        .find(|g| g.passed && matches!(g.goal, Goal::DeliveredTo { .. }))
+        .and_then(|g| g.evidence.last().copied())
+    else {
+        return;
+    };
+    let Some(then) = judge.hist.after_send(seq) else {
+        return;
+    };
+    let at_send = Judge {
+        ws: then,
+        hist: judge.hist,
+        rules: judge.rules.clone(),
+    };
+    for g in goals.iter_mut().filter(|g| {
+        !g.passed && matches!(g.goal, Goal::Deliverable { .. } | Goal::CleanDeliverable { .. })
+    }) {
+        let r = at_send.judge(&g.goal);
+        if r.passed {
+            *g = r;
+        }
     }
 }
 

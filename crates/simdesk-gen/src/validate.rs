@@ -253,7 +253,7 @@ pub fn validate(json: &str, limits: &SpecLimits) -> Result<WorldSpec, Vec<SpecEr
         "emails",
         "objectives",
     ];
-    const SCALARS: [&str; 5] = ["version", "origin", "start", "persona", "home"];
+    const SCALARS: [&str; 6] = ["version", "origin", "start", "persona", "home", "scenario"];
     for k in obj.keys() {
         if !LISTS.contains(&k.as_str()) && !SCALARS.contains(&k.as_str()) && k != "faults" {
             errs.push(SpecError::new(
@@ -276,11 +276,14 @@ pub fn validate(json: &str, limits: &SpecLimits) -> Result<WorldSpec, Vec<SpecEr
             )),
         }
     }
-    for k in ["origin", "start", "persona", "home"] {
+    for k in ["origin", "start", "persona", "home", "scenario"] {
         if let Some(v) = obj.get(k) {
             let p = format!("/{k}");
             match k {
                 "origin" => drop(parse_part::<Option<crate::spec::Origin>>(v, &p, &mut errs)),
+                "scenario" => drop(parse_part::<Option<simdesk_sim::Scenario>>(
+                    v, &p, &mut errs,
+                )),
                 "start" => drop(parse_part::<simdesk_model::SimTime>(v, &p, &mut errs)),
                 "persona" => drop(parse_part::<simdesk_model::Persona>(v, &p, &mut errs)),
                 _ => drop(parse_part::<VPath>(v, &p, &mut errs)),
