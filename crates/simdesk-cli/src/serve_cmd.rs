@@ -52,9 +52,15 @@ pub struct ServeArgs {
     /// Close an HTTP session after this many seconds without a request.
     #[arg(long, default_value_t = Limits::default().idle_timeout.as_secs())]
     idle_timeout: u64,
-    /// Longest one tool call may compute, in milliseconds.
+    /// CPU time one tool call may use, in milliseconds (on Linux the CPU
+    /// time of the thread running it; elsewhere wall-clock time). A call
+    /// over it is answered with a tool error and changes nothing.
     #[arg(long, default_value_t = Limits::default().call_time.as_millis() as u64)]
     call_time_ms: u64,
+    /// Most tool calls computing at once, all sessions together, counting
+    /// calls cut off by --call-time-ms that have not yet returned.
+    #[arg(long, default_value_t = Limits::default().max_calls, value_parser = at_least_one)]
+    max_calls: usize,
     /// Largest JSON-RPC message accepted, in bytes.
     #[arg(long, default_value_t = Limits::default().max_message_bytes)]
     max_message_bytes: usize,
@@ -111,6 +117,7 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
             max_sessions: a.max_sessions,
             idle_timeout: Duration::from_secs(a.idle_timeout),
             call_time: Duration::from_millis(a.call_time_ms),
+            max_calls: a.max_calls,
             max_message_bytes: a.max_message_bytes,
         },
         grader: a.grader,
@@ -137,4 +144,13 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
         eprintln!("simdesk serve: {line}")
     })?;
     Ok(())
+}
+
+/// A count that must be at least 1.
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
