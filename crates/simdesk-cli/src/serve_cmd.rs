@@ -35,7 +35,8 @@ pub struct ServeArgs {
     /// Bearer token every HTTP request must carry.
     #[arg(long, requires = "http")]
     token: Option<String>,
-    /// Read the bearer token from this file (first line).
+    /// Read the bearer token from this file: its first line, surrounding
+    /// whitespace trimmed (an empty or missing file is refused).
     #[arg(long, requires = "http", conflicts_with = "token")]
     token_file: Option<PathBuf>,
     /// Save each session's world, trajectory and score here when it ends
@@ -70,12 +71,7 @@ pub struct ServeArgs {
 pub fn run_serve(a: &ServeArgs) -> Result<()> {
     let token = match (&a.token, &a.token_file) {
         (Some(t), _) => Some(t.clone()),
-        (None, Some(f)) => {
-            let text = simdesk_store::read_limited(f, 64 << 10)?;
-            let text =
-                String::from_utf8(text).with_context(|| format!("{} is not UTF-8", f.display()))?;
-            Some(text.lines().next().unwrap_or_default().trim().to_owned())
-        }
+        (None, Some(f)) => Some(read_token_file(f)?),
         (None, None) => None,
     };
     let transport = match a.http {
@@ -144,6 +140,24 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
         eprintln!("simdesk serve: {line}")
     })?;
     Ok(())
+}
+
+/// The token of `--token-file`: the file's first line with surrounding
+/// whitespace trimmed. A missing, unreadable, oversized or non-UTF-8 file
+/// and a blank first line are refused, naming the file.
+fn read_token_file(path: &std::path::Path) -> Result<String> {
+    let bytes = simdesk_store::read_limited(path, 64 << 10)
+        .with_context(|| format!("cannot read the token file {}", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .with_context(|| format!("the token file {} is not UTF-8", path.display()))?;
+    let token = text.lines().next().unwrap_or_default().trim();
+    if token.is_empty() {
+        bail!(
+            "the token file {} is empty: its first line must hold the token",
+            path.display()
+        );
+    }
+    Ok(token.to_owned())
 }
 
 /// A count that must be at least 1.
