@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's one test command: the Rust tests, then the Python package
 # built once with the dev profile and its pytest suite, then the official
-# Python MCP SDK against `simdesk serve`.
+# Python MCP SDK against `simdesk serve` (one objective over stdio, and the
+# README's rollout harness over HTTP).
 #
 #   bash scripts/test.sh            # everything
 #   bash scripts/test.sh -k fork    # extra arguments go to pytest
@@ -28,3 +29,6 @@ cargo test --workspace
 # above) over stdio through one objective end to end, then `simdesk score`
 # checks the saved world.
 "$PY" tests/python/mcp_client.py target/debug/simdesk
+# The README's harness example: four concurrent rollouts over HTTP, each
+# its own session, scored and saved with the harness tools.
+"$PY" examples/rollouts.py --simdesk target/debug/simdesk --rollouts 4

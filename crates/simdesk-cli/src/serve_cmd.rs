@@ -37,7 +37,8 @@ pub struct ServeArgs {
     /// Bearer token every HTTP request must carry.
     #[arg(long, requires = "http")]
     token: Option<String>,
-    /// Read the bearer token from this file (first line).
+    /// Read the bearer token from this file: its first line, surrounding
+    /// whitespace trimmed (an empty or missing file is refused).
     #[arg(long, requires = "http", conflicts_with = "token")]
     token_file: Option<PathBuf>,
     /// Save each session's world, trajectory and score here when it ends
@@ -54,9 +55,15 @@ pub struct ServeArgs {
     /// Close an HTTP session after this many seconds without a request.
     #[arg(long, default_value_t = Limits::default().idle_timeout.as_secs())]
     idle_timeout: u64,
-    /// Longest one tool call may compute, in milliseconds.
+    /// CPU time one tool call may use, in milliseconds (on Linux the CPU
+    /// time of the thread running it; elsewhere wall-clock time). A call
+    /// over it is answered with a tool error and changes nothing.
     #[arg(long, default_value_t = Limits::default().call_time.as_millis() as u64)]
     call_time_ms: u64,
+    /// Most tool calls computing at once, all sessions together, counting
+    /// calls cut off by --call-time-ms that have not yet returned.
+    #[arg(long, default_value_t = Limits::default().max_calls, value_parser = at_least_one)]
+    max_calls: usize,
     /// Largest JSON-RPC message accepted, in bytes.
     #[arg(long, default_value_t = Limits::default().max_message_bytes)]
     max_message_bytes: usize,
@@ -66,12 +73,7 @@ pub struct ServeArgs {
 pub fn run_serve(a: &ServeArgs) -> Result<()> {
     let token = match (&a.token, &a.token_file) {
         (Some(t), _) => Some(t.clone()),
-        (None, Some(f)) => {
-            let text = simdesk_store::read_limited(f, 64 << 10)?;
-            let text =
-                String::from_utf8(text).with_context(|| format!("{} is not UTF-8", f.display()))?;
-            Some(text.lines().next().unwrap_or_default().trim().to_owned())
-        }
+        (None, Some(f)) => Some(read_token_file(f)?),
         (None, None) => None,
     };
     let transport = match a.http {
@@ -115,6 +117,7 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
             max_sessions: a.max_sessions,
             idle_timeout: Duration::from_secs(a.idle_timeout),
             call_time: Duration::from_millis(a.call_time_ms),
+            max_calls: a.max_calls,
             max_message_bytes: a.max_message_bytes,
         },
         grader: a.grader,
@@ -130,4 +133,31 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
         eprintln!("simdesk serve: {line}")
     })?;
     Ok(())
+}
+
+/// The token of `--token-file`: the file's first line with surrounding
+/// whitespace trimmed. A missing, unreadable, oversized or non-UTF-8 file
+/// and a blank first line are refused, naming the file.
+fn read_token_file(path: &std::path::Path) -> Result<String> {
+    let bytes = simdesk_store::read_limited(path, 64 << 10)
+        .with_context(|| format!("cannot read the token file {}", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .with_context(|| format!("the token file {} is not UTF-8", path.display()))?;
+    let token = text.lines().next().unwrap_or_default().trim();
+    if token.is_empty() {
+        bail!(
+            "the token file {} is empty: its first line must hold the token",
+            path.display()
+        );
+    }
+    Ok(token.to_owned())
+}
+
+/// A count that must be at least 1.
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }

@@ -1,9 +1,13 @@
-//! Benchmarks of the MCP server: the round trip of a read tool call over a
-//! stdio-framed stream and over HTTP on loopback (p50 and p99), sessions
-//! created per second over HTTP, and resident memory per idle session.
+//! Benchmarks of the MCP server: the round trip of a read tool call (p50
+//! and p99) over the stdio framing in process, over a child process's
+//! stdio pipes and over HTTP on loopback; sessions created per second over
+//! HTTP, and resident memory per idle session.
 //!
-//! The HTTP server runs in a child process (this executable started again
-//! with `SIMDESK_BENCH_SERVE=1`), so its memory is measured alone.
+//! The servers run in child processes: this executable started again with
+//! `SIMDESK_BENCH_SERVE=http` or `=stdio`, serving the same computer as
+//! `simdesk serve --template financial-advisor --seed 7` does through the
+//! same library calls; with `SIMDESK_BIN=path/to/simdesk` the stdio child
+//! is that binary instead. The HTTP server's memory is measured alone.
 //! `cargo bench -p simdesk-serve --bench serve`.
 
 #[path = "../tests/it/common.rs"]
@@ -53,7 +57,39 @@ async fn round_trips(client: &common::Client) -> (Duration, Duration) {
     percentiles(times)
 }
 
-/// The child: serve the generated computer over HTTP, print the port, wait.
+/// The stdio child: serve the generated computer on stdin/stdout, as
+/// `simdesk serve` does, until stdin closes.
+fn serve_stdio_child() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        simdesk_serve::serve_stdio(common::base(), ServeConfig::default())
+            .await
+            .unwrap();
+    });
+}
+
+/// An rmcp client over a child process's stdio pipes.
+async fn stdio_child_client() -> (common::Client, String) {
+    use rmcp::ServiceExt;
+    use rmcp::transport::TokioChildProcess;
+    let (cmd, what) = match std::env::var_os("SIMDESK_BIN") {
+        Some(bin) => {
+            let what = format!("{} serve", bin.to_string_lossy());
+            let mut cmd = tokio::process::Command::new(bin);
+            cmd.args(["serve", "--template", "financial-advisor", "--seed", "7"]);
+            (cmd, what)
+        }
+        None => {
+            let mut cmd = tokio::process::Command::new(std::env::current_exe().unwrap());
+            cmd.env("SIMDESK_BENCH_SERVE", "stdio");
+            (cmd, "serve_stdio in a child process".to_owned())
+        }
+    };
+    let transport = TokioChildProcess::new(cmd).unwrap();
+    (().serve(transport).await.unwrap(), what)
+}
+
+/// The HTTP child: serve the generated computer over HTTP, print the port, wait.
 fn serve_child() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
@@ -104,7 +140,7 @@ async fn open_session(addr: SocketAddr) -> String {
 
 fn start_child() -> (Child, SocketAddr) {
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .env("SIMDESK_BENCH_SERVE", "1")
+        .env("SIMDESK_BENCH_SERVE", "http")
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -116,17 +152,30 @@ fn start_child() -> (Child, SocketAddr) {
 }
 
 fn main() {
-    if std::env::var_os("SIMDESK_BENCH_SERVE").is_some() {
-        return serve_child();
+    match std::env::var("SIMDESK_BENCH_SERVE").as_deref() {
+        Ok("http") => return serve_child(),
+        Ok("stdio") => return serve_stdio_child(),
+        _ => {}
     }
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         // A read tool call over the stdio framing (an in-process pipe).
         let (client, server) = common::connect(ServeConfig::default()).await;
         let (p50, p99) = round_trips(&client).await;
-        println!("stdio round trip of {READ_TOOL}: p50 {p50:?}, p99 {p99:?} ({CALLS} calls)");
+        println!(
+            "stdio framing (in-process duplex) round trip of {READ_TOOL}: p50 {p50:?}, p99 {p99:?} ({CALLS} calls)"
+        );
         client.cancel().await.unwrap();
         server.await.unwrap().unwrap();
+
+        // The same against a server in a child process over its stdin and
+        // stdout pipes.
+        let (client, what) = stdio_child_client().await;
+        let (p50, p99) = round_trips(&client).await;
+        println!(
+            "stdio pipes ({what}) round trip of {READ_TOOL}: p50 {p50:?}, p99 {p99:?} ({CALLS} calls)"
+        );
+        client.cancel().await.unwrap();
 
         // The same over HTTP on loopback, against a server in a child process.
         let (mut child, addr) = start_child();

@@ -20,6 +20,7 @@ use serde_json::Value;
 use simdesk_sim::Session;
 
 use crate::ServeError;
+use crate::calls::{Calls, NotDone, Over, Refusal, Slot};
 use crate::door::{self, Base, HARNESS_SAVE, HARNESS_SCORE};
 use crate::limits::Limits;
 use crate::save::save_session;
@@ -47,6 +48,8 @@ pub(crate) struct Shared {
     pub(crate) grader: bool,
     pub(crate) out: OutDir,
     pub(crate) versions: Cow<'static, [ProtocolVersion]>,
+    /// The calls computing, all sessions together.
+    pub(crate) calls: Calls,
     next_session: AtomicU64,
     /// Sessions alive (created and not yet dropped and saved).
     live: AtomicUsize,
@@ -69,6 +72,7 @@ impl Shared {
         };
         Ok(Shared {
             base,
+            calls: Calls::new(limits.max_calls),
             limits,
             tools: Arc::new(tools),
             grader,
@@ -107,8 +111,6 @@ impl Shared {
 struct Room {
     shared: Arc<Shared>,
     session: Session,
-    /// A call is running (its fork is off in a blocking thread).
-    busy: bool,
     /// Where this session saves, if anywhere.
     out: Option<PathBuf>,
     /// The trajectory length at the last save.
@@ -148,6 +150,8 @@ impl Drop for Room {
 #[derive(Clone)]
 pub struct SimServer {
     room: Arc<Mutex<Room>>,
+    /// Whether a call of this session is running (see [`crate::calls`]).
+    slot: Slot,
     shared: Arc<Shared>,
 }
 
@@ -164,11 +168,11 @@ impl SimServer {
             room: Arc::new(Mutex::new(Room {
                 shared: shared.clone(),
                 session: shared.base.fork(),
-                busy: false,
                 out,
                 saved_at: None,
                 started: false,
             })),
+            slot: Slot::default(),
             shared,
         }
     }
@@ -186,16 +190,22 @@ impl SimServer {
 
     async fn call(&self, name: String, args: Value) -> CallToolResult {
         if self.shared.grader && name == HARNESS_SCORE {
-            let world = self.room().session.world().fork();
-            return tokio::task::spawn_blocking(move || {
-                let report = simdesk_check::score(&world, None);
-                match serde_json::to_value(&report) {
+            let limits = &self.shared.limits;
+            let outcome = self
+                .shared
+                .calls
+                .run(&self.slot, limits, || {
+                    let world = self.room().session.world().fork();
+                    move || simdesk_check::score(&world, None)
+                })
+                .await;
+            return match outcome {
+                Ok((report, _release)) => match serde_json::to_value(&report) {
                     Ok(v) => CallToolResult::structured(v),
                     Err(e) => door::tool_error(&format!("cannot serialise the score: {e}"), ""),
-                }
-            })
-            .await
-            .unwrap_or_else(|e| door::tool_error(&format!("scoring failed: {e}"), ""));
+                },
+                Err(why) => not_done(why, limits),
+            };
         }
         if self.shared.grader && name == HARNESS_SAVE {
             let this = self.clone();
@@ -213,42 +223,59 @@ impl SimServer {
             .await
             .unwrap_or_else(|e| door::tool_error(&format!("saving failed: {e}"), ""));
         }
-        let mut fork = {
-            let mut room = self.room();
-            if room.busy {
-                return door::tool_error(
-                    "another call of this session is still running",
-                    "wait for its result before the next call",
-                );
-            }
-            room.busy = true;
-            room.session.fork()
-        };
-        let task = tokio::task::spawn_blocking(move || {
-            let result = door::call(&mut fork, &name, args);
-            (fork, result)
-        });
-        let limit = self.shared.limits.call_time;
-        let outcome = tokio::time::timeout(limit, task).await;
-        let mut room = self.room();
-        room.busy = false;
+        let limits = &self.shared.limits;
+        let outcome = self
+            .shared
+            .calls
+            .run(&self.slot, limits, || {
+                let mut fork = self.room().session.fork();
+                move || {
+                    let result = door::call(&mut fork, &name, args);
+                    (fork, result)
+                }
+            })
+            .await;
         match outcome {
-            Ok(Ok((session, result))) => {
-                room.session = session;
+            Ok(((session, result), release)) => {
+                self.room().session = session;
+                drop(release);
                 result
             }
-            Ok(Err(e)) => door::tool_error(
-                &format!("the call failed inside the server: {e}"),
-                "nothing changed; try another call",
-            ),
-            Err(_) => door::tool_error(
-                &format!(
-                    "the call took longer than the {} ms limit",
-                    limit.as_millis()
-                ),
-                "nothing changed; ask for less at once",
-            ),
+            Err(why) => not_done(why, limits),
         }
+    }
+}
+
+/// The tool error for a call that gave no result.
+fn not_done(why: NotDone, limits: &Limits) -> CallToolResult {
+    match why {
+        NotDone::Failed(e) => door::tool_error(
+            &format!("the call failed inside the server: {e}"),
+            "nothing changed; try another call",
+        ),
+        NotDone::CutOff(Over::Cpu(limit)) => door::tool_error(
+            &format!("the call used more than {limit:?} of CPU time, the limit per call"),
+            "nothing changed; ask for less at once",
+        ),
+        NotDone::CutOff(Over::Wall(limit)) => door::tool_error(
+            &format!("the call ran for more than {limit:?}, the limit per call"),
+            "nothing changed; ask for less at once",
+        ),
+        NotDone::Refused(Refusal::SessionBusy) => door::tool_error(
+            "another call of this session is still running",
+            "wait for its result before the next call",
+        ),
+        NotDone::Refused(Refusal::SessionCutOff) => door::tool_error(
+            "this session's previous call went over the time limit and is still finishing on the server; nothing of it will be kept",
+            "try again in a moment",
+        ),
+        NotDone::Refused(Refusal::ServerFull { max, cut_off }) => door::tool_error(
+            &format!(
+                "{max} calls are computing on this server, its limit ({cut_off} of them cut off by the time limit and still finishing); waited {:?} for one to end",
+                limits.call_time
+            ),
+            "nothing changed; try again in a moment",
+        ),
     }
 }
 

@@ -80,6 +80,13 @@ impl HttpServer {
         self.shared.live()
     }
 
+    /// Tool calls that went over the time limit and whose threads are
+    /// still computing (their results will be discarded). Never more than
+    /// [`crate::Limits::max_calls`].
+    pub fn calls_cut_off(&self) -> usize {
+        self.shared.calls.cut_off()
+    }
+
     /// Waits until the server ends (after [`HttpServer::shutdown`] or an
     /// error).
     pub async fn wait(self) -> Result<(), ServeError> {

@@ -16,6 +16,8 @@
 //! # Ok(()) }
 //! ```
 
+mod calls;
+mod cpu;
 pub mod door;
 mod handler;
 mod http;
@@ -30,7 +32,7 @@ use std::path::PathBuf;
 pub use door::{Base, HARNESS_SAVE, HARNESS_SCORE, quiet_scenario};
 pub use handler::{BRIEF_PROMPT, OutDir, SimServer};
 pub use http::{ENDPOINT, HttpOptions, HttpServer, check_access, start_http};
-pub use limits::Limits;
+pub use limits::{Limits, MIN_WALL_TIME, WALL_FACTOR};
 pub use save::{SCORE_FILE, SaveError, TRAJECTORY_FILE, WORLD_FILE, save_session};
 pub use stdio::{serve_io, serve_stdio};
 
@@ -126,7 +128,7 @@ pub fn run(
             what: "starting the runtime".into(),
             source,
         })?;
-    runtime.block_on(async {
+    let served = runtime.block_on(async {
         match transport {
             Transport::Stdio => {
                 if let Some(dir) = serve_stdio(base, config).await? {
@@ -145,7 +147,12 @@ pub fn run(
                 server.shutdown().await
             }
         }
-    })
+    });
+    // Every session has ended and been saved. What may still be running
+    // are calls cut off by the time limit, whose results are discarded:
+    // do not wait for them.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    served
 }
 
 /// Resolves on SIGINT or SIGTERM.

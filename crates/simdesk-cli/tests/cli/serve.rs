@@ -112,3 +112,112 @@ fn a_non_loopback_bind_without_a_token_refuses_to_start() {
         "{err}"
     );
 }
+
+/// One HTTP/1.1 POST of an `initialize` request; the response's status.
+fn post_initialize(addr: &str, token: Option<&str>) -> u16 {
+    use std::io::{Read, Write};
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#;
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "POST /mcp HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Accept: application/json, text/event-stream\r\nConnection: close\r\n{auth}\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out.split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// `--token-file`: the token is the file's first line with surrounding
+/// whitespace trimmed; requests must carry exactly that.
+#[test]
+fn the_token_file_is_read_and_trimmed() {
+    use std::io::BufRead;
+    let dir = TempDir::new("serve-token");
+    let file = dir.0.join("token");
+    std::fs::write(&file, "  s3cret token \t\nsecond line\n").unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_simdesk"))
+        .args([
+            "serve",
+            "--template",
+            "financial-advisor",
+            "--http",
+            "127.0.0.1:0",
+            "--token-file",
+        ])
+        .arg(&file)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start simdesk serve");
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            let rest = l.split("serving MCP on http://").nth(1)?;
+            Some(rest.split('/').next()?.to_owned())
+        })
+        .expect("the server says where it listens");
+    let statuses: Vec<u16> = [
+        None,
+        Some("s3cret token"),
+        Some("  s3cret token"),
+        Some("s3cret"),
+        Some("second line"),
+    ]
+    .into_iter()
+    .map(|t| post_initialize(&addr, t))
+    .collect();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(statuses, [401, 200, 401, 401, 401]);
+}
+
+/// An empty token file (or one whose first line is blank) and a missing
+/// one are refused before anything is served, naming the file.
+#[test]
+fn an_empty_or_missing_token_file_is_refused() {
+    let dir = TempDir::new("serve-token-bad");
+    let empty = dir.0.join("empty");
+    std::fs::write(&empty, "").unwrap();
+    let blank = dir.0.join("blank");
+    std::fs::write(&blank, "   \nthe token on line two\n").unwrap();
+    let missing = dir.0.join("missing");
+    for (file, message) in [
+        (&empty, "is empty: its first line must hold the token"),
+        (&blank, "is empty: its first line must hold the token"),
+        (&missing, ""),
+    ] {
+        let out = simdesk(
+            &dir.0,
+            &[
+                "serve",
+                "--template",
+                "financial-advisor",
+                "--http",
+                "127.0.0.1:0",
+                "--token-file",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", file.display());
+        let err = String::from_utf8_lossy(&out.stderr);
+        let expected = if message.is_empty() {
+            format!("cannot read the token file {}", file.display())
+        } else {
+            format!("the token file {} {message}", file.display())
+        };
+        assert!(err.contains(&expected), "{err}");
+    }
+}

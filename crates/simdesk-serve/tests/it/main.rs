@@ -2,7 +2,9 @@
 //! process over a duplex stream, and over HTTP on loopback.
 
 mod common;
+mod harness;
 mod hostile;
 mod http;
+mod limits;
 mod load;
 mod surface;
