@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The project's one test command: the Rust tests, then the Python package
+# The project's one test command: the Rust tests (and the 120-month sweep
+# of every template's generated months), then the Python package
 # built once with the dev profile and its pytest suite, then the official
 # Python MCP SDK against `simdesk serve` (one objective over stdio, and the
 # README's rollout harness over HTTP).
@@ -16,6 +17,10 @@ cd "$(dirname "$0")/.."
 PY="${PYTHON:-python3}"
 
 cargo test --workspace
+# Every template × 20 seeds: each computer's month played by the reference
+# agent (20+ objectives over 20+ days, 300+ calls, 3+ collaborators
+# answering, reward 1.0).
+cargo test -p simdesk-sim --test it month::twenty -- --ignored
 
 "$PY" -m pip install --quiet --disable-pip-version-check \
   "maturin>=1.16,<2" "gymnasium>=1.0" "pytest>=8" "pytest-benchmark>=4" "mcp>=2,<3"

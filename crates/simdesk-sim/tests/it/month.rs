@@ -98,16 +98,22 @@ fn every_template_has_a_month_the_reference_agent_completes() {
     }
 }
 
-/// Every template × 20 seeds (run by CI in release: `cargo test --release
-/// -p simdesk-sim --test it month::twenty -- --ignored`).
+/// Every template × 20 seeds, one thread per template (120 months: run on
+/// its own by `scripts/test.sh`, `cargo test -p simdesk-sim --test it
+/// month::twenty -- --ignored`).
 #[test]
-#[ignore = "120 generated months: run in release"]
+#[ignore = "120 generated months: scripts/test.sh runs it on its own"]
 fn twenty_seeds_of_every_template_have_a_month_the_reference_agent_completes() {
-    for t in builtin_templates().unwrap() {
-        for seed in 0..20 {
-            assert_month(&t.id, seed);
+    let templates = builtin_templates().unwrap();
+    std::thread::scope(|s| {
+        for t in &templates {
+            s.spawn(|| {
+                for seed in 0..20 {
+                    assert_month(&t.id, seed);
+                }
+            });
         }
-    }
+    });
 }
 
 #[test]
