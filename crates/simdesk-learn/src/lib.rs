@@ -1,9 +1,10 @@
 //! Runs as learning signals. A batch of runs (sessions an agent lived
 //! through, read from run folders by the store) becomes training data —
-//! [`chat`] conversations in the messages format fine-tuning tools read,
-//! [`steps`] lines of observation, action, reward and done for RL
-//! libraries — and the mistakes [`simdesk_check::mine`] finds in them
-//! become ranked [`skills`]: lessons with evidence and a counterexample.
+//! [`chat`](mod@chat) conversations in the messages format fine-tuning
+//! tools read, [`steps`](mod@steps) lines of observation, action, reward
+//! and done for RL libraries — and the mistakes [`simdesk_check::mine`]
+//! finds in them become ranked [`skills`](mod@skills): lessons with
+//! evidence and a counterexample.
 //!
 //! **Architecture invariant:** no IO, no clock, no environment. Runs come
 //! in as values ([`LearnRun`]), text goes out; the same runs and options
