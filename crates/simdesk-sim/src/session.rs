@@ -68,8 +68,7 @@ pub struct Arrival {
     #[serde(default)]
     pub subject: String,
     /// The email's text as the agent reads it (a responder's text when
-    /// one wrote it), cut at [`MAX_ARRIVAL_BODY`] characters; empty for a
-    /// file drop.
+    /// one wrote it), cut at 4000 characters; empty for a file drop.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub body: String,
 }
