@@ -5,6 +5,7 @@ mod basics;
 mod check;
 mod disk;
 mod generate;
+mod learn;
 mod regression;
 mod run;
 mod serve;
