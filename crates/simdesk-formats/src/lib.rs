@@ -22,12 +22,14 @@ pub mod eml;
 pub mod markdown;
 pub mod pdf;
 pub mod pptx;
+mod unmodelled;
 mod vocab;
 pub mod xlsx;
 mod xml;
 mod zipguard;
 
 pub use dispatch::*;
+pub use unmodelled::{Feature, Unmodelled, unmodelled};
 pub use vocab::*;
 
 /// Which file format to write or read.

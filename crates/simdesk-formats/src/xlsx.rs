@@ -563,6 +563,7 @@ fn sheet_parts(zip: &SafeZip<'_>, limits: &Limits) -> Result<Vec<(String, String
         }
     }
     let mut out = Vec::new();
+    let mut parts: BTreeMap<String, String> = BTreeMap::new();
     let mut reader = quick_xml::Reader::from_str(&wb);
     loop {
         match reader
@@ -577,6 +578,14 @@ fn sheet_parts(zip: &SafeZip<'_>, limits: &Limits) -> Result<Vec<(String, String
                     Some(t) => format!("xl/{t}"),
                     None => continue,
                 };
+                // Each sheet its own part: a part named twice would be
+                // scanned (and read by calamine) once per name, so
+                // thousands of names for one part cost quadratic time.
+                if let Some(first) = parts.insert(part.clone(), name.clone()) {
+                    return Err(malformed(format!(
+                        "xl/workbook.xml: sheets {first:?} and {name:?} both point at {part}"
+                    )));
+                }
                 out.push((name, part));
                 if out.len() > limits.max_items {
                     return Err(FormatError::Limit {

@@ -279,6 +279,11 @@ pub(crate) fn open_zip<'a>(
 }
 
 impl SafeZip<'_> {
+    /// The type of file the package was opened as (for error messages).
+    pub(crate) fn file_type(&self) -> FileType {
+        self.format
+    }
+
     /// Entry names in central-directory order.
     pub(crate) fn names(&self) -> &[String] {
         &self.names
