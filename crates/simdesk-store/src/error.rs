@@ -179,6 +179,24 @@ pub enum StoreError {
         #[source]
         source: FormatError,
     },
+    /// A world's originals file (the bytes of imported files, beside the
+    /// world file) is damaged or of another version.
+    #[error("{} is not a usable originals file: {reason}", path.display())]
+    Originals {
+        /// The originals file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A changed workbook at a `.xls`, `.ods` or `.xlsm` path is written
+    /// as `.xlsx` under a new name, and every such name is taken.
+    #[error("cannot write {path} as xlsx: {tried} is taken by another artifact")]
+    NoXlsxName {
+        /// The workbook.
+        path: VPath,
+        /// The last name tried.
+        tried: VPath,
+    },
     /// A value could not be serialised to JSON.
     #[error("cannot serialise {what}")]
     Serialise {

@@ -16,7 +16,10 @@ elsewhere, nothing is downloaded), so the set is the project's own:
 - duplicate_targets.xlsx: 20,000 `<sheet>` entries pointing at one part;
 - macros.xlsm: a workbook carrying a `xl/vbaProject.bin` part;
 - rounding.xlsx: TEXT and FIXED of halves, with the cached values Excel
-  writes (`$1,235`, `3`, `3`).
+  writes (`$1,235`, `3`, `3`);
+- folder/: one file of every kind simdesk reads, none written by simdesk
+  (xlsx, xlsm, ods, docx, pptx, pdf, eml, csv, md, txt, an unknown
+  binary), for the byte-identical import -> export round trip.
 
 Exit status 3 (with the reason on stderr) when a module is missing.
 """
@@ -185,6 +188,108 @@ def rounding(tmp, path):
     rewrite(tmp, path, change)
 
 
+def ods(path):
+    """A minimal OpenDocument spreadsheet, written part by part."""
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+        "<office:body><office:spreadsheet><table:table table:name=\"Sheet1\">"
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>k</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="float" office:value="7"><text:p>7</text:p></table:table-cell></table:table-row>'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+
+
+def pdf(path):
+    """A one-page PDF with a line of text, offsets counted here."""
+    stream = b"BT /F1 12 Tf 72 720 Td (Quarterly figures, by hand) Tj ET"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n% made by make_issue17.py\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for o in offsets:
+        out += b"%010d 00000 n \n" % o
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    with open(path, "wb") as f:
+        f.write(out)
+
+
+def eml(path):
+    from email.message import EmailMessage
+
+    m = EmailMessage()
+    m["From"] = "Ana Ruiz <ana@example.com>"
+    m["To"] = "Mei Chen <mei@example.com>"
+    m["Subject"] = "Figures"
+    m["Date"] = "Mon, 05 Jan 2026 09:00:00 +0000"
+    m["Message-ID"] = "<figures-1@example.com>"
+    m.set_content("Hello Mei,\n\nthe figures are attached.\n")
+    m.add_attachment(b"a,b\n1,2\n", maintype="text", subtype="csv", filename="figures.csv")
+    with open(path, "wb") as f:
+        f.write(bytes(m))
+
+
+def folder(out):
+    import os
+    import shutil
+
+    import docx
+    import pptx
+
+    os.makedirs(f"{out}/Models")
+    os.makedirs(f"{out}/Reports")
+    os.makedirs(f"{out}/Mail")
+    shutil.copy(f"{out}/../features.xlsx", f"{out}/Models/features.xlsx")
+    shutil.copy(f"{out}/../plain.xlsx", f"{out}/Models/plain.xlsx")
+    shutil.copy(f"{out}/../macros.xlsm", f"{out}/Models/macros.xlsm")
+    ods(f"{out}/Models/sheet.ods")
+    d = docx.Document()
+    d.add_heading("Review", 1)
+    d.add_paragraph("Figures are unaudited.")
+    d.save(f"{out}/Reports/memo.docx")
+    p = pptx.Presentation()
+    slide = p.slides.add_slide(p.slide_layouts[1])
+    slide.shapes.title.text = "Review"
+    slide.placeholders[1].text = "Up 3%"
+    p.save(f"{out}/Reports/deck.pptx")
+    pdf(f"{out}/Reports/figures.pdf")
+    eml(f"{out}/Mail/figures.eml")
+    with open(f"{out}/figures.csv", "w", newline="") as f:
+        f.write("\ufeffk,v\r\na,1\r\n")
+    with open(f"{out}/notes.md", "w") as f:
+        f.write("# Notes\n\n- call Ana\n")
+    with open(f"{out}/todo.txt", "w") as f:
+        f.write("plain text\n")
+    with open(f"{out}/logo.bin", "wb") as f:
+        f.write(bytes(range(256)))
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -200,6 +305,7 @@ def main():
     import os
 
     os.remove(tmp)
+    folder(f"{out}/folder")
 
 
 if __name__ == "__main__":
