@@ -25,6 +25,7 @@ pub mod pptx;
 mod unmodelled;
 mod vocab;
 pub mod xlsx;
+mod xlsx_text;
 mod xml;
 mod zipguard;
 

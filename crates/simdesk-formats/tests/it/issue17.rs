@@ -145,3 +145,42 @@ fn xlsm_macros_are_counted() {
         CellValue::Text("a".into())
     );
 }
+
+/// `TEXT(2.5,"0")` was cached in the written file as the number 2 (and 3
+/// once rounded right): a formula's text result is written as text.
+#[test]
+fn text_of_a_half_was_cached_as_a_number() {
+    use simdesk_formats::{ExportOptions, Format, export, import};
+    use simdesk_model::{Cell, Sheet, Workbook};
+    let mut s = Sheet::new("S");
+    for (at, f, v) in [
+        ("A1", "TEXT(2.5,\"0\")", "3"),
+        ("A2", "TEXT(1234.5,\"$#,##0\")", "$1,235"),
+        ("A3", "IF(TRUE,\"TRUE\")", "TRUE"),
+        ("A4", "\"#N/A\"", "#N/A"),
+    ] {
+        let mut c = Cell::formula(f);
+        c.value = CellValue::Text(v.into());
+        s.cells.insert(at.parse().unwrap(), c);
+    }
+    let book = Artifact::Workbook(Workbook { sheets: vec![s] });
+    let opts = ExportOptions::default();
+    let bytes = export(&book, Format::Xlsx, &opts).unwrap();
+    assert_eq!(
+        bytes,
+        export(&book, Format::Xlsx, &opts).unwrap(),
+        "deterministic"
+    );
+    let back = import(&bytes, Format::Xlsx, &Limits::default()).unwrap();
+    assert_eq!(back, book);
+    // The file openpyxl wrote with Excel's cached values reads as text too.
+    let Some(file) = read("rounding.xlsx") else {
+        return;
+    };
+    let Artifact::Workbook(w) = import(&file, Format::Xlsx, &Limits::default()).unwrap() else {
+        panic!()
+    };
+    let v = |a: &str| w.sheets[0].cells[&a.parse().unwrap()].value.clone();
+    assert_eq!(v("A1"), CellValue::Text("$1,235".into()));
+    assert_eq!(v("A2"), CellValue::Text("3".into()));
+}
