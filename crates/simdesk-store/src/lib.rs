@@ -99,6 +99,13 @@
 //! binaries. File count and total size are checked before anything is
 //! read.
 //!
+//! Every file read into a workbook, document, deck, PDF or email keeps its
+//! bytes ([`ImportReport::originals`], saved beside the world file with
+//! [`save_originals`]); an export given them ([`ExportSettings::originals`])
+//! writes an artifact unchanged since its import as those bytes, and a
+//! changed one from the model with an [`ExportWarning`] naming what its
+//! original carried that the model drops.
+//!
 //! # Generated computers and datasets
 //!
 //! [`write_computer`] writes one computer (spec, world file, tree with
