@@ -307,6 +307,17 @@ pub enum StoreError {
         /// The limit.
         limit: usize,
     },
+    /// A cell-editing op line holds more JSON values than the most cells
+    /// one op may edit could need (counted before any value is built).
+    #[error("line {line}: {op} holds more than {limit} JSON values")]
+    OpTooManyValues {
+        /// 1-based line number.
+        line: usize,
+        /// The op's name.
+        op: String,
+        /// The limit.
+        limit: u64,
+    },
     /// A line of an op stream is not an op.
     #[error("line {line}: not an op")]
     NotAnOp {
