@@ -44,8 +44,12 @@ pub(crate) struct SafeZip<'a> {
     names: Vec<String>,
     limits: Limits,
     format: FileType,
-    /// Bytes inflated so far, over all reads.
+    /// Bytes of the distinct entries inflated so far: an entry read twice
+    /// (checked, then parsed) counts once, so a package within the total
+    /// limit is not refused for being read in two passes.
     inflated: Cell<u64>,
+    /// The entries counted in `inflated`.
+    counted: RefCell<std::collections::BTreeSet<String>>,
 }
 
 impl std::fmt::Debug for SafeZip<'_> {
@@ -278,6 +282,7 @@ pub(crate) fn open_zip<'a>(
         limits: limits.clone(),
         format,
         inflated: Cell::new(0),
+        counted: RefCell::new(std::collections::BTreeSet::new()),
     })
 }
 
@@ -338,6 +343,9 @@ impl SafeZip<'_> {
                 cap,
                 name,
             ));
+        }
+        if !self.counted.borrow_mut().insert(name.to_owned()) {
+            return Ok(out);
         }
         let total = self.inflated.get().saturating_add(real);
         if total > self.limits.max_total_bytes {
@@ -457,6 +465,26 @@ mod tests {
         b.extend_from_slice(&[0; 6]);
         let r = declared_directory(&b, FileType::Format(crate::Format::Xlsx));
         assert!(matches!(r, Err(FormatError::Malformed { .. })), "{r:?}");
+    }
+
+    /// A 5M-cell workbook (280 MB of sheet XML, within every limit) was
+    /// refused: the sheet was checked, then read again to be scanned, and
+    /// both reads counted against the 512 MB total.
+    #[test]
+    fn regression_an_entry_read_twice_counted_twice_against_the_total() {
+        use std::io::Write as _;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        w.start_file("a.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&[b'x'; 600]).unwrap();
+        let bytes = w.finish().unwrap().into_inner();
+        let limits = Limits {
+            max_total_bytes: 1000,
+            ..Limits::default()
+        };
+        let zip = open_zip(&bytes, &limits, FileType::Format(crate::Format::Xlsx)).unwrap();
+        zip.validate_all().unwrap();
+        assert_eq!(zip.read("a.xml").unwrap().len(), 600);
     }
 
     #[test]

@@ -158,6 +158,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
         [m, folder] if m == "measure" => measure(Path::new(folder)),
+        [m, file] if m == "measure-reader" => {
+            // The workbook reader alone, without the engine.
+            let bytes = std::fs::read(file)?;
+            let a = simdesk_formats::import(
+                &bytes,
+                simdesk_formats::Format::Xlsx,
+                &simdesk_formats::Limits::default(),
+            )?;
+            drop(bytes);
+            println!("{} reader", peak_mb());
+            drop(a);
+            Ok(())
+        }
+        [m, cells] if m == "make" => {
+            let dir = std::env::temp_dir().join("simdesk-import-rss-make");
+            println!("{}", make(&dir, cells.parse()?, 1)?.display());
+            Ok(())
+        }
         [cells, sheets] => run(cells.parse()?, sheets.parse()?),
         [] => {
             for (cells, sheets) in [
