@@ -4,6 +4,8 @@
 //! ```text
 //! cargo run --release -p simdesk-store --example import_rss            # the table
 //! cargo run --release -p simdesk-store --example import_rss -- 1000000 1
+//! cargo run --release -p simdesk-store --example import_rss -- make 1000000   # just the file
+//! cargo run --release -p simdesk-store --example import_rss -- measure-reader FILE  # the xlsx reader alone
 //! ```
 //!
 //! The parent writes a folder holding one `.xlsx` of CELLS cells over
