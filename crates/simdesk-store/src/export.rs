@@ -216,7 +216,7 @@ fn written<'o>(
         tally.warnings.push(ExportWarning {
             path: path.clone(),
             message: format!(
-                "a workbook changed since import cannot be written as .{ext}; written as xlsx at {at}"
+                "written from the model, which writes no .{ext}: written as xlsx at {at}"
             ),
         });
         at

@@ -146,8 +146,8 @@ fn regression_changed_workbook_lost_its_charts_without_a_word() {
          1 image, 2 hyperlinks, 1 table, 2 defined names, 2 comments, 1 conditional format, \
          1 merged range, 1 data validation, 1 autofilter, 1 protection\n\
          warning /Models/macros.xlsm: changed since import; written without 1 VBA project\n\
-         warning /Models/macros.xlsm: a workbook changed since import cannot be written as \
-         .xlsm; written as xlsx at /Models/macros.xlsx\n"
+         warning /Models/macros.xlsm: written from the model, which writes no .xlsm: \
+         written as xlsx at /Models/macros.xlsx\n"
     );
     let got = files(&d.join("out"));
     assert!(!got.contains_key("Models/macros.xlsm"));
