@@ -9,9 +9,9 @@
 #   bash scripts/test.sh -k fork    # extra arguments go to pytest
 #
 # Installs what the Python tests need into the active Python (maturin to
-# build, gymnasium for the environment, pytest, the mcp SDK). The Ray test runs only
-# where ray is installed (.ci/run installs it); under CI=true it fails
-# instead of skipping.
+# build, gymnasium for the environment, pytest, the mcp SDK). The Ray test
+# and the dataset reader test run only where ray and datasets are installed
+# (.ci/run installs them); under CI=true they fail instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-python3}"
@@ -29,7 +29,7 @@ cargo test -p simdesk-sim --test it month::twenty -- --ignored
 "$PY" -m pip install --quiet --disable-pip-version-check --no-build-isolation \
   --force-reinstall --no-deps \
   --config-settings=build-args="--profile dev --strip" ./crates/simdesk-py
-"$PY" -m pytest crates/simdesk-py/tests "$@"
+"$PY" -m pytest crates/simdesk-py/tests tests/python "$@"
 # The official Python MCP SDK drives `simdesk serve` (built by `cargo test`
 # above) over stdio through one objective end to end, then `simdesk score`
 # checks the saved world.

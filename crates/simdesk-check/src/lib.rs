@@ -42,6 +42,7 @@ mod history;
 mod hygiene;
 mod infer;
 mod mine;
+mod mine_end;
 mod outcome_report;
 mod quote;
 mod report;

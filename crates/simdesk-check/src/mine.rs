@@ -42,6 +42,14 @@ pub enum MistakeKind {
     /// An objective's delivery sent after its due date, or not sent by
     /// then while the agent worked past it.
     MissedDueDate,
+    /// A collaborator answered a delivery, the objective is still not met
+    /// at the end, and nothing was sent to them again: the correction was
+    /// ignored.
+    IgnoredCorrection,
+    /// An objective's source never reached the computer, the objective
+    /// is not met, and the agent never wrote to anyone without a
+    /// deliverable (a question): it asked nobody for what was missing.
+    AskedNobody,
 }
 
 impl MistakeKind {
@@ -57,6 +65,8 @@ impl MistakeKind {
             MistakeKind::OverwroteComputedCell => "overwrote-computed-cell",
             MistakeKind::WrongRecipient => "wrong-recipient",
             MistakeKind::MissedDueDate => "missed-due-date",
+            MistakeKind::IgnoredCorrection => "ignored-correction",
+            MistakeKind::AskedNobody => "asked-nobody",
         }
     }
 }
@@ -109,12 +119,17 @@ pub fn mine_events(events: &[Event], base: Workspace) -> MineReport {
         copy_edits: BTreeMap::new(),
         refused: BTreeMap::new(),
         sends: Vec::new(),
+        mail: Vec::new(),
+        replies: Vec::new(),
         out: Vec::new(),
     };
     for e in events {
         m.event(e);
     }
     m.due_dates(events);
+    if m.ok {
+        crate::mine_end::end_of_run(&mut m, events);
+    }
     let pending: Vec<Actor> = m.refused.keys().cloned().collect();
     for actor in pending {
         m.flush_refused(&actor);
@@ -128,12 +143,12 @@ pub fn mine_events(events: &[Event], base: Workspace) -> MineReport {
     }
 }
 
-struct Miner {
-    cur: Workspace,
-    ok: bool,
+pub(crate) struct Miner {
+    pub(crate) cur: Workspace,
+    pub(crate) ok: bool,
     diverged_at: Option<u64>,
     /// Path → the last event that changed its content.
-    last_change: BTreeMap<VPath, u64>,
+    pub(crate) last_change: BTreeMap<VPath, u64>,
     /// Export target → (source, event, actor) of its last export.
     exports: BTreeMap<VPath, (VPath, u64, Actor)>,
     /// Copy → events that edited it since it was made or refreshed.
@@ -142,7 +157,26 @@ struct Miner {
     refused: BTreeMap<Actor, (Op, Vec<u64>, String)>,
     /// The agent's applied sends: event and recipients (lowercase).
     sends: Vec<(u64, SimTime, Vec<String>)>,
-    out: Vec<Mistake>,
+    /// Every email the agent sent.
+    pub(crate) mail: Vec<Sent>,
+    /// Others' emails that answer one: (event, sender lowercase, the
+    /// message id answered, the email's path).
+    pub(crate) replies: Vec<(u64, String, String, VPath)>,
+    pub(crate) out: Vec<Mistake>,
+}
+
+/// An email the agent sent, as the end-of-run checks read it.
+pub(crate) struct Sent {
+    /// The event.
+    pub seq: u64,
+    /// Its message id.
+    pub message_id: String,
+    /// Recipients, lowercase.
+    pub to: Vec<String>,
+    /// Attachments.
+    pub attachments: Vec<VPath>,
+    /// No attachment, or a `?` in the subject: a message, not a delivery.
+    pub question: bool,
 }
 
 fn is_edit(op: &Op) -> Option<&VPath> {
@@ -157,7 +191,7 @@ fn is_edit(op: &Op) -> Option<&VPath> {
 }
 
 impl Miner {
-    fn push(
+    pub(crate) fn push(
         &mut self,
         kind: MistakeKind,
         events: Vec<u64>,
@@ -318,7 +352,26 @@ impl Miner {
                     .chain(&email.cc)
                     .map(|m| m.address.to_lowercase())
                     .collect();
+                self.mail.push(Sent {
+                    seq: e.seq,
+                    message_id: email.message_id.clone(),
+                    to: email
+                        .to
+                        .iter()
+                        .chain(&email.cc)
+                        .map(|m| m.address.to_lowercase())
+                        .collect(),
+                    attachments: email.attachments.clone(),
+                    question: email.attachments.is_empty() || email.subject.contains('?'),
+                });
                 self.sends.push((e.seq, e.time, to));
+            } else if let Some(answered) = &email.in_reply_to {
+                self.replies.push((
+                    e.seq,
+                    email.from.address.to_lowercase(),
+                    answered.clone(),
+                    path.clone(),
+                ));
             }
             if self.ok {
                 self.recipients(e, path, email);

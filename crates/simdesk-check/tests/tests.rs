@@ -6,6 +6,7 @@ mod generated;
 mod hacks;
 mod infer_recall;
 mod infer_table;
+mod mine_kinds;
 mod plain;
 mod rules;
 mod sarif;

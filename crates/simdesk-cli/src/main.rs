@@ -23,6 +23,7 @@ mod check_cmd;
 mod demo;
 mod run_cmd;
 mod generate;
+mod learn_cmd;
 mod serve_cmd;
 mod tree_cmd;
 
@@ -61,6 +62,12 @@ enum Command {
     Score(check_cmd::ScoreArgs),
     /// Mine a world's trajectory, or a JSON Lines trajectory, for mistakes.
     Mine(check_cmd::MineArgs),
+    /// Turn a folder of runs into training data (chat conversations or
+    /// steps) as JSON Lines.
+    Dataset(learn_cmd::DatasetArgs),
+    /// Rank the mistakes of a folder of runs as skills (lessons with
+    /// evidence and a counterexample).
+    Skills(learn_cmd::SkillsArgs),
     /// Replay the classic mistake: export a report before refreshing the
     /// workbook it quotes, then the right order.
     Demo {
@@ -203,6 +210,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(a) => check_cmd::run_check(&a),
         Command::Score(a) => check_cmd::run_score(&a),
         Command::Mine(a) => check_cmd::run_mine(&a),
+        Command::Dataset(a) => learn_cmd::run_dataset(&a),
+        Command::Skills(a) => learn_cmd::run_skills(&a),
         Command::Serve(a) => serve_cmd::run_serve(&a).map(|()| ExitCode::SUCCESS),
         Command::Export {
             world,

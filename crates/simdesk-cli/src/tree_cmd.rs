@@ -7,10 +7,13 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use simdesk_store::{ExportSettings, ImportOptions, ManifestPlace};
 
-/// `simdesk export WORLD DIR [--agent]`: loads, exports, prints a
-/// summary.
+/// `simdesk export WORLD DIR [--agent]`: loads the world and the original
+/// bytes of its imported files, exports (unchanged imported files byte for
+/// byte), prints a summary on stdout and a warning per file written with
+/// less than its original held on stderr.
 pub fn run_export(world: &Path, dir: &Path, force: bool, agent: bool) -> Result<ExitCode> {
     let ws = simdesk_store::load_world(world)?;
+    let originals = simdesk_store::load_originals(world)?;
     let settings = ExportSettings {
         force,
         manifest: if agent {
@@ -22,9 +25,13 @@ pub fn run_export(world: &Path, dir: &Path, force: bool, agent: bool) -> Result<
     };
     let settings = ExportSettings {
         protect: Some(world),
+        originals: Some(&originals),
         ..settings
     };
     let r = simdesk_store::export_world_with(&ws, dir, &settings)?;
+    for w in &r.warnings {
+        eprintln!("warning {}: {}", w.path, w.message);
+    }
     outln!(
         "exported {} artifacts ({} bytes) in {} folders to {}",
         r.artifacts,
@@ -58,6 +65,18 @@ pub fn run_import(dir: &Path, out: &Path, force: bool, opts: &ImportOptions) -> 
         }
     }
     simdesk_store::save_world(&r.world, out)?;
+    simdesk_store::save_originals(out, &r.originals)?;
+    // Up front (once everything is saved, so a closed pipe loses nothing):
+    // what files carry that the world will not hold.
+    for (path, o) in r.originals.iter() {
+        if !o.unmodelled.is_empty() {
+            outln!(
+                "{}: {} not held by the world; kept byte for byte while the file is unchanged, dropped if it changes",
+                path.as_str().trim_start_matches('/'),
+                o.unmodelled
+            );
+        }
+    }
     if r.with_manifest {
         outln!(
             "imported {} with its manifest: {} artifacts ({} unchanged, {} written, {} created), {} deleted, {} folders created",

@@ -112,12 +112,17 @@ pub fn import(bytes: &[u8], format: Format, limits: &Limits) -> Result<Artifact,
     }
 }
 
-/// Reads a file from outside by its extension (`ext`, without the dot);
-/// when that reader refuses it and the bytes are plainly a zip package or
-/// a PDF (a workbook exported under a `.csv` name, say), by its content
-/// ([`sniff`]). An email brings the attachments it carries; an mbox (many
-/// messages) and unknown extensions are kept byte-exact as a binary.
-/// Returns the first refusal when nothing reads the file.
+/// Reads a file from outside by its extension (`ext`, without the dot).
+/// An email brings the attachments it carries; an mbox (many messages) and
+/// unknown extensions are kept byte-exact as a binary.
+///
+/// A refusal by the reader the extension names is final: a `.xlsx` the
+/// workbook reader refuses is that reader's typed error, never a deck or
+/// a document read by content. Only a file whose extension names no office
+/// format (`.csv`, `.txt`, `.md`) is read by its content ([`sniff`]) when
+/// its own reader refuses it and the bytes are plainly a zip package or a
+/// PDF (a workbook saved under a `.csv` name, say); the first refusal is
+/// returned when nothing reads it.
 pub fn import_auto(
     ext: &str,
     bytes: &[u8],
@@ -128,9 +133,11 @@ pub fn import_auto(
         return by_ext;
     };
     let by_ext_format = format_for_extension(ext);
+    if !matches!(by_ext_format, Format::Text | Format::Csv | Format::Markdown) {
+        return Err(err);
+    }
     sniff(bytes)
         .iter()
-        .filter(|f| **f != by_ext_format)
         .find_map(|f| import(bytes, *f, limits).ok())
         .map(|a| (a, Vec::new()))
         .ok_or(err)

@@ -22,12 +22,15 @@ pub mod eml;
 pub mod markdown;
 pub mod pdf;
 pub mod pptx;
+mod unmodelled;
 mod vocab;
 pub mod xlsx;
+mod xlsx_text;
 mod xml;
 mod zipguard;
 
 pub use dispatch::*;
+pub use unmodelled::{Feature, Unmodelled, unmodelled};
 pub use vocab::*;
 
 /// Which file format to write or read.

@@ -39,9 +39,8 @@
 //! - [`CellError::Circ`] is written (and read back) as `#REF!`;
 //! - a value-only error cell is written as the formula `=#N/A` (etc.) and the
 //!   importer folds that back into a plain error value;
-//! - a formula's cached result is typed by its text, as Excel does: a text
-//!   result that reads as a number, `TRUE`/`FALSE` or an error code comes
-//!   back as that type; an empty (or empty-text) result is cached as `0`
+//! - a formula's text result stays text (`TEXT(2.5,"0")` is the text `3`,
+//!   written with `t="str"`); an empty (or empty-text) result is cached as `0`
 //!   (rust_xlsxwriter writes no empty cached value) and comes back as the
 //!   number 0;
 //! - empty cells without a format, bold or formula are not written;
@@ -103,7 +102,10 @@ pub fn export_xlsx(book: &Workbook, opts: &ExportOptions) -> Result<Vec<u8>, For
     // has it; unstyled cells are written without one, which gives the same
     // cell XML without rust_xlsxwriter hashing a default format per cell.
     let mut styles: BTreeMap<(Option<&str>, bool), XlsxFormat> = BTreeMap::new();
-    for sheet in &book.sheets {
+    // Formula cells whose text result rust_xlsxwriter would type as a
+    // number, a boolean or an error (see `xlsx_text`).
+    let mut text_results: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
+    for (index, sheet) in book.sheets.iter().enumerate() {
         let ws = out.add_worksheet();
         ws.set_name(&sheet.name).map_err(write_err)?;
         let mut widths: BTreeMap<u32, usize> = BTreeMap::new();
@@ -140,6 +142,14 @@ pub fn export_xlsx(book: &Workbook, opts: &ExportOptions) -> Result<Vec<u8>, For
                 (None, _) => None,
             };
             if let Some(f) = formula {
+                if let CellValue::Text(t) = value
+                    && looks_typed(t)
+                {
+                    text_results
+                        .entry(index)
+                        .or_default()
+                        .insert(addr.to_string(), t.clone());
+                }
                 let result = match value {
                     CellValue::Empty => String::new(),
                     CellValue::Number(n) | CellValue::Date(n) => n.to_string(),
@@ -191,7 +201,18 @@ pub fn export_xlsx(book: &Workbook, opts: &ExportOptions) -> Result<Vec<u8>, For
             ws.set_freeze_panes(1, 0).map_err(write_err)?;
         }
     }
-    out.save_to_buffer().map_err(write_err)
+    let bytes = out.save_to_buffer().map_err(write_err)?;
+    crate::xlsx_text::mark_text_results(bytes, &text_results)
+}
+
+/// True for text rust_xlsxwriter would write as another type's cached
+/// result: a number, `TRUE`/`FALSE` or an error code.
+fn looks_typed(t: &str) -> bool {
+    !t.is_empty()
+        && (t.parse::<f64>().is_ok()
+            || matches!(t, "TRUE" | "FALSE")
+            || CellError::parse(t).is_some()
+            || t == "#GETTING_DATA")
 }
 
 /// What a non-finite number is written as.
@@ -563,6 +584,7 @@ fn sheet_parts(zip: &SafeZip<'_>, limits: &Limits) -> Result<Vec<(String, String
         }
     }
     let mut out = Vec::new();
+    let mut parts: BTreeMap<String, String> = BTreeMap::new();
     let mut reader = quick_xml::Reader::from_str(&wb);
     loop {
         match reader
@@ -577,6 +599,14 @@ fn sheet_parts(zip: &SafeZip<'_>, limits: &Limits) -> Result<Vec<(String, String
                     Some(t) => format!("xl/{t}"),
                     None => continue,
                 };
+                // Each sheet its own part: a part named twice would be
+                // scanned (and read by calamine) once per name, so
+                // thousands of names for one part cost quadratic time.
+                if let Some(first) = parts.insert(part.clone(), name.clone()) {
+                    return Err(malformed(format!(
+                        "xl/workbook.xml: sheets {first:?} and {name:?} both point at {part}"
+                    )));
+                }
                 out.push((name, part));
                 if out.len() > limits.max_items {
                     return Err(FormatError::Limit {
@@ -728,14 +758,17 @@ where
     for name in names {
         let mut sheet = Sheet::new(&name);
         let bad = |e| FormatError::malformed_by(format, format!("sheet {name:?}"), e);
+        // One of calamine's dense ranges alive at a time: values, then
+        // formulas (each is the whole rectangle of the sheet).
         let range = reader.worksheet_range(&name).map_err(bad)?;
-        let formulas = reader.worksheet_formula(&name).map_err(bad)?;
         if let Some((r0, c0)) = range.start() {
             for (r, c, d) in range.used_cells() {
                 let addr = CellAddr::new(r0 + r as u32, c0 + c as u32);
                 sheet.cells.insert(addr, Cell::value(map_data(d)));
             }
         }
+        drop(range);
+        let formulas = reader.worksheet_formula(&name).map_err(bad)?;
         if let Some((r0, c0)) = formulas.start() {
             for (r, c, f) in formulas.used_cells() {
                 if f.is_empty() {

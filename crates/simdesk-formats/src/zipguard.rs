@@ -44,8 +44,12 @@ pub(crate) struct SafeZip<'a> {
     names: Vec<String>,
     limits: Limits,
     format: FileType,
-    /// Bytes inflated so far, over all reads.
+    /// Bytes of the distinct entries inflated so far: an entry read twice
+    /// (checked, then parsed) counts once, so a package within the total
+    /// limit is not refused for being read in two passes.
     inflated: Cell<u64>,
+    /// The entries counted in `inflated`.
+    counted: RefCell<std::collections::BTreeSet<String>>,
 }
 
 impl std::fmt::Debug for SafeZip<'_> {
@@ -89,18 +93,20 @@ pub(crate) fn check_input_size(
     Ok(())
 }
 
+// Offsets come from the file: every end is computed with checked
+// arithmetic (an offset near usize::MAX must not wrap or panic).
 fn u16_at(b: &[u8], at: usize) -> Option<u64> {
-    b.get(at..at + 2)
+    b.get(at..at.checked_add(2)?)
         .map(|s| u64::from(u16::from_le_bytes([s[0], s[1]])))
 }
 
 fn u32_at(b: &[u8], at: usize) -> Option<u64> {
-    b.get(at..at + 4)
+    b.get(at..at.checked_add(4)?)
         .map(|s| u64::from(u32::from_le_bytes([s[0], s[1], s[2], s[3]])))
 }
 
 fn u64_at(b: &[u8], at: usize) -> Option<u64> {
-    b.get(at..at + 8)
+    b.get(at..at.checked_add(8)?)
         .and_then(|s| s.try_into().ok())
         .map(u64::from_le_bytes)
 }
@@ -138,9 +144,10 @@ fn declared_directory(bytes: &[u8], format: FileType) -> Result<(u64, u64), Form
     {
         let at = u64_at(bytes, pos - 20 + 8).ok_or_else(bad)?;
         let at = usize::try_from(at).map_err(|_| bad())?;
-        if bytes.get(at..at + 4) == Some(&EOCD64[..]) {
-            entries = u64_at(bytes, at + 32).ok_or_else(bad)?;
-            dir_size = u64_at(bytes, at + 40).ok_or_else(bad)?;
+        let signature = at.checked_add(4).and_then(|end| bytes.get(at..end));
+        if signature == Some(&EOCD64[..]) {
+            entries = u64_at(bytes, at.checked_add(32).ok_or_else(bad)?).ok_or_else(bad)?;
+            dir_size = u64_at(bytes, at.checked_add(40).ok_or_else(bad)?).ok_or_else(bad)?;
         } else {
             return Err(malformed(
                 format,
@@ -275,10 +282,16 @@ pub(crate) fn open_zip<'a>(
         limits: limits.clone(),
         format,
         inflated: Cell::new(0),
+        counted: RefCell::new(std::collections::BTreeSet::new()),
     })
 }
 
 impl SafeZip<'_> {
+    /// The type of file the package was opened as (for error messages).
+    pub(crate) fn file_type(&self) -> FileType {
+        self.format
+    }
+
     /// Entry names in central-directory order.
     pub(crate) fn names(&self) -> &[String] {
         &self.names
@@ -330,6 +343,9 @@ impl SafeZip<'_> {
                 cap,
                 name,
             ));
+        }
+        if !self.counted.borrow_mut().insert(name.to_owned()) {
+            return Ok(out);
         }
         let total = self.inflated.get().saturating_add(real);
         if total > self.limits.max_total_bytes {
@@ -431,6 +447,44 @@ mod tests {
         ] {
             assert!(check_name(ok, Format::Docx.into()).is_ok(), "{ok}");
         }
+    }
+
+    /// A zip64 locator pointing at offset 2^64 - 1 overflowed `at + 4`
+    /// (a panic in debug builds, a wrapped range in release).
+    #[test]
+    fn regression_zip64_locator_at_the_end_of_the_address_space() {
+        let mut b = Vec::new();
+        b.extend_from_slice(&[0x50, 0x4b, 0x06, 0x07]);
+        b.extend_from_slice(&0u32.to_le_bytes());
+        b.extend_from_slice(&u64::MAX.to_le_bytes());
+        b.extend_from_slice(&1u32.to_le_bytes());
+        b.extend_from_slice(&[0x50, 0x4b, 0x05, 0x06]);
+        b.extend_from_slice(&[0; 6]);
+        b.extend_from_slice(&0xFFFFu16.to_le_bytes());
+        b.extend_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+        b.extend_from_slice(&[0; 6]);
+        let r = declared_directory(&b, FileType::Format(crate::Format::Xlsx));
+        assert!(matches!(r, Err(FormatError::Malformed { .. })), "{r:?}");
+    }
+
+    /// A 5M-cell workbook (280 MB of sheet XML, within every limit) was
+    /// refused: the sheet was checked, then read again to be scanned, and
+    /// both reads counted against the 512 MB total.
+    #[test]
+    fn regression_an_entry_read_twice_counted_twice_against_the_total() {
+        use std::io::Write as _;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        w.start_file("a.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&[b'x'; 600]).unwrap();
+        let bytes = w.finish().unwrap().into_inner();
+        let limits = Limits {
+            max_total_bytes: 1000,
+            ..Limits::default()
+        };
+        let zip = open_zip(&bytes, &limits, FileType::Format(crate::Format::Xlsx)).unwrap();
+        zip.validate_all().unwrap();
+        assert_eq!(zip.read("a.xml").unwrap().len(), 600);
     }
 
     #[test]

@@ -121,6 +121,7 @@ impl Evaluator {
     /// an array, the cell gets #VALUE!.
     pub(crate) fn set_formula(&mut self, sheet: usize, a: CellAddr, formula: &str) {
         let (s, r, c) = (sheet as u32, row(a), col(a));
+        let formula = crate::halves::round_halves(formula);
         if !self.try_formula(s, r, c, &format!("={formula}")) {
             let scalar = self.try_formula(s, r, c, &format!("=@({formula})"));
             if !scalar {

@@ -73,6 +73,9 @@
 //!   and its path, `Sheet1!A1 -> Sheet1!B1 -> Sheet1!A1`, each cell reading
 //!   the next.
 //! - **Sheet names** in formulas match without regard to case, as in Excel.
+//! - **`TEXT` and `FIXED`** round halves away from zero, as Excel does
+//!   (`TEXT(2.5,"0")` is the text `3`): ironcalc rounds them to even, so
+//!   the number is rounded with `ROUND` first (`halves.rs`).
 //!
 //! # Incremental use
 //!
@@ -86,6 +89,7 @@
 mod error;
 mod eval;
 mod graph;
+mod halves;
 mod parsed;
 mod refs;
 

@@ -337,6 +337,35 @@ impl Session {
         to_py(py, &steps)
     }
 
+    /// Writes the session as a run folder at `dir`, exactly as the CLI and
+    /// the MCP server write theirs (`simdesk_store::write_run`: start and
+    /// final worlds, scenario, steps, score and `run.json`, renamed into
+    /// place whole; an earlier run there is replaced, any other non-empty
+    /// folder refused). `template`, `seed` and `label` go into
+    /// `run.json`. Returns the contents of `run.json`.
+    #[pyo3(signature = (dir, template = None, seed = None, label = None))]
+    fn save_run<'py>(
+        &self,
+        py: Python<'py>,
+        dir: std::path::PathBuf,
+        template: Option<String>,
+        seed: Option<u64>,
+        label: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let session = self.lock()?.fork();
+        let origin = simdesk_store::RunOrigin {
+            door: "python".to_owned(),
+            template,
+            seed,
+            index: None,
+            label,
+        };
+        let meta = py
+            .detach(|| simdesk_store::write_run(&dir, &session, &origin))
+            .map_err(|e| crate::store::store_err(py, &e))?;
+        to_py(py, &meta)
+    }
+
     /// The recorded steps as JSON Lines.
     fn steps_jsonl(&self, py: Python<'_>) -> PyResult<String> {
         py.detach(|| {

@@ -54,6 +54,7 @@ def test_invoke_returns_the_whole_result_with_new_mail(session):
                 "rule": "request",
                 "path": "/Users/ana/Mail/Inbox/2026-01-05 0930 Hello.eml",
                 "subject": "Hello",
+                "body": "Ask me about the fee rate when you need it.",
             }
         ],
         "finished": False,

@@ -334,6 +334,7 @@ impl Session {
                     rule: d.rule.to_owned(),
                     path: p.clone(),
                     subject: String::new(),
+                    body: String::new(),
                 });
             }
         } else {
@@ -368,6 +369,7 @@ impl Session {
                     from: c.key.clone(),
                     rule: d.rule.to_owned(),
                     path,
+                    body: crate::session::bounded_body(&d.body),
                     subject: d.subject.clone(),
                 });
             }

@@ -67,5 +67,7 @@ pub use scenario::{
     FollowUps, Instruction, Knowledge, Prose, SCENARIO_VERSION, Scenario, Scheduled, Weekday,
     WorkingHours,
 };
-pub use session::{AGENT_ACTOR, Arrival, CLOCK_ACTOR, ReplayError, Session, Step, ToolResult};
+pub use session::{
+    AGENT_ACTOR, Arrival, CLOCK_ACTOR, MAX_ARRIVAL_BODY, ReplayError, Session, Step, ToolResult,
+};
 pub use tools::{TOOL_NAMES, ToolCall, ToolSpec, specs};

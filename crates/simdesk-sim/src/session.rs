@@ -67,6 +67,22 @@ pub struct Arrival {
     /// The subject (empty for a file drop).
     #[serde(default)]
     pub subject: String,
+    /// The email's text as the agent reads it (a responder's text when
+    /// one wrote it), cut at 4000 characters; empty for a file drop.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub body: String,
+}
+
+/// The most characters of an arrived email's text kept in an [`Arrival`]
+/// (the email itself keeps all of it).
+pub const MAX_ARRIVAL_BODY: usize = 4000;
+
+/// `body` cut at [`MAX_ARRIVAL_BODY`] characters, marked when cut.
+pub(crate) fn bounded_body(body: &str) -> String {
+    match body.char_indices().nth(MAX_ARRIVAL_BODY) {
+        Some((i, _)) => format!("{}\n[… cut at {MAX_ARRIVAL_BODY} characters]", &body[..i]),
+        None => body.to_owned(),
+    }
 }
 
 /// One recorded tool call.
@@ -86,6 +102,10 @@ pub struct Step {
     /// kept the template's text). Replay uses these instead of asking it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub responses: Vec<Option<String>>,
+    /// How much the world's reward changed during the call, when the
+    /// session tracks rewards ([`Session::track_rewards`]) and it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reward_delta: Option<f64>,
 }
 
 /// The state of one assigned objective as collaborators see it.
@@ -103,6 +123,16 @@ pub enum ReplayError {
     /// The scenario does not fit the world.
     #[error("replay: {0}")]
     Scenario(#[from] ScenarioError),
+    /// A step's reward changed differently than recorded.
+    #[error("replay diverged at step {index}: reward delta {actual:?}, recorded {expected:?}")]
+    RewardDiverged {
+        /// The step.
+        index: u64,
+        /// What was recorded.
+        expected: Option<f64>,
+        /// What replay gave.
+        actual: Option<f64>,
+    },
     /// A step gave a different result than recorded.
     #[error("replay diverged at step {index} ({tool})")]
     Diverged {
@@ -147,6 +177,9 @@ pub struct Session {
     pub(crate) recorded: Option<VecDeque<Option<String>>>,
     /// Rendered text views of files, by content revision.
     pub(crate) views: crate::views::Views,
+    /// The world's reward after the last scored call, when rewards are
+    /// tracked.
+    pub(crate) reward: Option<f64>,
 }
 
 impl std::fmt::Debug for Session {
@@ -194,6 +227,7 @@ impl Session {
             responses: Vec::new(),
             recorded: None,
             views: crate::views::Views::default(),
+            reward: None,
         };
         s.schedule_scenario();
         Ok(s)
@@ -202,6 +236,23 @@ impl Session {
     /// Lets a [`Responder`] write collaborators' messages from now on.
     pub fn set_responder(&mut self, responder: Option<Arc<dyn Responder>>) {
         self.responder = responder;
+    }
+
+    /// Scores the world after every call that changed it and records how
+    /// much the reward moved ([`Step::reward_delta`]); off by default, as
+    /// scoring replays the world's history. Turning it on scores the world
+    /// as it is now, the baseline of the next delta.
+    pub fn track_rewards(&mut self, on: bool) {
+        self.reward = on.then(|| self.current_reward());
+    }
+
+    /// True when rewards are tracked.
+    pub fn tracks_rewards(&self) -> bool {
+        self.reward.is_some()
+    }
+
+    fn current_reward(&self) -> f64 {
+        simdesk_check::score(&self.fork().into_world(), None).reward
     }
 
     /// An independent copy sharing all unchanged state. O(1).
@@ -313,6 +364,9 @@ impl Session {
         steps: &[Step],
     ) -> Result<Session, ReplayError> {
         let mut s = Session::new(world, scenario)?;
+        if steps.iter().any(|st| st.reward_delta.is_some()) {
+            s.track_rewards(true);
+        }
         for st in steps {
             s.recorded = Some(st.responses.iter().cloned().collect());
             let actual = s.call_raw(&st.tool, st.args.clone());
@@ -322,6 +376,14 @@ impl Session {
                     tool: st.tool.clone(),
                     expected: Box::new(st.result.clone()),
                     actual: Box::new(actual),
+                });
+            }
+            let delta = s.steps.last().and_then(|l| l.reward_delta);
+            if delta != st.reward_delta {
+                return Err(ReplayError::RewardDiverged {
+                    index: st.index,
+                    expected: st.reward_delta,
+                    actual: delta,
                 });
             }
         }
@@ -342,6 +404,7 @@ impl Session {
             };
         }
         let started = self.now;
+        let revision = self.world.revision();
         self.arrived.clear();
         self.responses.clear();
         let outcome = parsed.and_then(|c| self.exec(&c).map(|d| (c.name(), d)));
@@ -399,6 +462,14 @@ impl Session {
             arrived: std::mem::take(&mut self.arrived),
             finished: self.finished,
         };
+        let mut reward_delta = None;
+        if let Some(before) = self.reward
+            && (self.world.revision() != revision || self.finished)
+        {
+            let now = self.current_reward();
+            self.reward = Some(now);
+            reward_delta = Some(now - before).filter(|d| *d != 0.0);
+        }
         self.steps.push_back(Step {
             index: self.steps.len() as u64 + 1,
             tool: tool.to_owned(),
@@ -406,6 +477,7 @@ impl Session {
             started,
             result: result.clone(),
             responses: std::mem::take(&mut self.responses),
+            reward_delta,
         });
         result
     }

@@ -148,6 +148,7 @@ pub fn write_computer(spec: &WorldSpec, dir: &Path, force: bool) -> Result<(), S
                 snapshot_path: snapshot_from_files(),
             },
             protect: None,
+            originals: None,
         },
     )?;
     let mut objectives: Vec<&Objective> = ws.objectives().collect();

@@ -179,6 +179,24 @@ pub enum StoreError {
         #[source]
         source: FormatError,
     },
+    /// A world's originals file (the bytes of imported files, beside the
+    /// world file) is damaged or of another version.
+    #[error("{} is not a usable originals file: {reason}", path.display())]
+    Originals {
+        /// The originals file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A changed workbook at a `.xls`, `.ods` or `.xlsm` path is written
+    /// as `.xlsx` under a new name, and every such name is taken.
+    #[error("cannot write {path} as xlsx: {tried} is taken by another artifact")]
+    NoXlsxName {
+        /// The workbook.
+        path: VPath,
+        /// The last name tried.
+        tried: VPath,
+    },
     /// A value could not be serialised to JSON.
     #[error("cannot serialise {what}")]
     Serialise {
@@ -379,6 +397,17 @@ pub enum StoreError {
         line: usize,
         /// The limit.
         limit: usize,
+    },
+    /// A cell-editing op line holds more JSON values than the most cells
+    /// one op may edit could need (counted before any value is built).
+    #[error("line {line}: {op} holds more than {limit} JSON values")]
+    OpTooManyValues {
+        /// 1-based line number.
+        line: usize,
+        /// The op's name.
+        op: String,
+        /// The limit.
+        limit: u64,
     },
     /// A line of an op stream is not an op.
     #[error("line {line}: not an op")]

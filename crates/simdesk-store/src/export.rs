@@ -2,6 +2,7 @@
 //! the manifest and the snapshot, written into a fresh hidden sibling of
 //! the target and renamed into place (see the crate docs' *Safety*).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -17,8 +18,9 @@ use crate::fsio::{
 };
 use crate::manifest::{
     MANIFEST_FILE, MANIFEST_TAG, MANIFEST_VERSION, META_DIR, ManifestArtifact, ManifestOut,
-    SNAPSHOT_FILE, SnapshotEntry,
+    ORIGINALS_FILE, SNAPSHOT_FILE, SnapshotEntry,
 };
+use crate::originals::Originals;
 
 /// Where an export puts its manifest and snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +54,18 @@ pub struct ExportReport {
     pub state_hash: String,
     /// The manifest's bytes, with [`ManifestPlace::Returned`].
     pub manifest: Option<Vec<u8>>,
+    /// Files written with less than their original held, or under another
+    /// name, in path order (see [`ExportSettings::originals`]).
+    pub warnings: Vec<ExportWarning>,
+}
+
+/// A file an export wrote with a loss or a change worth telling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportWarning {
+    /// The artifact.
+    pub path: VPath,
+    /// What happened (`changed since import; written without 2 charts`).
+    pub message: String,
 }
 
 /// How [`export_world_with`] writes a tree.
@@ -71,6 +85,12 @@ pub struct ExportSettings<'a> {
     /// it was loaded from. An export into a folder that holds it is
     /// refused before anything is written.
     pub protect: Option<&'a Path>,
+    /// The bytes of imported files ([`crate::load_originals`]): an
+    /// artifact unchanged since its import is written as those bytes,
+    /// byte for byte; a changed one is written from the model, with an
+    /// [`ExportWarning`] naming what its original carried that the model
+    /// drops.
+    pub originals: Option<&'a Originals>,
 }
 
 impl Default for ExportSettings<'_> {
@@ -81,6 +101,7 @@ impl Default for ExportSettings<'_> {
             snapshot: None,
             manifest: ManifestPlace::InTree,
             protect: None,
+            originals: None,
         }
     }
 }
@@ -133,6 +154,110 @@ fn render(
         source,
     })?;
     Ok((format, bytes))
+}
+
+/// What one artifact is written as: its original bytes while it is
+/// unchanged since import, else its kind's format; and where, relative to
+/// the tree: a workbook written from the model at a `.xls`, `.ods` or
+/// `.xlsm` path goes to a `.xlsx` name (OOXML under the old extension
+/// would lie about its format, and a `.xlsm` without its macros is not
+/// one). Warnings say what was dropped and what was renamed.
+struct Written<'o> {
+    format: Format,
+    bytes: Cow<'o, [u8]>,
+    at: VPath,
+}
+
+/// What an export's choices add up to.
+#[derive(Default)]
+struct Tally {
+    /// Names given to renamed workbooks.
+    renamed: BTreeSet<VPath>,
+    /// Warnings so far.
+    warnings: Vec<ExportWarning>,
+    /// The originals written unchanged.
+    used: Originals,
+}
+
+/// Decides [`Written`] for the artifact at `path`.
+fn written<'o>(
+    ws: &Workspace,
+    path: &VPath,
+    artifact: &Artifact,
+    attached: &BTreeMap<VPath, (Format, Vec<u8>)>,
+    originals: Option<&'o Originals>,
+    tally: &mut Tally,
+) -> Result<Written<'o>, StoreError> {
+    let format = simdesk_formats::default_format(artifact.kind());
+    if let Some(o) = originals {
+        if let Some(orig) = o.unchanged(path, artifact)? {
+            tally.used.insert(path.clone(), orig.clone());
+            return Ok(Written {
+                format,
+                bytes: Cow::Borrowed(&orig.bytes),
+                at: path.clone(),
+            });
+        }
+        if let Some(orig) = o.get(path)
+            && !orig.unmodelled.is_empty()
+        {
+            tally.warnings.push(ExportWarning {
+                path: path.clone(),
+                message: format!("changed since import; written without {}", orig.unmodelled),
+            });
+        }
+    }
+    let (format, bytes) = render(ws, path, artifact, attached)?;
+    let ext = path.extension().unwrap_or("").to_ascii_lowercase();
+    let at = if matches!(artifact, Artifact::Workbook(_))
+        && matches!(ext.as_str(), "xls" | "ods" | "xlsm")
+    {
+        let at = xlsx_name(ws, path, &mut tally.renamed)?;
+        tally.warnings.push(ExportWarning {
+            path: path.clone(),
+            message: format!(
+                "written from the model, which writes no .{ext}: written as xlsx at {at}"
+            ),
+        });
+        at
+    } else {
+        path.clone()
+    };
+    Ok(Written {
+        format,
+        bytes: Cow::Owned(bytes),
+        at,
+    })
+}
+
+/// The `.xlsx` name a workbook at `path` (`.xls`, `.ods`, `.xlsm`) is
+/// written under: the extension replaced, else `.xlsx` appended; never a
+/// name of the world or one given already.
+fn xlsx_name(
+    ws: &Workspace,
+    path: &VPath,
+    renamed: &mut BTreeSet<VPath>,
+) -> Result<VPath, StoreError> {
+    let s = path.as_str();
+    let stem = s.rsplit_once('.').map_or(s, |(a, _)| a);
+    let mut tried = path.clone();
+    for name in [format!("{stem}.xlsx"), format!("{s}.xlsx")] {
+        let Ok(candidate) = VPath::parse(&name) else {
+            continue;
+        };
+        let free = ws.artifact(&candidate).is_none()
+            && !ws.is_folder(&candidate)
+            && !renamed.contains(&candidate);
+        if free {
+            renamed.insert(candidate.clone());
+            return Ok(candidate);
+        }
+        tried = candidate;
+    }
+    Err(StoreError::NoXlsxName {
+        path: path.clone(),
+        tried,
+    })
 }
 
 /// Writes `ws` as a tree of real files under `dir` (see the crate docs).
@@ -223,13 +348,16 @@ fn write_tree(
     let mut attached: BTreeMap<VPath, (Format, Vec<u8>)> = BTreeMap::new();
     let mut entries: BTreeMap<VPath, ManifestArtifact> = BTreeMap::new();
     let mut total = 0u64;
+    let originals = settings.originals;
+    let mut tally = Tally::default();
     let mut write = |path: &VPath,
+                     at: &VPath,
                      kind: ArtifactKind,
                      format: Format,
                      bytes: &[u8]|
      -> Result<ManifestArtifact, StoreError> {
         let modified_at = ws.modified_at(path).unwrap_or_else(|| ws.now());
-        let real = real_path(root, path)?;
+        let real = real_path(root, at)?;
         write_new(&real, bytes, system_time(modified_at), durability)?;
         total += bytes.len() as u64;
         Ok(ManifestArtifact {
@@ -247,26 +375,36 @@ fn write_tree(
     for (path, artifact) in ws.artifacts() {
         if let Artifact::Email(e) = artifact {
             if wanted.contains(path) {
-                let bytes = render(ws, path, &Artifact::Email(e.clone()), &BTreeMap::new())?;
+                let bytes = match originals.map(|o| o.unchanged(path, artifact)).transpose()? {
+                    Some(Some(o)) => {
+                        tally.used.insert(path.clone(), o.clone());
+                        (Format::Eml, o.bytes.clone())
+                    }
+                    _ => render(ws, path, &Artifact::Email(e.clone()), &BTreeMap::new())?,
+                };
                 attached.insert(path.clone(), bytes);
             }
             continue;
         }
-        let (format, bytes) = render(ws, path, artifact, &attached)?;
-        let m = write(path, artifact.kind(), format, &bytes)?;
+        let w = written(ws, path, artifact, &attached, originals, &mut tally)?;
+        let m = write(path, &w.at, artifact.kind(), w.format, &w.bytes)?;
         entries.insert(path.clone(), m);
         if wanted.contains(path) {
-            attached.insert(path.clone(), (format, bytes));
+            attached.insert(path.clone(), (w.format, w.bytes.into_owned()));
         }
     }
     for (path, artifact) in ws.artifacts() {
         if !matches!(artifact, Artifact::Email(_)) {
             continue;
         }
-        let (format, bytes) = render(ws, path, artifact, &attached)?;
-        let m = write(path, artifact.kind(), format, &bytes)?;
+        let w = written(ws, path, artifact, &attached, originals, &mut tally)?;
+        let m = write(path, &w.at, artifact.kind(), w.format, &w.bytes)?;
         entries.insert(path.clone(), m);
     }
+    let Tally {
+        mut warnings, used, ..
+    } = tally;
+    warnings.sort_by(|a, b| a.path.cmp(&b.path));
 
     // The snapshot and the manifest.
     let made;
@@ -326,6 +464,10 @@ fn write_tree(
             write_new(&meta.join(SNAPSHOT_FILE), snapshot, now, durability)?;
             let bytes = manifest.to_bytes()?;
             write_new(&meta.join(MANIFEST_FILE), &bytes, now, durability)?;
+            if !used.is_empty() {
+                let bytes = used.to_bytes()?;
+                write_new(&meta.join(ORIGINALS_FILE), &bytes, now, durability)?;
+            }
             all.push(meta);
         }
         ManifestPlace::Returned { .. } => returned = Some(manifest.to_bytes()?),
@@ -348,6 +490,7 @@ fn write_tree(
         bytes: total,
         state_hash,
         manifest: returned,
+        warnings,
     })
 }
 

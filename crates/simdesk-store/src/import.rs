@@ -13,7 +13,10 @@ use simdesk_model::{Persona, SimTime, VPath};
 use crate::computer::{ComputerPaths, snapshot_from_files};
 use crate::error::{StoreError, io};
 use crate::fsio::{MAX_INPUT_BYTES, read_limited};
-use crate::manifest::{MANIFEST_FILE, MAX_MANIFEST_BYTES, META_DIR, Manifest, SNAPSHOT_FILE};
+use crate::manifest::{
+    MANIFEST_FILE, MAX_MANIFEST_BYTES, META_DIR, Manifest, ORIGINALS_FILE, SNAPSHOT_FILE,
+};
+use crate::originals::{Originals, artifact_digest};
 use crate::reconcile::{Applied, ReadOptions, Skipped, plan_plain, reconcile};
 use crate::walk::{WalkLimits, walk};
 
@@ -72,6 +75,10 @@ pub struct ImportReport {
     /// which files they attach and whether those changed since
     /// ([`simdesk_check::infer`]).
     pub attached: Vec<simdesk_check::Attached>,
+    /// The bytes of the files read into workbooks, documents, decks, PDFs
+    /// and emails, to write back while they are unchanged (save them
+    /// beside the world with [`crate::save_originals`]).
+    pub originals: crate::Originals,
 }
 
 /// Where a tree's manifest and snapshot are.
@@ -208,7 +215,12 @@ pub fn import_dir(dir: &Path, opts: &ImportOptions) -> Result<ImportReport, Stor
         skipped,
         notes,
         attached,
+        originals,
     } = plan.apply(&mut world);
+    let originals = match &described {
+        Some(d) => carry_originals(d, &world, originals)?,
+        None => originals,
+    };
     Ok(ImportReport {
         world,
         with_manifest: described.is_some(),
@@ -220,5 +232,31 @@ pub fn import_dir(dir: &Path, opts: &ImportOptions) -> Result<ImportReport, Stor
         skipped,
         notes,
         attached,
+        originals,
     })
+}
+
+/// Adds to `originals` those an export left in `.simdesk/` whose artifacts
+/// the import kept unchanged (a file changed on disk brought its own).
+fn carry_originals(
+    d: &Described,
+    world: &Workspace,
+    mut originals: Originals,
+) -> Result<Originals, StoreError> {
+    let path = d.tree.join(META_DIR).join(ORIGINALS_FILE);
+    if !fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file()) {
+        return Ok(originals);
+    }
+    let left = Originals::from_bytes(&read_limited(&path, MAX_INPUT_BYTES)?, &path)?;
+    for (p, o) in left.iter() {
+        if originals.get(p).is_some() {
+            continue;
+        }
+        if let Some(a) = world.artifact(p)
+            && artifact_digest(a)? == o.digest
+        {
+            originals.insert(p.clone(), o.clone());
+        }
+    }
+    Ok(originals)
 }

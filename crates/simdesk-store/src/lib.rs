@@ -86,9 +86,10 @@
 //! and returns a [`Plan`] of ops, so it is tested without a disk.
 //!
 //! Without a manifest, every regular file becomes an artifact through
-//! `Op::Create`, read by extension and, when that reader refuses a file
-//! that is plainly a zip package or a PDF, by content
-//! ([`simdesk_formats::import_auto`]); an mbox or anything else is kept
+//! `Op::Create`, read by extension ([`simdesk_formats::import_auto`]: a
+//! refusal by the reader an office extension names is final; only a text
+//! file that is plainly a zip package or a PDF is read by content); an
+//! mbox or anything else is kept
 //! byte-exact as a binary. Attachments of an email that carry bytes and
 //! whose path is not a file of the tree are created too.
 //!
@@ -97,6 +98,13 @@
 //! error), are reported and skipped, or with `keep_unreadable` kept as
 //! binaries. File count and total size are checked before anything is
 //! read.
+//!
+//! Every file read into a workbook, document, deck, PDF or email keeps its
+//! bytes ([`ImportReport::originals`], saved beside the world file with
+//! [`save_originals`]); an export given them ([`ExportSettings::originals`])
+//! writes an artifact unchanged since its import as those bytes, and a
+//! changed one from the model with an [`ExportWarning`] naming what its
+//! original carried that the model drops.
 //!
 //! # Runs
 //!
@@ -121,6 +129,7 @@ mod fsio;
 mod import;
 mod manifest;
 mod ops;
+mod originals;
 mod pool;
 mod reconcile;
 mod run;
@@ -134,7 +143,9 @@ pub use computer::{
 };
 pub use dataset::{DatasetOptions, DatasetReport, IndexLine, generate_dataset, index_name};
 pub use error::{StoreError, chain};
-pub use export::{ExportReport, ExportSettings, ManifestPlace, export_world, export_world_with};
+pub use export::{
+    ExportReport, ExportSettings, ExportWarning, ManifestPlace, export_world, export_world_with,
+};
 pub use fsio::{
     Durability, MAX_INPUT_BYTES, load_world, read_limited, read_text, save_world, write_atomic,
     write_atomic_with,
@@ -145,6 +156,10 @@ pub use manifest::{
     ManifestOut, SNAPSHOT_FILE, SnapshotEntry,
 };
 pub use ops::{MAX_OP_LINE, OpStream};
+pub use originals::{
+    ORIGINALS_SUFFIX, ORIGINALS_VERSION, Original, Originals, artifact_digest, load_originals,
+    originals_path, save_originals,
+};
 pub use pool::par_map;
 pub use reconcile::{
     Applied, Count, Counts, FileSource, IMPORT_ACTOR, Listing, Plan, ReadOptions, Skipped, Step,

@@ -17,6 +17,10 @@ pub const META_DIR: &str = ".simdesk";
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The snapshot's file name inside [`META_DIR`].
 pub const SNAPSHOT_FILE: &str = "world.snapshot";
+/// The original bytes of the imported files an export wrote unchanged,
+/// in `.simdesk/` beside the snapshot (an originals file, see
+/// [`crate::Originals`]), so importing the export keeps them.
+pub const ORIGINALS_FILE: &str = "world.originals";
 /// The manifest version this build writes and reads.
 pub const MANIFEST_VERSION: u32 = 1;
 /// The `format` tag at the top of a manifest.

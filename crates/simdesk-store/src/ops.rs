@@ -1,9 +1,18 @@
 //! Reading a JSON Lines stream of ops (`simdesk apply`'s input) with
 //! limits: the whole stream and every line are capped, and a line's
-//! length is checked before any JSON value is built from it.
+//! length is checked before any JSON value is built from it. A
+//! `set_cells` or `set_range` line has its JSON values counted first
+//! (nothing is allocated): more than [`MAX_CELL_OP_VALUES`] is refused
+//! before the op is built, so a refused 2300×2300 range costs a pass over
+//! its text, not gigabytes of cell values.
 
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use simdesk_engine::MAX_CELLS_PER_OP;
 use simdesk_model::Op;
 
 use crate::error::StoreError;
@@ -11,6 +20,11 @@ use crate::fsio::MAX_INPUT_BYTES;
 
 /// Most bytes of one line of an op stream.
 pub const MAX_OP_LINE: usize = 256 << 20;
+
+/// Most JSON values (objects, arrays and scalars) in one `set_cells` or
+/// `set_range` line: eight per cell of the most cells one op may edit
+/// (`{"cell":"B2","value":{"number":1},"format":"0.0"}` is five).
+pub const MAX_CELL_OP_VALUES: u64 = 8 * MAX_CELLS_PER_OP as u64;
 
 /// Ops from a JSON Lines stream, one per non-blank line, with their
 /// 1-based line numbers. A UTF-8 byte-order mark at the start is skipped.
@@ -76,12 +90,128 @@ impl<R: Read> OpStream<R> {
             if text.trim().is_empty() {
                 continue;
             }
+            self.count_cell_values(text)?;
             let op = serde_json::from_str(text).map_err(|source| StoreError::NotAnOp {
                 line: self.line,
                 source,
             })?;
             return Ok(Some((self.line, op)));
         }
+    }
+}
+
+impl<R: Read> OpStream<R> {
+    /// Refuses a `set_cells` or `set_range` line with more than
+    /// [`MAX_CELL_OP_VALUES`] JSON values, counted without building any.
+    fn count_cell_values(&self, text: &str) -> Result<(), StoreError> {
+        #[derive(serde::Deserialize)]
+        struct Kind<'a> {
+            #[serde(borrow)]
+            op: Cow<'a, str>,
+        }
+        // Not an op at all: the real parse says why.
+        let Ok(kind) = serde_json::from_str::<Kind<'_>>(text) else {
+            return Ok(());
+        };
+        if !matches!(kind.op.as_ref(), "set_cells" | "set_range") {
+            return Ok(());
+        }
+        let n = Cell::new(0u64);
+        let seed = Count {
+            n: &n,
+            max: MAX_CELL_OP_VALUES,
+        };
+        let mut de = serde_json::Deserializer::from_str(text);
+        match seed.deserialize(&mut de) {
+            Err(_) if n.get() > MAX_CELL_OP_VALUES => Err(StoreError::OpTooManyValues {
+                line: self.line,
+                op: kind.op.into_owned(),
+                limit: MAX_CELL_OP_VALUES,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Counts the JSON values it is given into `n`, failing past `max`;
+/// allocates nothing (strings are seen borrowed or in serde_json's
+/// scratch buffer).
+#[derive(Clone, Copy)]
+struct Count<'a> {
+    n: &'a Cell<u64>,
+    max: u64,
+}
+
+impl Count<'_> {
+    fn bump<E: de::Error>(self) -> Result<(), E> {
+        let v = self.n.get().saturating_add(1);
+        self.n.set(v);
+        if v > self.max {
+            return Err(E::custom("too many values"));
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Count<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Count<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.bump()
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.bump()
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.bump()
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.bump()
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.bump()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.bump()
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.bump()
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        self.deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.bump()?;
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.bump()?;
+        while map.next_key_seed(self)?.is_some() {
+            map.next_value_seed(self)?;
+        }
+        Ok(())
     }
 }
 
@@ -138,6 +268,30 @@ mod tests {
             read(b"\xef\xbb\xbf{\"op\":\"mkdir\",\"path\":\"/a\"}\n", 100),
             ["1: mkdir"]
         );
+    }
+
+    /// A refused 2300×2300 `set_range` line took 3.1 GB: its 5.3M cell
+    /// values were built before the engine counted them.
+    #[test]
+    fn regression_a_huge_set_range_was_built_before_it_was_refused() {
+        let row = format!("[{}]", vec!["{\"value\":{\"number\":1}}"; 2300].join(","));
+        let rows = vec![row.as_str(); 2300].join(",");
+        let line = format!(
+            "{{\"op\":\"set_range\",\"path\":\"/a.xlsx\",\"sheet\":\"S\",\"start\":\"A1\",\"rows\":[{rows}]}}\n"
+        );
+        let r: Vec<String> = OpStream::with_limits(line.as_bytes(), 1 << 30, 1 << 30)
+            .map(|r| match r {
+                Ok((n, op)) => format!("{n}: {}", op.name()),
+                Err(e) => format!("error: {e}"),
+            })
+            .collect();
+        assert_eq!(
+            r,
+            ["error: line 1: set_range holds more than 8000000 JSON values"]
+        );
+        // Within the limit the op is read as before.
+        let small = "{\"op\":\"set_range\",\"path\":\"/a.xlsx\",\"sheet\":\"S\",\"start\":\"A1\",\"rows\":[[{\"value\":{\"number\":1}}]]}\n";
+        assert_eq!(read(small.as_bytes(), 1 << 20), ["1: set_range"]);
     }
 
     #[test]

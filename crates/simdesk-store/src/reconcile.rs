@@ -9,11 +9,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use simdesk_engine::Workspace;
-use simdesk_formats::{Format, Limits, eml, import_as_written, import_auto};
+use simdesk_formats::{Format, Limits, Unmodelled, eml, import_as_written, import_auto};
 use simdesk_model::{Artifact, Binary, Op, VPath};
 
 use crate::error::{StoreError, chain};
 use crate::manifest::{Manifest, ManifestArtifact};
+use crate::originals::{Original, Originals, artifact_digest};
 
 /// The actor recorded for every op an import applies.
 pub const IMPORT_ACTOR: &str = "import";
@@ -111,6 +112,11 @@ pub struct Plan {
     /// Without a manifest: the copies the emails carry, for inferring
     /// which files they attach and whether those changed since.
     pub attached: Vec<simdesk_check::Attached>,
+    /// The bytes of every file read into an artifact that does not hold
+    /// them whole (workbooks, documents, decks, PDFs, emails), with what
+    /// the model drops of each; [`Plan::apply`] pairs them with the
+    /// artifacts' digests.
+    pub originals: BTreeMap<VPath, (Vec<u8>, Unmodelled)>,
 }
 
 /// What applying a plan did.
@@ -155,12 +161,33 @@ impl Plan {
                 Count::Folder => counts.folders += 1,
             }
         }
+        let mut originals = Originals::default();
+        for (path, (bytes, unmodelled)) in self.originals {
+            let Some(artifact) = ws.artifact(&path) else {
+                continue;
+            };
+            match artifact_digest(artifact) {
+                Ok(digest) => originals.insert(
+                    path,
+                    Original {
+                        digest,
+                        bytes,
+                        unmodelled,
+                    },
+                ),
+                Err(e) => self.notes.push(Skipped {
+                    path: rel(&path),
+                    reason: format!("original bytes not kept: {}", chain(&e)),
+                }),
+            }
+        }
         self.skipped.sort_by(|a, b| a.path.cmp(&b.path));
         Applied {
             counts,
             skipped: self.skipped,
             notes: self.notes,
             attached: self.attached,
+            originals,
         }
     }
 }
@@ -176,6 +203,9 @@ pub struct Applied {
     pub notes: Vec<Skipped>,
     /// The copies emails carry (see [`Plan::attached`]).
     pub attached: Vec<simdesk_check::Attached>,
+    /// The original bytes of the files applied, with their artifacts'
+    /// digests as the plan left them.
+    pub originals: Originals,
 }
 
 /// A world path relative to the tree's root, as messages show it.
@@ -203,8 +233,12 @@ fn read_outside(
             return None;
         }
     };
-    match import_auto(path.extension().unwrap_or(""), &bytes, &opts.limits) {
-        Ok(a) => Some(a),
+    let ext = path.extension().unwrap_or("");
+    match import_auto(ext, &bytes, &opts.limits) {
+        Ok(a) => {
+            keep_original(path, ext, bytes, &a.0, opts, plan);
+            Some(a)
+        }
         Err(e) if opts.keep_unreadable => {
             plan.notes.push(Skipped {
                 path: shown,
@@ -220,6 +254,33 @@ fn read_outside(
             None
         }
     }
+}
+
+/// Keeps the bytes of a file read into an artifact that does not hold
+/// them whole, with what the model drops of it (see [`Plan::originals`]).
+/// Text and binaries are their bytes already.
+fn keep_original(
+    path: &VPath,
+    ext: &str,
+    bytes: Vec<u8>,
+    artifact: &Artifact,
+    opts: &ReadOptions,
+    plan: &mut Plan,
+) {
+    if matches!(artifact, Artifact::Text(_) | Artifact::Binary(_)) {
+        return;
+    }
+    let unmodelled = match simdesk_formats::unmodelled(ext, &bytes, &opts.limits) {
+        Ok(u) => u,
+        Err(e) => {
+            plan.notes.push(Skipped {
+                path: rel(path),
+                reason: format!("could not count what the model drops: {e}"),
+            });
+            Unmodelled::default()
+        }
+    };
+    plan.originals.insert(path.clone(), (bytes, unmodelled));
 }
 
 /// Plans a new world from a tree without a manifest: every folder, every
@@ -392,6 +453,14 @@ pub fn reconcile(
         let format = entry.format.parse().unwrap_or(Format::Binary);
         match import_as_written(&bytes, format, old, &opts.limits) {
             Ok(artifact) => {
+                keep_original(
+                    f,
+                    f.extension().unwrap_or(""),
+                    bytes,
+                    &artifact,
+                    opts,
+                    &mut plan,
+                );
                 let op = Op::Write {
                     path: f.clone(),
                     artifact,

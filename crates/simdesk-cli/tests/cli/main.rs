@@ -5,6 +5,8 @@ mod basics;
 mod check;
 mod disk;
 mod generate;
+mod issue17;
+mod learn;
 mod regression;
 mod run;
 mod serve;

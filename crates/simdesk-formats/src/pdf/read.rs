@@ -49,6 +49,11 @@ fn check_xref_chain(bytes: &[u8]) -> Result<(), FormatError> {
     };
     let mut next = number_after(bytes, sx + 9);
     let mut seen = std::collections::BTreeSet::new();
+    // Each section is searched from its offset to the next `startxref` or
+    // `stream`: a long /Prev chain far from any made that quadratic in the
+    // file. The bytes searched are budgeted at a few times the file.
+    let budget = bytes.len().saturating_mul(4).saturating_add(1 << 20);
+    let mut searched = 0usize;
     while let Some(offset) = next {
         if offset >= bytes.len() {
             return Ok(());
@@ -76,6 +81,15 @@ fn check_xref_chain(bytes: &[u8]) -> Result<(), FormatError> {
         .flatten()
         .min()
         .unwrap_or(bytes.len());
+        searched = searched.saturating_add(end.saturating_sub(offset).saturating_mul(2));
+        if searched > budget {
+            return Err(limit(
+                "cross-reference bytes searched",
+                searched as u64,
+                budget as u64,
+                "trailer /Prev chain",
+            ));
+        }
         next = find(&bytes[..end], b"/Prev", offset).and_then(|p| number_after(bytes, p + 5));
     }
     Ok(())
@@ -296,4 +310,38 @@ fn page_text(
         lines.push(line);
     }
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Thousands of `/Prev` entries, none near a `startxref`: each section
+    /// was searched to the end of the file (quadratic; 10,000 sections of a
+    /// 256 MB file would take hours).
+    #[test]
+    fn regression_a_long_prev_chain_far_from_startxref_was_quadratic() {
+        let n = 3000;
+        let mut b = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for _ in 0..n {
+            offsets.push(b.len());
+            b.extend_from_slice(b"/Prev 0000000000");
+            b.extend(std::iter::repeat_n(b' ', 80));
+        }
+        // Each entry points at the next one.
+        for i in 0..n - 1 {
+            let at = offsets[i] + 6;
+            b[at..at + 10].copy_from_slice(format!("{:010}", offsets[i + 1]).as_bytes());
+        }
+        let last = offsets[n - 1] + 6;
+        let beyond = b.len() + 1000;
+        b[last..last + 10].copy_from_slice(format!("{beyond:010}").as_bytes());
+        b.extend_from_slice(format!("startxref\n{}\n%%EOF\n", offsets[0]).as_bytes());
+        let r = check_xref_chain(&b);
+        let Err(FormatError::Limit { limit, .. }) = &r else {
+            panic!("{r:?}")
+        };
+        assert_eq!(*limit, "cross-reference bytes searched");
+    }
 }

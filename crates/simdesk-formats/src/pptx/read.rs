@@ -283,6 +283,15 @@ pub fn import_pptx(bytes: &[u8], limits: &Limits) -> Result<Artifact, FormatErro
         limits.max_xml_depth,
         limits.max_items,
     )?;
+    // A workbook's or document's main part is named by the same
+    // relationship type: only a `<presentation>` makes a deck (an xlsx
+    // read here used to become an empty deck).
+    if pres.name != "presentation" {
+        return Err(malformed(format!(
+            "{pres_name} is a <{}>, not a <presentation>",
+            pres.name
+        )));
+    }
     let pres_rels = rels(&zip, &pres_name, limits)?;
 
     let title = match rel_of_type(&root_rels, "/core-properties") {

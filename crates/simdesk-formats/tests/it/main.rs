@@ -1,4 +1,5 @@
 //! Integration tests of the formats crate: one binary, one module per area.
 
+mod issue17;
 mod office_a;
 mod office_b;

@@ -1,6 +1,7 @@
 //! Tests of the store: one integration-test binary, one module per area.
 
 mod answer_key;
+mod originals;
 mod reconcile;
 mod run;
 mod tree;
