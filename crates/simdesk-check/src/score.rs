@@ -278,6 +278,20 @@ fn as_sent(judge: &Judge<'_, '_>, goals: &mut [GoalResult]) {
         hist: judge.hist,
         rules: judge.rules.clone(),
     };
+    // Only when the work it reports was done when it went out: a file
+    // sent before the figures it should show were changed is judged now.
+    let work_done = goals
+        .iter()
+        .filter(|g| {
+            matches!(
+                g.goal,
+                Goal::CellEquals { .. } | Goal::RefreshedFrom { .. } | Goal::FormulaKept { .. }
+            )
+        })
+        .all(|g| at_send.judge(&g.goal).passed);
+    if !work_done {
+        return;
+    }
     for g in goals.iter_mut().filter(|g| {
         !g.passed && matches!(g.goal, Goal::Deliverable { .. } | Goal::CleanDeliverable { .. })
     }) {

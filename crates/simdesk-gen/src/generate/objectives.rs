@@ -25,7 +25,7 @@ impl<'t> Gen<'t> {
                 // Fresh entities first, keeping enough untouched ones for
                 // the planted faults; then the ones already worked on (a
                 // later objective builds on an earlier one's output).
-                let spare = faults as usize;
+                let spare = 2 * faults as usize;
                 let free = |g: &Self| -> Vec<usize> {
                     (0..g.entities.len())
                         .filter(|i| !used.contains(i))

@@ -40,13 +40,16 @@ impl<'t> Gen<'t> {
         // Enough entities that every objective of the month works on its
         // own (a later objective on the same workbook would undo an
         // earlier one's goals), and the planted faults on others.
-        let n = (self.rng.int(
+        // Beyond the template's own count, only as many as its names allow
+        // (objectives then share entities, and settle drops what later
+        // work undoes).
+        let drawn = self.rng.int(
             i64::from(pack.entity.count[0]),
             i64::from(pack.entity.count[1]),
-        ) as usize)
-            .max(self.entity_objectives()? + faults as usize);
+        ) as usize;
+        let n = drawn.max(self.entity_objectives()? + 2 * faults as usize);
         let mut names = BTreeSet::new();
-        for _ in 0..n {
+        'entities: for i in 0..n {
             let mut tries = 0;
             loop {
                 tries += 1;
@@ -57,6 +60,9 @@ impl<'t> Gen<'t> {
                 let short = self.render_str(&pack.entity.short, &ctx)?.trim().to_owned();
                 if !names.insert(short.to_lowercase()) {
                     if tries > 30 {
+                        if i >= drawn {
+                            break 'entities;
+                        }
                         return Err(self.e("could not find distinct entity names"));
                     }
                     continue;

@@ -68,7 +68,17 @@ async fn harness_save_writes_the_session_and_harness_score_returns_its_score() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    assert_eq!(files, [SCORE_FILE, TRAJECTORY_FILE, WORLD_FILE]);
+    assert_eq!(
+        files,
+        [
+            "run.json",
+            "scenario.json",
+            SCORE_FILE,
+            "start.simdesk",
+            TRAJECTORY_FILE,
+            WORLD_FILE
+        ]
+    );
     // The harness calls are not steps of the session.
     assert_eq!(
         std::fs::read_to_string(dir.join(TRAJECTORY_FILE)).unwrap(),
