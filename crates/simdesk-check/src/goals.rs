@@ -86,7 +86,11 @@ impl<'w> Judge<'_, 'w> {
     /// one after which the goal held at every later such event (and now).
     /// Later work on the same file that leaves the goal's part alone does
     /// not make an objective done later.
-    fn held_since(&self, path: &VPath, holds: impl Fn(&Judge<'_, 'w>) -> bool) -> Option<&'w Event> {
+    fn held_since(
+        &self,
+        path: &VPath,
+        holds: impl Fn(&Judge<'_, 'w>) -> bool,
+    ) -> Option<&'w Event> {
         let touches: Vec<&'w Event> = self
             .hist
             .agent_events()

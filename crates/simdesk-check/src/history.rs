@@ -85,8 +85,14 @@ impl<'a> History<'a> {
         let prefix = n <= first_agent
             && n <= ws.trajectory_len()
             && (n == 0
-                || earlier.trajectory().last().map(|e| (e.seq, e.revision, e.time))
-                    == ws.trajectory().nth(n - 1).map(|e| (e.seq, e.revision, e.time)));
+                || earlier
+                    .trajectory()
+                    .last()
+                    .map(|e| (e.seq, e.revision, e.time))
+                    == ws
+                        .trajectory()
+                        .nth(n - 1)
+                        .map(|e| (e.seq, e.revision, e.time)));
         if prefix {
             Self::replay_from(ws, earlier.fork())
         } else {
@@ -143,10 +149,7 @@ impl<'a> History<'a> {
             if sent.iter().any(|s| s.event.seq == e.seq) {
                 after_send.insert(e.seq, cur.fork());
             }
-            if i >= first_agent
-                && e.actor == DEFAULT_ACTOR
-                && e.outcome == OutcomeKind::Applied
-            {
+            if i >= first_agent && e.actor == DEFAULT_ACTOR && e.outcome == OutcomeKind::Applied {
                 after_agent.insert(e.seq, cur.fork());
             }
         }

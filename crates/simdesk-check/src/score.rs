@@ -293,7 +293,11 @@ fn as_sent(judge: &Judge<'_, '_>, goals: &mut [GoalResult]) {
         return;
     }
     for g in goals.iter_mut().filter(|g| {
-        !g.passed && matches!(g.goal, Goal::Deliverable { .. } | Goal::CleanDeliverable { .. })
+        !g.passed
+            && matches!(
+                g.goal,
+                Goal::Deliverable { .. } | Goal::CleanDeliverable { .. }
+            )
     }) {
         let r = at_send.judge(&g.goal);
         if r.passed {

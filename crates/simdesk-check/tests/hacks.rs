@@ -671,7 +671,7 @@ fn score_json_of_a_late_delivery() {
                   "expected": "/Clients/Lee/portfolio.xlsx imports /Data/Custodian/prices-2026-01.csv and has taken in its current revision",
                   "actual": "/Clients/Lee/portfolio.xlsx imports /Data/Custodian/prices-2026-01.csv at its current revision 12",
                   "evidence": [
-                    21
+                    20
                   ],
                   "at": "2026-01-11T17:00:00Z"
                 },
@@ -685,7 +685,7 @@ fn score_json_of_a_late_delivery() {
                   "expected": "/Clients/Lee/portfolio.xlsx#Summary!B1 computed by =SUM(Prices!B2:B3)",
                   "actual": "/Clients/Lee/portfolio.xlsx#Summary!B1 is computed by =SUM(Prices!B2:B3)",
                   "evidence": [
-                    21
+                    19
                   ],
                   "at": "2026-01-11T17:00:00Z"
                 },
@@ -702,7 +702,7 @@ fn score_json_of_a_late_delivery() {
                   "expected": "/Clients/Lee/portfolio.xlsx#Summary!B1 = 333",
                   "actual": "/Clients/Lee/portfolio.xlsx#Summary!B1 = 333",
                   "evidence": [
-                    21
+                    20
                   ],
                   "at": "2026-01-11T17:00:00Z"
                 },

@@ -21,9 +21,9 @@ macro_rules! outln {
 
 mod check_cmd;
 mod demo;
-mod run_cmd;
 mod generate;
 mod learn_cmd;
+mod run_cmd;
 mod serve_cmd;
 mod tree_cmd;
 

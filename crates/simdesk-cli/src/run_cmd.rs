@@ -130,7 +130,9 @@ fn parse_call(line: &str) -> Result<(String, Value), String> {
     let args = match m.remove("args").or_else(|| m.remove("arguments")) {
         None | Some(Value::Null) => Value::Object(Default::default()),
         // Function-calling APIs carry arguments as JSON text.
-        Some(Value::String(s)) => serde_json::from_str(&s).map_err(|e| format!("arguments: {e}"))?,
+        Some(Value::String(s)) => {
+            serde_json::from_str(&s).map_err(|e| format!("arguments: {e}"))?
+        }
         Some(v) => v,
     };
     Ok((name, args))
@@ -188,8 +190,8 @@ pub fn run_run(a: &RunArgs) -> Result<ExitCode> {
     let mut session =
         Session::new(ws, Arc::new(sc)).context("the scenario does not fit the world")?;
     let bytes = simdesk_store::read_limited(&a.agent, MAX_CALLS_FILE)?;
-    let text = String::from_utf8(bytes)
-        .with_context(|| format!("{} is not UTF-8", a.agent.display()))?;
+    let text =
+        String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", a.agent.display()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {

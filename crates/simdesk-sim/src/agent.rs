@@ -167,7 +167,12 @@ impl Agent<'_> {
                 continue;
             }
             let open = self.open_objectives();
-            let more = self.s.scenario().schedule.iter().any(|x| x.at > self.s.now())
+            let more = self
+                .s
+                .scenario()
+                .schedule
+                .iter()
+                .any(|x| x.at > self.s.now())
                 || self
                     .s
                     .scenario()
@@ -388,8 +393,11 @@ impl Agent<'_> {
                             json!({"path": p, "sheet": sheet, "range": "A1:H30"}),
                         )?;
                     }
-                    let body: Vec<String> =
-                        email.body.iter().map(|p| inlines_text(&p.inlines)).collect();
+                    let body: Vec<String> = email
+                        .body
+                        .iter()
+                        .map(|p| inlines_text(&p.inlines))
+                        .collect();
                     match self.request_of(o) {
                         Some(req) => {
                             self.call(

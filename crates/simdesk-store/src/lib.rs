@@ -138,8 +138,8 @@ mod templates;
 mod walk;
 
 pub use computer::{
-    ComputerPaths, FAULTS_FILE, SCENARIO_FILE, FILES_DIR, GOALS_FILE, GRADING_DIR, REFERENCE_FILE, SPEC_FILE,
-    WORLD_FILE, reference_jsonl, write_computer,
+    ComputerPaths, FAULTS_FILE, FILES_DIR, GOALS_FILE, GRADING_DIR, REFERENCE_FILE, SCENARIO_FILE,
+    SPEC_FILE, WORLD_FILE, reference_jsonl, write_computer,
 };
 pub use dataset::{DatasetOptions, DatasetReport, IndexLine, generate_dataset, index_name};
 pub use error::{StoreError, chain};

@@ -34,12 +34,8 @@ fn solve_plays_the_reference_month_and_run_plays_a_scripted_agent() {
     assert!(run.steps.len() >= 300, "{} steps", run.steps.len());
     assert_eq!(run.meta.reward, 1.0);
     // The run replays exactly, without anything but its folder.
-    let again = simdesk_sim::Session::replay(
-        run.start.fork(),
-        run.scenario.clone(),
-        &run.steps,
-    )
-    .unwrap();
+    let again =
+        simdesk_sim::Session::replay(run.start.fork(), run.scenario.clone(), &run.steps).unwrap();
     assert_eq!(
         again.into_world().save().unwrap(),
         run.world.save().unwrap()
@@ -59,7 +55,15 @@ fn solve_plays_the_reference_month_and_run_plays_a_scripted_agent() {
     std::fs::write(d.join("calls.jsonl"), lines).unwrap();
     let o = simdesk(
         d,
-        &["run", computer, "--agent", "calls.jsonl", "--out", "runs/mine", "--json"],
+        &[
+            "run",
+            computer,
+            "--agent",
+            "calls.jsonl",
+            "--out",
+            "runs/mine",
+            "--json",
+        ],
     );
     ok(&o);
     let steps: Vec<simdesk_sim::Step> = String::from_utf8_lossy(&o.stdout)
@@ -68,7 +72,10 @@ fn solve_plays_the_reference_month_and_run_plays_a_scripted_agent() {
         .collect();
     assert_eq!(steps.len(), 5);
     assert!(steps[3].result.is_error, "{:?}", steps[3]);
-    assert!(!steps[2].result.arrived.is_empty(), "mail arrives while waiting");
+    assert!(
+        !steps[2].result.arrived.is_empty(),
+        "mail arrives while waiting"
+    );
     let mine = simdesk_store::read_run(&d.join("runs/mine")).unwrap();
     assert_eq!(mine.steps, steps);
     assert!(mine.meta.finished);
@@ -77,7 +84,15 @@ fn solve_plays_the_reference_month_and_run_plays_a_scripted_agent() {
     // The same calls again give the same bytes.
     let o2 = simdesk(
         d,
-        &["run", computer, "--agent", "calls.jsonl", "--out", "runs/mine2", "--json"],
+        &[
+            "run",
+            computer,
+            "--agent",
+            "calls.jsonl",
+            "--out",
+            "runs/mine2",
+            "--json",
+        ],
     );
     ok(&o2);
     assert_eq!(o.stdout, o2.stdout);
@@ -91,14 +106,24 @@ fn solve_plays_the_reference_month_and_run_plays_a_scripted_agent() {
 
     // A line that is not a tool call is refused with its line number; a
     // world file without a scenario is told to bring one.
-    std::fs::write(d.join("bad.jsonl"), "{\"tool\": \"read_calendar\"}\nnot json\n").unwrap();
-    let bad = simdesk(d, &["run", computer, "--agent", "bad.jsonl", "--out", "runs/bad"]);
+    std::fs::write(
+        d.join("bad.jsonl"),
+        "{\"tool\": \"read_calendar\"}\nnot json\n",
+    )
+    .unwrap();
+    let bad = simdesk(
+        d,
+        &["run", computer, "--agent", "bad.jsonl", "--out", "runs/bad"],
+    );
     assert!(!bad.status.success());
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("line 2 of bad.jsonl"), "{err}");
     assert!(!d.join("runs/bad").exists(), "nothing written");
     let world = format!("{computer}/grading/world.simdesk");
-    let none = simdesk(d, &["run", &world, "--agent", "calls.jsonl", "--out", "runs/x"]);
+    let none = simdesk(
+        d,
+        &["run", &world, "--agent", "calls.jsonl", "--out", "runs/x"],
+    );
     assert!(!none.status.success());
     assert!(
         String::from_utf8_lossy(&none.stderr).contains("--scenario"),

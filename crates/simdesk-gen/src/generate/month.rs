@@ -98,8 +98,9 @@ pub(super) struct Month {
 
 /// Replaces `{key}` placeholders.
 fn fill(text: &str, vars: &[(&str, &str)]) -> String {
-    vars.iter()
-        .fold(text.to_owned(), |t, (k, v)| t.replace(&format!("{{{k}}}"), v))
+    vars.iter().fold(text.to_owned(), |t, (k, v)| {
+        t.replace(&format!("{{{k}}}"), v)
+    })
 }
 
 fn paragraphs_text(paras: &[Paragraph]) -> String {
@@ -135,9 +136,7 @@ impl<'t> Gen<'t> {
         let conflict = (!conflicts.is_empty()).then(|| *self.rng.pick(&conflicts));
         let changes: Vec<usize> = (n..total)
             .filter(|k| {
-                recipes[k % n].deliverable.is_some()
-                    && !hold.contains(k)
-                    && Some(*k) != conflict
+                recipes[k % n].deliverable.is_some() && !hold.contains(k) && Some(*k) != conflict
             })
             .collect();
         let change = (!changes.is_empty()).then(|| *self.rng.pick(&changes));
@@ -339,17 +338,21 @@ impl<'t> Gen<'t> {
             for (n, p) in std::mem::take(&mut req.attach).into_iter().enumerate() {
                 let artifact = self.take_artifact(&p)?;
                 names.push(file_name(&p));
-                self.month.knows.entry(hk.clone()).or_default().push(Knowledge {
-                    id: format!("{id}-file-{}", n + 1),
-                    keywords: Vec::new(),
-                    min_keywords: 1,
-                    refs: vec![file_name(&p)],
-                    attachments: Vec::new(),
-                    fact: String::new(),
-                    file: Some(FileDrop { path: p, artifact }),
-                    hold_back: true,
-                    objective: Some(id.clone()),
-                });
+                self.month
+                    .knows
+                    .entry(hk.clone())
+                    .or_default()
+                    .push(Knowledge {
+                        id: format!("{id}-file-{}", n + 1),
+                        keywords: Vec::new(),
+                        min_keywords: 1,
+                        refs: vec![file_name(&p)],
+                        attachments: Vec::new(),
+                        fact: String::new(),
+                        file: Some(FileDrop { path: p, artifact }),
+                        hold_back: true,
+                        objective: Some(id.clone()),
+                    });
             }
             let note = self.rng.pick(&d.hold_back.variants).clone();
             body.push_str("\n\n");

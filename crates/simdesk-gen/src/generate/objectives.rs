@@ -38,7 +38,11 @@ impl<'t> Gen<'t> {
                         .copied()
                         .filter(|i| o.from != Party::Contact || self.entities[*i].featured)
                         .collect();
-                    if featured.is_empty() { unused } else { featured }
+                    if featured.is_empty() {
+                        unused
+                    } else {
+                        featured
+                    }
                 } else {
                     used.iter().copied().collect()
                 };

@@ -83,6 +83,7 @@ impl Gen<'_> {
             objectives.extend(sc.schedule.iter_mut().filter_map(|s| s.objective.as_mut()));
         }
         let report = simdesk_check::score_since(end, start, None);
+        let mut superseded = Vec::new();
         for o in objectives {
             let id = o.id.clone();
             let Some(at_done) = done.get(id.as_str()) else {
@@ -123,7 +124,9 @@ impl Gen<'_> {
                     let Some(v) = cell_number(end, cell) else {
                         return Err(gerr(
                             self.t,
-                            format!("objective {id}: {cell} holds no number after the reference run"),
+                            format!(
+                                "objective {id}: {cell} holds no number after the reference run"
+                            ),
                         ));
                     };
                     let then = cell_number(at_done, cell);
@@ -151,14 +154,53 @@ impl Gen<'_> {
             // A formula goal whose value goal was dropped stays: the
             // formula must still be there at the end.
             if keep.iter().all(|g| matches!(g, Goal::FormulaKept { .. })) {
-                return Err(gerr(
-                    self.t,
-                    format!("objective {id}: later work of the month undid every goal"),
-                ));
+                // Later work on the same entity superseded it (a template
+                // with few names shares entities between objectives): its
+                // request still arrives, but nothing is asked of it.
+                superseded.push(id);
+                continue;
             }
             o.goals = keep;
         }
+        self.drop_superseded(&superseded);
         Ok(())
+    }
+
+    /// Removes superseded objectives (their request emails stay); the
+    /// world-level confidentiality rules they carried move to the first
+    /// objective left.
+    fn drop_superseded(&mut self, ids: &[String]) {
+        if ids.is_empty() {
+            return;
+        }
+        let mut rules = Vec::new();
+        for o in &mut self.spec.objectives {
+            if ids.contains(&o.objective.id) {
+                rules.append(&mut o.objective.confidential);
+            }
+        }
+        self.spec
+            .objectives
+            .retain(|o| !ids.contains(&o.objective.id));
+        if let Some(sc) = self.spec.scenario.as_mut() {
+            for s in &mut sc.schedule {
+                if s.objective.as_ref().is_some_and(|o| ids.contains(&o.id)) {
+                    s.objective = None;
+                }
+            }
+            for c in &mut sc.collaborators {
+                c.reviews.retain(|r| !ids.contains(r));
+            }
+            sc.conflicts.retain(|c| !ids.contains(&c.objective));
+            for s in &mut sc.schedule {
+                if s.about.as_ref().is_some_and(|a| ids.contains(a)) {
+                    s.about = None;
+                }
+            }
+        }
+        if let Some(first) = self.spec.objectives.first_mut() {
+            first.objective.confidential.append(&mut rules);
+        }
     }
 
     fn solve_error(&self, e: SolveError) -> GenError {

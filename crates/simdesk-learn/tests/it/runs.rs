@@ -146,11 +146,23 @@ pub fn scripted(template: &str, seed: u64, plants: &[Plant], track: bool) -> Ses
             }
         }
     }
+    // A deliverable goes out once: the reference's exports of a file that
+    // later objectives made stale again (it keeps folders current) are
+    // left out, so a good run has no early export to mine.
+    let mut exported = std::collections::BTreeSet::new();
     for o in &order {
+        let mut own = Vec::new();
         for op in &o.reference {
+            if let Op::Export { target, .. } = op {
+                if exported.contains(target) {
+                    continue;
+                }
+                own.push(target.clone());
+            }
             let call = simdesk_sim::tool_call_for(op).expect("a tool for every reference op");
             s.call(call);
         }
+        exported.extend(own);
     }
     s.call_raw("wait_for_email", serde_json::json!({}));
     s.call_raw("finish", serde_json::json!({}));

@@ -158,7 +158,12 @@ fn the_month_holds_back_files_disagrees_and_changes_plans() {
         assert!(objectives.len() >= 3, "{}", t.id);
         for k in &held {
             let f = k.file.as_ref().expect("a held-back file");
-            assert!(ws.artifact(&f.path).is_none(), "{}: {} on disk", t.id, f.path);
+            assert!(
+                ws.artifact(&f.path).is_none(),
+                "{}: {} on disk",
+                t.id,
+                f.path
+            );
         }
         assert!(!sc.conflicts.is_empty(), "{}: no disagreement", t.id);
         assert!(
