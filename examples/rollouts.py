@@ -107,14 +107,23 @@ async def run_all(url: str, n: int) -> list[dict]:
 
 
 def check_saved(results: list[dict]) -> None:
-    """Each rollout's folder holds its world, trajectory and score, and its
+    """Each rollout's folder is a run folder (world, trajectory, score …), and its
     trajectory holds its own note and no other rollout's."""
     folders = {r["saved"] for r in results}
     assert len(folders) == len(results), f"rollouts shared a folder: {sorted(folders)}"
     for r in results:
         folder = Path(r["saved"])
         files = sorted(p.name for p in folder.iterdir())
-        assert files == ["score.json", "trajectory.jsonl", "world.simdesk"], (folder, files)
+        # A run folder (simdesk_store::write_run): what it is, the scenario,
+        # the world as it started and ended, the steps and the score.
+        assert files == [
+            "run.json",
+            "scenario.json",
+            "score.json",
+            "start.simdesk",
+            "trajectory.jsonl",
+            "world.simdesk",
+        ], (folder, files)
         notes = set(re.findall(r"rollout-(\d+)\.md", (folder / "trajectory.jsonl").read_text()))
         assert notes == {str(r["rollout"])}, (folder, notes)
         saved_score = json.loads((folder / "score.json").read_text())
