@@ -9,9 +9,10 @@
 #   bash scripts/test.sh -k fork    # extra arguments go to pytest
 #
 # Installs what the Python tests need into the active Python (maturin to
-# build, gymnasium for the environment, pytest, the mcp SDK). The Ray test
-# and the dataset reader test run only where ray and datasets are installed
-# (.ci/run installs them); under CI=true they fail instead of skipping.
+# build, gymnasium for the environment, pytest, the mcp SDK, Hugging Face
+# datasets for the chat dataset reader). The Ray test runs only where ray
+# is installed (its wheel is large: .ci/run installs it); under CI=true it
+# fails instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-python3}"
@@ -23,7 +24,8 @@ cargo test --workspace
 cargo test -p simdesk-sim --test it month::twenty -- --ignored
 
 "$PY" -m pip install --quiet --disable-pip-version-check \
-  "maturin>=1.16,<2" "gymnasium>=1.0" "pytest>=8" "pytest-benchmark>=4" "mcp>=2,<3"
+  "maturin>=1.16,<2" "gymnasium>=1.0" "pytest>=8" "pytest-benchmark>=4" "mcp>=2,<3" \
+  "datasets>=3"
 # Dev profile: the extension reuses what `cargo test` just compiled, so it
 # builds in seconds rather than the minutes of a release build.
 "$PY" -m pip install --quiet --disable-pip-version-check --no-build-isolation \

@@ -14,6 +14,16 @@ mod serve;
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// Asserts the command succeeded, showing its output when it did not.
+pub fn ok(o: &Output) {
+    assert!(
+        o.status.success(),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 /// Runs the binary with arguments in a working directory.
 pub fn simdesk(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_simdesk"))

@@ -2,16 +2,7 @@
 //! saves a run; `simdesk run` plays a scripted agent's calls; both runs
 //! are run folders that replay exactly.
 
-use crate::{TempDir, simdesk};
-
-fn ok(o: &std::process::Output) {
-    assert!(
-        o.status.success(),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
+use crate::{TempDir, ok, simdesk};
 
 #[test]
 fn solve_plays_the_reference_month_and_run_plays_a_scripted_agent() {

@@ -6,20 +6,15 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use simdesk_engine::Workspace;
-use simdesk_gen::{GenOptions, WorldSpec, build, builtin_template, builtin_templates, generate};
+use simdesk_gen::{WorldSpec, builtin_templates};
 use simdesk_sim::{Scenario, Session, play_reference};
 
-/// A generated computer with its scenario.
+use crate::gen_fixture;
+
+/// A generated computer with its month.
 fn computer(template: &str, seed: u64) -> (WorldSpec, Workspace, Arc<Scenario>) {
-    let t = builtin_template(template).unwrap();
-    let spec = generate(&t, seed, 0, &GenOptions::default())
-        .unwrap_or_else(|e| panic!("{template} seed {seed}: {e}"));
-    let sc = Arc::new(
-        spec.scenario
-            .clone()
-            .expect("a generated computer has a scenario"),
-    );
-    let ws = build(&spec).unwrap();
+    let (spec, ws) = gen_fixture::computer(template, seed);
+    let sc = gen_fixture::scenario_for(&spec);
     (spec, ws, sc)
 }
 
