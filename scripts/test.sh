@@ -20,8 +20,9 @@ PY="${PYTHON:-python3}"
 cargo test --workspace
 # Every template × 20 seeds: each computer's month played by the reference
 # agent (20+ objectives over 20+ days, 300+ calls, 3+ collaborators
-# answering, reward 1.0).
-cargo test -p simdesk-sim --test it month::twenty -- --ignored
+# answering, reward 1.0). Run through `--workspace` so it reuses the build
+# above (a `-p` build unifies features differently and compiles again).
+cargo test --workspace -- --ignored month::twenty
 
 "$PY" -m pip install --quiet --disable-pip-version-check \
   "maturin>=1.16,<2" "gymnasium>=1.0" "pytest>=8" "pytest-benchmark>=4" "mcp>=2,<3" \
