@@ -94,8 +94,8 @@ fn every_template_has_a_month_the_reference_agent_completes() {
 }
 
 /// Every template × 20 seeds, one thread per template (120 months: run on
-/// its own by `scripts/test.sh`, `cargo test -p simdesk-sim --test it
-/// month::twenty -- --ignored`).
+/// its own by `scripts/test.sh`, `cargo test --workspace -- --ignored
+/// month::twenty`).
 #[test]
 #[ignore = "120 generated months: scripts/test.sh runs it on its own"]
 fn twenty_seeds_of_every_template_have_a_month_the_reference_agent_completes() {
