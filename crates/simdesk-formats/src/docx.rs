@@ -226,7 +226,7 @@ fn table(t: &Table, text_width: u32, para: &dyn Fn() -> Paragraph) -> docx_rs::T
         .map(|r| r.iter().map(|c| inlines_plain(c)).collect())
         .collect();
     let numeric = numeric_columns(&text, t.header);
-    let widths = column_widths(&text, text_width, 4, 40);
+    let widths = column_widths(&text, text_width, 105, 3, 60);
     let rows = t
         .rows
         .iter()

@@ -42,12 +42,17 @@ pub(crate) fn numeric_columns(rows: &[Vec<String>], header: bool) -> Vec<bool> {
         .collect()
 }
 
-/// Column widths in `total` units, shared out by each column's widest
-/// cell in characters (at least `min_chars`, at most `max_chars`, so one
-/// long cell wraps rather than squeezing the others).
+/// Column widths in `total` units for cells set at `unit` units per
+/// character. Each column wants its widest cell (at least `min_chars`, at
+/// most `max_chars`) plus two characters of padding. When all fit, the
+/// spare width is shared out in proportion; when not, the columns whose
+/// widest cell is short (16 characters or fewer: codes, numbers, dates,
+/// headers) keep their width, so they never wrap, and the long ones share
+/// what is left.
 pub(crate) fn column_widths(
     rows: &[Vec<String>],
     total: u32,
+    unit: u32,
     min_chars: usize,
     max_chars: usize,
 ) -> Vec<u32> {
@@ -55,27 +60,50 @@ pub(crate) fn column_widths(
     if n == 0 {
         return Vec::new();
     }
-    let chars: Vec<usize> = (0..n)
+    let chars: Vec<u64> = (0..n)
         .map(|c| {
             rows.iter()
                 .filter_map(|r| r.get(c))
                 .map(|t| t.lines().map(|l| l.chars().count()).max().unwrap_or(0))
                 .max()
                 .unwrap_or(0)
-                .clamp(min_chars, max_chars)
+                .clamp(min_chars, max_chars) as u64
+                + 2
         })
         .collect();
-    let sum: usize = chars.iter().sum::<usize>().max(1);
-    let mut widths: Vec<u32> = chars
+    let want: Vec<u64> = chars.iter().map(|c| c * u64::from(unit)).collect();
+    let total = u64::from(total);
+    let short: u64 = chars
         .iter()
-        .map(|&c| (u64::from(total) * c as u64 / sum as u64) as u32)
-        .collect();
+        .zip(&want)
+        .filter(|(c, _)| **c <= 18)
+        .map(|(_, w)| w)
+        .sum();
+    let share = |weights: &[u64], room: u64| -> Vec<u64> {
+        let sum = weights.iter().sum::<u64>().max(1);
+        weights.iter().map(|w| room * w / sum).collect()
+    };
+    let mut widths: Vec<u64> = if want.iter().sum::<u64>() <= total || short >= total {
+        share(&want, total)
+    } else {
+        let long: Vec<u64> = chars
+            .iter()
+            .map(|&c| if c <= 18 { 0 } else { c })
+            .collect();
+        let rest = share(&long, total - short);
+        chars
+            .iter()
+            .zip(&want)
+            .zip(rest)
+            .map(|((&c, &w), r)| if c <= 18 { w } else { r })
+            .collect()
+    };
     // Rounding leftovers go to the last column so the widths add up.
-    let used: u32 = widths.iter().sum();
+    let used: u64 = widths.iter().sum();
     if let Some(last) = widths.last_mut() {
         *last += total.saturating_sub(used);
     }
-    widths
+    widths.into_iter().map(|w| w as u32).collect()
 }
 
 #[cfg(test)]
@@ -99,8 +127,15 @@ mod tests {
             .collect();
         assert_eq!(numeric_columns(&rows, true), [false, true]);
         assert_eq!(numeric_columns(&rows, false), [false, false]);
-        let w = column_widths(&rows, 9000, 4, 40);
+        let w = column_widths(&rows, 9000, 100, 4, 40);
         assert_eq!(w.iter().sum::<u32>(), 9000);
         assert!(w[0] == w[1], "{w:?}");
+        // A long column gives way; the short ones keep what they need.
+        let long = "a long description of the holding ".repeat(3);
+        let rows = vec![vec!["VTI".to_owned(), long, "$339,836.31".to_owned()]];
+        let w = column_widths(&rows, 6000, 100, 4, 40);
+        assert_eq!(w.iter().sum::<u32>(), 6000);
+        assert_eq!(w[0], 600);
+        assert_eq!(w[2], 1300);
     }
 }

@@ -781,13 +781,15 @@ fn table_frame(id: u32, t: &Table, cols: usize, y: i64, room: i64) -> String {
         })
         .collect();
     let numeric = numeric_columns(&text, t.header);
-    let widths = column_widths(&text, WIDTH as u32, 4, 40);
     let rows = t.rows.len() as i64;
     let (row_h, size) = if rows > 9 {
         ((room / rows).clamp(280_000, ROW_H), 1200)
     } else {
         ((room / rows).clamp(ROW_H, 520_000), 1600)
     };
+    // About 0.55 em a character, in EMU (1 pt = 12,700 EMU).
+    let unit = size * 127 * 55 / 100;
+    let widths = column_widths(&text, WIDTH as u32, unit, 3, 60);
     let total = t.rows.len() > 1
         && text
             .last()
