@@ -86,10 +86,7 @@ pub(crate) fn column_widths(
     let mut widths: Vec<u64> = if want.iter().sum::<u64>() <= total || short >= total {
         share(&want, total)
     } else {
-        let long: Vec<u64> = chars
-            .iter()
-            .map(|&c| if c <= 18 { 0 } else { c })
-            .collect();
+        let long: Vec<u64> = chars.iter().map(|&c| if c <= 18 { 0 } else { c }).collect();
         let rest = share(&long, total - short);
         chars
             .iter()

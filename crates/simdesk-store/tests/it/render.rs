@@ -113,11 +113,11 @@ fn read_boxes(pdf: &Path) -> Vec<PdfPage> {
 
 /// The first file of `kind` in the world (paths in order) that `accept`
 /// likes, else the first of that kind.
-fn pick<'w>(
-    ws: &'w Workspace,
+fn pick(
+    ws: &Workspace,
     kind: fn(&Artifact) -> bool,
     accept: fn(&Artifact) -> bool,
-) -> Option<(&'w VPath, &'w Artifact)> {
+) -> Option<(&VPath, &Artifact)> {
     let all: Vec<(&VPath, &Artifact)> = ws.artifacts().filter(|(_, a)| kind(a)).collect();
     all.iter()
         .find(|(_, a)| accept(a))
@@ -240,7 +240,10 @@ fn check_docx(name: &str, d: &Document, paper: PaperSize, pages: &[PdfPage]) -> 
         })
         .filter(|e| !e.is_empty())
         .collect();
-    assert!(edges.len() >= 2, "{name}: the numbers {cells:?} are not on the pages");
+    assert!(
+        edges.len() >= 2,
+        "{name}: the numbers {cells:?} are not on the pages"
+    );
     let shared = edges.first().into_iter().flatten().any(|&(_, right)| {
         edges
             .iter()

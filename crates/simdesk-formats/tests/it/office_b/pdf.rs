@@ -63,8 +63,15 @@ fn report_renders_headings_tables_and_page_numbers() {
     let n = back.pages.len();
     let drawn = lopdf_text(&bytes);
     assert!(drawn.contains(&format!("Page {n} of {n}")), "{drawn}");
-    assert!(drawn.matches("Q4 report — Chen").count() >= n - 1, "{drawn}");
-    assert!(!back.pages[n - 1].text.contains("Page "), "{}", back.pages[n - 1].text);
+    assert!(
+        drawn.matches("Q4 report — Chen").count() >= n - 1,
+        "{drawn}"
+    );
+    assert!(
+        !back.pages[n - 1].text.contains("Page "),
+        "{}",
+        back.pages[n - 1].text
+    );
     assert_eq!(back.title.as_deref(), Some("Q4 report — Chen"));
 }
 
@@ -95,9 +102,15 @@ fn pdf_artifacts_get_a_heading_hierarchy_and_page_furniture() {
     assert!(first.contains("2 Tr 0.56 w\n/F0 16 Tf"), "{first}");
     assert!(first.contains("2 Tr 0.44 w\n/F0 12.5 Tf"), "{first}");
     assert!(first.contains("/F0 10 Tf"), "{first}");
-    assert!(first.contains("/Artifact << /Type /Pagination >> BDC"), "{first}");
+    assert!(
+        first.contains("/Artifact << /Type /Pagination >> BDC"),
+        "{first}"
+    );
     let drawn = lopdf_text(&bytes);
-    assert!(drawn.contains("Page 1 of 2") && drawn.contains("Page 2 of 2"), "{drawn}");
+    assert!(
+        drawn.contains("Page 1 of 2") && drawn.contains("Page 2 of 2"),
+        "{drawn}"
+    );
     assert_eq!(drawn.matches("Engagement letter").count(), 2, "{drawn}");
 }
 
