@@ -78,23 +78,11 @@ impl<'a> History<'a> {
     /// `earlier`: a fork of `ws` from before the agent's first event (its
     /// trajectory a prefix of `ws`'s). Anything else replays from nothing.
     pub fn since(ws: &'a Workspace, earlier: &Workspace) -> History<'a> {
-        let n = earlier.trajectory_len();
         let first_agent = ws
             .trajectory()
             .position(|e| e.actor == DEFAULT_ACTOR)
             .unwrap_or(ws.trajectory_len());
-        let prefix = n <= first_agent
-            && n <= ws.trajectory_len()
-            && (n == 0
-                || earlier
-                    .trajectory()
-                    .last()
-                    .map(|e| (e.seq, e.revision, e.time))
-                    == ws
-                        .trajectory()
-                        .nth(n - 1)
-                        .map(|e| (e.seq, e.revision, e.time)));
-        if prefix {
+        if earlier.trajectory_len() <= first_agent && goes_on_from(ws, earlier) {
             Self::replay_from(ws, earlier.fork(), None)
         } else {
             Self::new(ws)
@@ -215,6 +203,15 @@ impl<'a> History<'a> {
     }
 }
 
+/// Whether `ws`'s trajectory goes on from `earlier`'s: at least as long,
+/// with the same last event of `earlier` at the same place.
+fn goes_on_from(ws: &Workspace, earlier: &Workspace) -> bool {
+    let n = earlier.trajectory_len();
+    let key = |e: &Event| (e.seq, e.revision, e.time);
+    n <= ws.trajectory_len()
+        && (n == 0 || earlier.trajectory().last().map(key) == ws.trajectory().nth(n - 1).map(key))
+}
+
 /// A world's history from a start (a session's world as it began), kept
 /// as the world goes on: each new event is replayed once, and the state
 /// right after it is kept (a fork: O(1), sharing structure). Scoring with
@@ -264,18 +261,7 @@ impl Timeline {
     /// Whether `ws`'s trajectory goes on from what the timeline has seen
     /// (same events at the same places).
     fn follows(&self, ws: &Workspace) -> bool {
-        let n = self.cur.trajectory_len();
-        n <= ws.trajectory_len()
-            && (n == 0
-                || self
-                    .cur
-                    .trajectory()
-                    .last()
-                    .map(|e| (e.seq, e.revision, e.time))
-                    == ws
-                        .trajectory()
-                        .nth(n - 1)
-                        .map(|e| (e.seq, e.revision, e.time)))
+        goes_on_from(ws, &self.cur)
     }
 
     /// Replays the events of `ws` the timeline has not seen yet, keeping
