@@ -253,11 +253,6 @@ impl Timeline {
         }
     }
 
-    /// The world the timeline starts from.
-    pub fn start(&self) -> &Workspace {
-        &self.start
-    }
-
     /// Whether `ws`'s trajectory goes on from what the timeline has seen
     /// (same events at the same places).
     fn follows(&self, ws: &Workspace) -> bool {
