@@ -293,20 +293,17 @@ fn format_numeric(mut v: f64, tokens: &[Tok]) -> String {
     if thousands {
         int_digits = group(&int_digits);
     }
-    // Fraction: drop trailing zeros that stand for '#' placeholders.
-    let mut frac: Vec<char> = frac_s.chars().collect();
-    let ph: Vec<char> = frac_ph.chars().collect();
-    while let (Some(&'0'), Some(p)) = (frac.last(), ph.get(frac.len().wrapping_sub(1))) {
-        if *p == '0' {
-            break;
-        }
-        frac.pop();
+    // Fraction: drop trailing zeros that stand for '#' placeholders (the
+    // digits and placeholders are ASCII).
+    let (frac, ph) = (frac_s.as_bytes(), frac_ph.as_bytes());
+    let mut keep = frac.len();
+    while keep > 0 && frac[keep - 1] == b'0' && ph.get(keep - 1).is_some_and(|p| *p != b'0') {
+        keep -= 1;
     }
-    let frac: String = frac.into_iter().collect();
     let mut number = int_digits;
     if seen_dot {
         number.push('.');
-        number.push_str(&frac);
+        number.push_str(&frac_s[..keep]);
     }
     if let Some(plus) = seen_exp {
         let sign = if exponent < 0 {
@@ -348,6 +345,14 @@ fn format_numeric(mut v: f64, tokens: &[Tok]) -> String {
 fn round_half_away(v: f64, decimals: usize) -> f64 {
     // Round the shortest decimal representation, as Excel does, so that
     // 2.675 with two decimals gives 2.68 although its binary value is below.
+    let factor = 10f64.powi(decimals as i32);
+    let scaled = v * factor;
+    // Away from a half, the decimal representation (within 1e-15 of `v`,
+    // so within 1e-6 of `scaled` below 1e9) rounds to the same integer:
+    // the common case needs no round trip through text.
+    if scaled.abs() < 1e9 && (scaled.abs().fract() - 0.5).abs() > 1e-6 {
+        return scaled.round() / factor;
+    }
     let mut buf = StackStr::default();
     if write!(buf, "{v:.15e}").is_err() {
         return v;
@@ -355,7 +360,6 @@ fn round_half_away(v: f64, decimals: usize) -> f64 {
     let Ok(repr) = buf.as_str().parse::<f64>() else {
         return v;
     };
-    let factor = 10f64.powi(decimals as i32);
     let scaled = repr * factor;
     let r = scaled.round();
     // Correct a representation error just below .5.
@@ -505,6 +509,57 @@ mod tests {
         check(42.0, "[Red]0", "42");
         check(-0.004, "0.00", "0.00");
         check(12.0, "\"USD \"0", "USD 12");
+    }
+
+    /// Rounding as first written: always through the shortest decimal text.
+    fn round_by_text(v: f64, decimals: usize) -> f64 {
+        let repr: f64 = format!("{v:.15e}").parse().expect("a number");
+        let factor = 10f64.powi(decimals as i32);
+        let scaled = repr * factor;
+        let r = scaled.round();
+        let r = if (scaled - scaled.trunc() - 0.5).abs() < 1e-9 {
+            scaled.trunc() + scaled.signum()
+        } else {
+            r
+        };
+        r / factor
+    }
+
+    #[test]
+    fn rounding_without_text_agrees_with_rounding_through_text() {
+        // Money, rates, halves in binary and decimal, large and negative
+        // values, from a fixed sequence.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut values = vec![
+            2.675,
+            1.005,
+            0.125,
+            1234.5,
+            -2.5,
+            0.0,
+            1e-12,
+            41376.079999999994,
+        ];
+        for i in 0..20_000 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let unit = (x >> 11) as f64 / (1u64 << 53) as f64;
+            let magnitude = 10f64.powi((i % 14) - 4);
+            values.push(unit * magnitude);
+            // Decimal halves at every scale: k + 0.5 / 10^d.
+            values.push(((x >> 40) as f64 + 0.5) / 10f64.powi(i % 5));
+            values.push(-unit * magnitude);
+        }
+        for v in values {
+            for d in 0..6 {
+                let (fast, slow) = (round_half_away(v, d), round_by_text(v, d));
+                assert!(
+                    fast.to_bits() == slow.to_bits(),
+                    "{v} to {d} decimals: {fast} vs {slow}"
+                );
+            }
+        }
     }
 
     #[test]

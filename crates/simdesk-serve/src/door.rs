@@ -22,8 +22,10 @@ pub struct Base {
 }
 
 impl Base {
-    /// A base whose sessions start as `session`.
+    /// A base whose sessions start as `session`. Every file's text view is
+    /// rendered here once, so the sessions forked from it share them.
     pub fn new(session: Session) -> Base {
+        session.render_views();
         Base { session }
     }
 

@@ -90,9 +90,34 @@ fn bench(c: &mut Criterion) {
     // Every file once (each view rendered), then every file again.
     let mut s = base.fork();
     let n = files.len();
-    percentiles("read_file call, first read of each file", n, |i| {
-        black_box(s.call(files[i].clone()));
-    });
+    percentiles(
+        "read_file call, first read of each file, nothing rendered",
+        n,
+        |i| {
+            black_box(s.call(files[i].clone()));
+        },
+    );
+    // A base session that renders every view once, as `simdesk serve`'s
+    // base does; its forks read each file for the first time.
+    percentiles(
+        "render_views of a base session (whole computer)",
+        20,
+        |_| {
+            let s = base.fork();
+            s.render_views();
+            black_box(&s);
+        },
+    );
+    let rendered = base.fork();
+    rendered.render_views();
+    let mut s = rendered.fork();
+    percentiles(
+        "read_file call, first read of each file in a fork of a rendered base",
+        n,
+        |i| {
+            black_box(s.call(files[i].clone()));
+        },
+    );
     percentiles("read_file call, files read before", n * 10, |i| {
         black_box(s.call(files[i % n].clone()));
     });

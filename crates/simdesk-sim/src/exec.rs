@@ -84,7 +84,7 @@ fn block_text(b: &Block) -> String {
 
 /// The text view `read_file` pages through: documents and decks with the
 /// block and slide numbers the edit tools take.
-fn view(path: &VPath, a: &Artifact) -> String {
+pub(crate) fn view(path: &VPath, a: &Artifact) -> String {
     match a {
         Artifact::Document(d) => {
             let mut out = String::new();

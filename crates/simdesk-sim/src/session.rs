@@ -263,6 +263,20 @@ impl Session {
         Ok(s)
     }
 
+    /// Renders the text view `read_file` pages through of every file now
+    /// (at most the number of views a session keeps), so that forks made
+    /// afterwards share them: a base session that many rollouts fork from
+    /// renders each file once instead of once per rollout, and a first
+    /// read of an unchanged file is a lookup. Changes nothing a call
+    /// returns.
+    pub fn render_views(&self) {
+        for (path, art) in self.world.artifacts().take(crate::views::MAX_VIEWS) {
+            let revision = self.world.revision_of(path).unwrap_or(0);
+            self.views
+                .get(path, revision, || crate::exec::view(path, art));
+        }
+    }
+
     /// Lets a [`Responder`] write collaborators' messages from now on.
     pub fn set_responder(&mut self, responder: Option<Arc<dyn Responder>>) {
         self.responder = responder;

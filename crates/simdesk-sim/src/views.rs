@@ -9,7 +9,7 @@ use imbl::OrdMap;
 use simdesk_model::VPath;
 
 /// Most files whose views are kept at once; past it the cache starts over.
-const MAX_VIEWS: usize = 512;
+pub(crate) const MAX_VIEWS: usize = 512;
 
 /// A rendered view and where its lines start.
 #[derive(Debug)]

@@ -137,3 +137,30 @@ fn a_fork_continued_with_the_same_calls_equals_the_original() {
         );
     }
 }
+
+/// Views rendered ahead (as a server's base session does) are only a cache:
+/// a fork of a session that rendered them gives the same steps and world
+/// as a session that never did, also when it reads a rendered workbook
+/// again after editing it.
+#[test]
+fn views_rendered_ahead_change_no_result() {
+    let script = SCRIPT.replace(
+        "finish {}",
+        r#"read_file {"path": "/Users/ana/Models/fees.xlsx"}"#,
+    );
+    let mut plain = session();
+    let base = session();
+    base.render_views();
+    let mut rendered = base.fork();
+    for s in [&mut plain, &mut rendered] {
+        for r in run(s, &script) {
+            assert!(!r.is_error, "{}", r.text);
+        }
+    }
+    let last = plain.steps_jsonl().unwrap();
+    assert_eq!(rendered.steps_jsonl().unwrap(), last);
+    assert_eq!(
+        rendered.into_world().save().unwrap(),
+        plain.into_world().save().unwrap()
+    );
+}
