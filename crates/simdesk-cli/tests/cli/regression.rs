@@ -219,3 +219,61 @@ fn regression_byte_order_mark_refused_in_specs_and_op_files() {
     let out = simdesk(d, &["build", "bom.json", "--out", "built"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// Runs the binary with stdout and stderr both going into a pipe nobody
+/// reads (closed before the command starts, so nothing races); returns
+/// its exit code (101 is a panic).
+fn into_a_closed_pipe(d: &Path, args: &[&str]) -> Option<i32> {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_simdesk"))
+        .args(args)
+        .current_dir(d)
+        .stdin(Stdio::null())
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer)
+        .status()
+        .unwrap()
+        .code()
+}
+
+#[test]
+fn regression_warnings_into_a_closed_stderr_panicked() {
+    let dir = TempDir::new("stderr-pipe");
+    let d = &dir.0;
+    small_world(d);
+    // A workbook the model writes as .xlsx: export warns on stderr before
+    // its summary (`simdesk export … 2>&1 | head -0`).
+    std::fs::write(
+        d.join("xlsm.jsonl"),
+        "{\"op\":\"create\",\"path\":\"/a.xlsm\",\"artifact\":{\"kind\":\"workbook\",\"sheets\":[{\"name\":\"S\",\"cells\":{}}]}}\n",
+    )
+    .unwrap();
+    assert!(
+        simdesk(d, &["apply", "w.simdesk", "xlsm.jsonl"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        into_a_closed_pipe(d, &["export", "w.simdesk", "out"]),
+        Some(0)
+    );
+    assert!(d.join("out/a.xlsx").is_file(), "the export is done");
+    // An error message: still exit 2, not a panic.
+    assert_eq!(into_a_closed_pipe(d, &["ls", "missing.simdesk"]), Some(2));
+    // Skip reasons into a closed stderr (stdout read): the world of the
+    // others is saved and the exit code is 2 for the file not read.
+    std::fs::create_dir(d.join("in")).unwrap();
+    std::fs::write(d.join("in/ok.md"), "# fine").unwrap();
+    std::fs::write(d.join("in/broken.docx"), "not a zip").unwrap();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_simdesk"))
+        .args(["import", "in", "--out", "i.simdesk"])
+        .current_dir(d)
+        .stderr(writer)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(d.join("i.simdesk").is_file());
+}
