@@ -277,3 +277,42 @@ fn regression_warnings_into_a_closed_stderr_panicked() {
     assert_eq!(out.status.code(), Some(2));
     assert!(d.join("i.simdesk").is_file());
 }
+
+#[test]
+fn regression_killed_saves_left_hidden_temp_files_forever() {
+    let dir = TempDir::new("save-leftovers");
+    let d = &dir.0;
+    small_world(d);
+    // What saves of `w.simdesk` killed before their rename leave: process
+    // ids no system hands out.
+    for name in [".w.simdesk.tmp4294967295-0", ".w.simdesk.tmp4294967294-7"] {
+        std::fs::write(d.join(name), "half a world").unwrap();
+    }
+    // Not a killed save's leftover: kept.
+    std::fs::write(d.join(".w.simdesk.tmp-mine"), "mine").unwrap();
+    std::fs::create_dir(d.join(".w.simdesk.tmp4294967295-1")).unwrap();
+    std::fs::write(
+        d.join("ops.jsonl"),
+        "{\"op\":\"mkdir\",\"path\":\"/More\"}\n",
+    )
+    .unwrap();
+    assert!(
+        simdesk(d, &["apply", "w.simdesk", "ops.jsonl"])
+            .status
+            .success()
+    );
+    let mut names: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ".w.simdesk.tmp-mine",
+            ".w.simdesk.tmp4294967295-1",
+            "ops.jsonl",
+            "w.simdesk"
+        ]
+    );
+}
