@@ -316,3 +316,21 @@ fn regression_killed_saves_left_hidden_temp_files_forever() {
         ]
     );
 }
+
+#[test]
+fn regression_byte_order_mark_refused_in_a_trajectory_to_mine() {
+    let dir = TempDir::new("bom-mine");
+    let d = &dir.0;
+    small_world(d);
+    let log = simdesk(d, &["log", "w.simdesk", "--json"]);
+    assert!(log.status.success());
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(&log.stdout);
+    std::fs::write(d.join("t.jsonl"), bytes).unwrap();
+    let out = simdesk(d, &["mine", "t.jsonl"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().next(),
+        Some("0 mistake(s) in 1 event(s)")
+    );
+}
