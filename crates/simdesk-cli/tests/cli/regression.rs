@@ -334,3 +334,81 @@ fn regression_byte_order_mark_refused_in_a_trajectory_to_mine() {
         Some("0 mistake(s) in 1 event(s)")
     );
 }
+
+/// A workbook calamine refuses: its `<sheet>` names relationship `rId9`,
+/// which the workbook's relationships do not hold.
+fn workbook_with_a_dangling_sheet() -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    for (name, xml) in [
+        (
+            "[Content_Types].xml",
+            "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+             <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+             <Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>"
+                .to_owned(),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+                 <Relationship Id=\"rId1\" Type=\"{rel}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+                 <Relationship Id=\"rId1\" Type=\"{rel}/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"{rel}\">\
+                 <sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/>\
+                 <sheet name=\"T\" sheetId=\"2\" r:id=\"rId9\"/></sheets></workbook>"
+            ),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
+             <sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetData></worksheet>"
+                .to_owned(),
+        ),
+    ] {
+        w.start_file(name, opts).unwrap();
+        w.write_all(xml.as_bytes()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn regression_skip_reasons_dropped_the_readers_cause() {
+    let dir = TempDir::new("skip-cause");
+    let d = &dir.0;
+    std::fs::create_dir(d.join("in")).unwrap();
+    std::fs::write(d.join("in/dangling.xlsx"), workbook_with_a_dangling_sheet()).unwrap();
+    // A document whose XML the reader refuses: the reason said only
+    // "malformed docx file: word/document.xml".
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, xml) in [
+        ("[Content_Types].xml", "<Types/>"),
+        ("word/document.xml", "<w:document><w:body><w:p></w:body>"),
+    ] {
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut w, xml.as_bytes()).unwrap();
+    }
+    std::fs::write(d.join("in/ill.docx"), w.finish().unwrap().into_inner()).unwrap();
+    let out = simdesk(d, &["import", "in", "--out", "w.simdesk"]);
+    assert_eq!(out.status.code(), Some(2));
+    // Was "skipped dangling.xlsx: malformed xlsx file: workbook", without
+    // what is wrong with it.
+    expect![[r#"
+        skipped dangling.xlsx: malformed xlsx file: xl/workbook.xml: sheet "T" names relationship "rId9", which xl/_rels/workbook.xml.rels does not hold
+        skipped ill.docx: malformed docx file: word/document.xml: ill-formed document: expected `</w:p>`, but `</w:body>` was found
+    "#]].assert_eq(&stderr(&out));
+}
