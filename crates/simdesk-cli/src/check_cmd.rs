@@ -90,7 +90,7 @@ fn color() -> bool {
 /// when one report covers many computers).
 fn print_notes(checked: &Checked, who: &str) {
     for s in checked.skipped.iter().chain(&checked.notes) {
-        eprintln!("note: {who}{}: {}", s.path, s.reason);
+        errln!("note: {who}{}: {}", s.path, s.reason);
     }
 }
 
@@ -129,7 +129,7 @@ pub fn run_check(a: &CheckArgs) -> Result<ExitCode> {
             }
             Err(e) => {
                 failed = true;
-                eprintln!("error: {}: {:#}", c.id, anyhow::Error::new(e));
+                errln!("error: {}: {:#}", c.id, anyhow::Error::new(e));
             }
         }
     }

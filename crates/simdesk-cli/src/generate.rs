@@ -104,7 +104,7 @@ pub fn run_build(args: &BuildArgs) -> Result<()> {
         Ok(s) => s,
         Err(errs) => {
             for e in &errs {
-                eprintln!(
+                errln!(
                     "{}: {}{}",
                     args.spec.display(),
                     if e.pointer.is_empty() {
@@ -164,7 +164,7 @@ pub fn run_generate(args: &GenerateArgs) -> Result<()> {
     });
     let progress = |done: u64, total: u64, index: u64| match &bar {
         Some(b) => b.set_position(done),
-        None => eprintln!("generated {done}/{total} (index {index})"),
+        None => errln!("generated {done}/{total} (index {index})"),
     };
     let report = simdesk_store::generate_dataset(&opts, &progress)?;
     if let Some(b) = &bar {
@@ -172,7 +172,7 @@ pub fn run_generate(args: &GenerateArgs) -> Result<()> {
     }
     if !report.failures.is_empty() {
         for (index, e) in &report.failures {
-            eprintln!("error: index {index}: {}", simdesk_store::chain(e));
+            errln!("error: index {index}: {}", simdesk_store::chain(e));
         }
         bail!(
             "{} of {} computers failed",

@@ -155,7 +155,7 @@ pub fn run_dataset(a: &DatasetArgs) -> Result<ExitCode> {
         DatasetFormat::Steps => simdesk_learn::steps_jsonl(&loaded, &filter)?,
     };
     simdesk_store::write_atomic(out, text.as_bytes())?;
-    eprintln!(
+    errln!(
         "wrote {} line(s) from {} run(s) to {}",
         text.lines().count(),
         loaded.len(),

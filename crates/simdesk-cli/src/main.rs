@@ -2,6 +2,9 @@
 //! shell. Argument parsing, printing and exit codes over the library
 //! crates; the filesystem is `simdesk-store`'s.
 
+// `eprintln!` panics on a closed stderr: lines go through `errln!`.
+#![warn(clippy::print_stderr)]
+
 /// Writes to stdout; a closed pipe (`simdesk log … | head`) is an error
 /// that ends the command quietly (see `main`) instead of a panic.
 macro_rules! out {
@@ -16,6 +19,18 @@ macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
         writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+/// Writes a line to stderr (notes, warnings, skips, errors). A closed
+/// stderr (`simdesk export … 2>&1 | head`) loses the line instead of
+/// panicking as `eprintln!` does; the command goes on and its exit code
+/// still says how it ended.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        // Nowhere left to say it: dropping the line is all there is to do.
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
     }};
 }
 
@@ -432,7 +447,7 @@ fn main() -> ExitCode {
         // pipeline expects.
         Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            errln!("error: {e:#}");
             ExitCode::from(2)
         }
     }

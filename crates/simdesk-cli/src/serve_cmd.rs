@@ -130,7 +130,7 @@ pub fn run_serve(a: &ServeArgs) -> Result<()> {
     .map(std::sync::Arc::new);
     let base = Base::from_world(world, scenario).context("the scenario does not fit the world")?;
     simdesk_serve::run(base, config, transport, &|line| {
-        eprintln!("simdesk serve: {line}")
+        errln!("simdesk serve: {line}")
     })?;
     Ok(())
 }

@@ -30,7 +30,7 @@ pub fn run_export(world: &Path, dir: &Path, force: bool, agent: bool) -> Result<
     };
     let r = simdesk_store::export_world_with(&ws, dir, &settings)?;
     for w in &r.warnings {
-        eprintln!("warning {}: {}", w.path, w.message);
+        errln!("warning {}: {}", w.path, w.message);
     }
     outln!(
         "exported {} artifacts ({} bytes) in {} folders to {}",
@@ -97,11 +97,11 @@ pub fn run_import(dir: &Path, out: &Path, force: bool, opts: &ImportOptions) -> 
         );
     }
     for n in &r.notes {
-        eprintln!("note {}: {}", n.path, n.reason);
+        errln!("note {}: {}", n.path, n.reason);
     }
     outln!("{} skipped", r.skipped.len());
     for s in &r.skipped {
-        eprintln!("skipped {}: {}", s.path, s.reason);
+        errln!("skipped {}: {}", s.path, s.reason);
     }
     outln!("state {}", r.world.state_hash()?);
     outln!("saved {}", out.display());

@@ -416,8 +416,10 @@ impl Workspace {
     }
 }
 
-/// Parses a JSON Lines trajectory.
+/// Parses a JSON Lines trajectory. A UTF-8 byte-order mark at the start,
+/// which some editors write, is skipped.
 pub fn parse_jsonl(text: &str) -> Result<Vec<Event>, ReplayError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())

@@ -488,13 +488,18 @@ pub(crate) fn io(
 }
 
 /// An error and its causes on one line, joined by ": " (as `{:#}` of
-/// anyhow prints them), for reasons shown beside a skipped file.
+/// anyhow prints them), for reasons shown beside a skipped file. A cause
+/// whose message the line already ends with (quick-xml's errors repeat
+/// their source in their own message) is not said twice.
 pub fn chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut cur = e.source();
     while let Some(c) = cur {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
+        let said = c.to_string();
+        if !s.ends_with(&said) {
+            s.push_str(": ");
+            s.push_str(&said);
+        }
         cur = c.source();
     }
     s

@@ -534,14 +534,6 @@ fn refuse_source_inside(source: &Path, dir: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Whether the process `pid` may still be running. On Linux `/proc` says;
-/// where there is no `/proc` we cannot tell and answer yes, so leftovers
-/// are only ever removed when their writer is known to be gone.
-fn may_be_running(pid: u32) -> bool {
-    let proc = Path::new("/proc");
-    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
-}
-
 /// Removes what killed exports of `name` left next to it: hidden
 /// `.NAME.simdesk-export-PID-N`, `.NAME.simdesk-run-PID-N` and
 /// `.NAME.simdesk-old-PID-N` folders whose
@@ -565,7 +557,7 @@ pub(crate) fn remove_leftovers(parent: &Path, name: &str) {
         else {
             continue;
         };
-        if pid == std::process::id() || may_be_running(pid) {
+        if pid == std::process::id() || crate::fsio::may_be_running(pid) {
             continue;
         }
         let path = e.path();

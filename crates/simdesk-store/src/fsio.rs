@@ -85,7 +85,8 @@ pub fn save_world(ws: &Workspace, path: &Path) -> Result<(), StoreError> {
 }
 
 /// Writes `bytes` to a temporary sibling of `path`, syncs it, and renames
-/// it into place, so an interrupted write leaves the old file whole.
+/// it into place, so an interrupted write leaves the old file whole. The
+/// temporary siblings killed writes of `path` left are removed first.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     write_atomic_with(path, bytes, Durability::Sync)
 }
@@ -108,6 +109,7 @@ pub fn write_atomic_with(
         })?
         .to_string_lossy()
         .into_owned();
+    remove_stale_temps(&dir, &name);
     let mut n = 0u32;
     let (tmp, mut f) = loop {
         let tmp = dir.join(format!(".{name}.tmp{}-{n}", std::process::id()));
@@ -136,6 +138,44 @@ pub fn write_atomic_with(
         return Err(io("write", path)(e));
     }
     Ok(())
+}
+
+/// Whether the process `pid` may still be running. On Linux `/proc` says;
+/// where there is no `/proc` we cannot tell and answer yes, so leftovers
+/// are only ever removed when their writer is known to be gone.
+pub(crate) fn may_be_running(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
+/// Removes the temporary siblings `.NAME.tmpPID-N` that writes of `name`
+/// in `dir` by processes since killed left behind (never this process's,
+/// never a running one's, never a folder). Best effort: one that cannot be
+/// removed stays for the next write.
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.tmp");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(rest) = file_name.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some(pid) = rest
+            .split_once('-')
+            .and_then(|(pid, n)| n.parse::<u32>().ok().and(pid.parse::<u32>().ok()))
+        else {
+            continue;
+        };
+        if pid == std::process::id() || may_be_running(pid) {
+            continue;
+        }
+        // `file_type` does not follow links: a link is removed as itself.
+        if e.file_type().is_ok_and(|t| !t.is_dir()) {
+            let _ = fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Creates a file that must not exist yet (never through a symlink), writes

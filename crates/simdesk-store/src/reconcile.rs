@@ -242,14 +242,14 @@ fn read_outside(
         Err(e) if opts.keep_unreadable => {
             plan.notes.push(Skipped {
                 path: shown,
-                reason: format!("kept as binary: {e}"),
+                reason: format!("kept as binary: {}", chain(&e)),
             });
             Some((Artifact::Binary(Binary { bytes }), Vec::new()))
         }
         Err(e) => {
             plan.skipped.push(Skipped {
                 path: shown,
-                reason: e.to_string(),
+                reason: chain(&e),
             });
             None
         }
@@ -275,7 +275,7 @@ fn keep_original(
         Err(e) => {
             plan.notes.push(Skipped {
                 path: rel(path),
-                reason: format!("could not count what the model drops: {e}"),
+                reason: format!("could not count what the model drops: {}", chain(&e)),
             });
             Unmodelled::default()
         }
@@ -349,7 +349,7 @@ pub fn plan_plain(listing: &Listing, source: &mut dyn FileSource, opts: &ReadOpt
                 }
                 Err(e) => plan.skipped.push(Skipped {
                     path: shown,
-                    reason: e.to_string(),
+                    reason: chain(&e),
                 }),
             }
         }

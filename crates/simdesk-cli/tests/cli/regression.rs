@@ -219,3 +219,196 @@ fn regression_byte_order_mark_refused_in_specs_and_op_files() {
     let out = simdesk(d, &["build", "bom.json", "--out", "built"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// Runs the binary with stdout and stderr both going into a pipe nobody
+/// reads (closed before the command starts, so nothing races); returns
+/// its exit code (101 is a panic).
+fn into_a_closed_pipe(d: &Path, args: &[&str]) -> Option<i32> {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_simdesk"))
+        .args(args)
+        .current_dir(d)
+        .stdin(Stdio::null())
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer)
+        .status()
+        .unwrap()
+        .code()
+}
+
+#[test]
+fn regression_warnings_into_a_closed_stderr_panicked() {
+    let dir = TempDir::new("stderr-pipe");
+    let d = &dir.0;
+    small_world(d);
+    // A workbook the model writes as .xlsx: export warns on stderr before
+    // its summary (`simdesk export … 2>&1 | head -0`).
+    std::fs::write(
+        d.join("xlsm.jsonl"),
+        "{\"op\":\"create\",\"path\":\"/a.xlsm\",\"artifact\":{\"kind\":\"workbook\",\"sheets\":[{\"name\":\"S\",\"cells\":{}}]}}\n",
+    )
+    .unwrap();
+    assert!(
+        simdesk(d, &["apply", "w.simdesk", "xlsm.jsonl"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        into_a_closed_pipe(d, &["export", "w.simdesk", "out"]),
+        Some(0)
+    );
+    assert!(d.join("out/a.xlsx").is_file(), "the export is done");
+    // An error message: still exit 2, not a panic.
+    assert_eq!(into_a_closed_pipe(d, &["ls", "missing.simdesk"]), Some(2));
+    // Skip reasons into a closed stderr (stdout read): the world of the
+    // others is saved and the exit code is 2 for the file not read.
+    std::fs::create_dir(d.join("in")).unwrap();
+    std::fs::write(d.join("in/ok.md"), "# fine").unwrap();
+    std::fs::write(d.join("in/broken.docx"), "not a zip").unwrap();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_simdesk"))
+        .args(["import", "in", "--out", "i.simdesk"])
+        .current_dir(d)
+        .stderr(writer)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(d.join("i.simdesk").is_file());
+}
+
+#[test]
+fn regression_killed_saves_left_hidden_temp_files_forever() {
+    let dir = TempDir::new("save-leftovers");
+    let d = &dir.0;
+    small_world(d);
+    // What saves of `w.simdesk` killed before their rename leave: process
+    // ids no system hands out.
+    for name in [".w.simdesk.tmp4294967295-0", ".w.simdesk.tmp4294967294-7"] {
+        std::fs::write(d.join(name), "half a world").unwrap();
+    }
+    // Not a killed save's leftover: kept.
+    std::fs::write(d.join(".w.simdesk.tmp-mine"), "mine").unwrap();
+    std::fs::create_dir(d.join(".w.simdesk.tmp4294967295-1")).unwrap();
+    std::fs::write(
+        d.join("ops.jsonl"),
+        "{\"op\":\"mkdir\",\"path\":\"/More\"}\n",
+    )
+    .unwrap();
+    assert!(
+        simdesk(d, &["apply", "w.simdesk", "ops.jsonl"])
+            .status
+            .success()
+    );
+    let mut names: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ".w.simdesk.tmp-mine",
+            ".w.simdesk.tmp4294967295-1",
+            "ops.jsonl",
+            "w.simdesk"
+        ]
+    );
+}
+
+#[test]
+fn regression_byte_order_mark_refused_in_a_trajectory_to_mine() {
+    let dir = TempDir::new("bom-mine");
+    let d = &dir.0;
+    small_world(d);
+    let log = simdesk(d, &["log", "w.simdesk", "--json"]);
+    assert!(log.status.success());
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(&log.stdout);
+    std::fs::write(d.join("t.jsonl"), bytes).unwrap();
+    let out = simdesk(d, &["mine", "t.jsonl"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().next(),
+        Some("0 mistake(s) in 1 event(s)")
+    );
+}
+
+/// A workbook calamine refuses: its `<sheet>` names relationship `rId9`,
+/// which the workbook's relationships do not hold.
+fn workbook_with_a_dangling_sheet() -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    for (name, xml) in [
+        (
+            "[Content_Types].xml",
+            "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+             <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+             <Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>"
+                .to_owned(),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+                 <Relationship Id=\"rId1\" Type=\"{rel}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+                 <Relationship Id=\"rId1\" Type=\"{rel}/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"{rel}\">\
+                 <sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/>\
+                 <sheet name=\"T\" sheetId=\"2\" r:id=\"rId9\"/></sheets></workbook>"
+            ),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
+             <sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetData></worksheet>"
+                .to_owned(),
+        ),
+    ] {
+        w.start_file(name, opts).unwrap();
+        w.write_all(xml.as_bytes()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn regression_skip_reasons_dropped_the_readers_cause() {
+    let dir = TempDir::new("skip-cause");
+    let d = &dir.0;
+    std::fs::create_dir(d.join("in")).unwrap();
+    std::fs::write(d.join("in/dangling.xlsx"), workbook_with_a_dangling_sheet()).unwrap();
+    // A document whose XML the reader refuses: the reason said only
+    // "malformed docx file: word/document.xml".
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, xml) in [
+        ("[Content_Types].xml", "<Types/>"),
+        ("word/document.xml", "<w:document><w:body><w:p></w:body>"),
+    ] {
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut w, xml.as_bytes()).unwrap();
+    }
+    std::fs::write(d.join("in/ill.docx"), w.finish().unwrap().into_inner()).unwrap();
+    let out = simdesk(d, &["import", "in", "--out", "w.simdesk"]);
+    assert_eq!(out.status.code(), Some(2));
+    // Was "skipped dangling.xlsx: malformed xlsx file: workbook", without
+    // what is wrong with it.
+    expect![[r#"
+        skipped dangling.xlsx: malformed xlsx file: xl/workbook.xml: sheet "T" names relationship "rId9", which xl/_rels/workbook.xml.rels does not hold
+        skipped ill.docx: malformed docx file: word/document.xml: ill-formed document: expected `</w:p>`, but `</w:body>` was found
+    "#]].assert_eq(&stderr(&out));
+}

@@ -360,11 +360,22 @@ fn sheet_parts(zip: &SafeZip<'_>, limits: &Limits) -> Result<Vec<(String, String
         {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
                 let name = attr(&e, "name").unwrap_or_default();
-                let target = attr(&e, "id").and_then(|id| targets.get(&id).cloned());
-                let part = match target {
+                // calamine refuses a sheet without its relationship
+                // ("Relationship not found"): say which one.
+                let Some(id) = attr(&e, "id") else {
+                    return Err(malformed(format!(
+                        "xl/workbook.xml: sheet {name:?} names no relationship"
+                    )));
+                };
+                let part = match targets.get(&id) {
                     Some(t) if t.starts_with('/') => t.trim_start_matches('/').to_owned(),
                     Some(t) => format!("xl/{t}"),
-                    None => continue,
+                    None => {
+                        return Err(malformed(format!(
+                            "xl/workbook.xml: sheet {name:?} names relationship {id:?}, \
+                             which xl/_rels/workbook.xml.rels does not hold"
+                        )));
+                    }
                 };
                 // Each sheet its own part: a part named twice would be
                 // scanned (and read by calamine) once per name, so
