@@ -109,6 +109,11 @@ pub struct Pack {
     pub threads: Vec<ThreadRecipe>,
     /// Objectives (each is instantiated once per computer).
     pub objectives: Vec<ObjectiveRecipe>,
+    /// Domain rules the world satisfies (`[[invariants]]`): the generator
+    /// draws values that keep them, [`check_invariants`](crate::check_invariants)
+    /// judges a world by them.
+    #[serde(default)]
+    pub invariants: Vec<crate::invariant::Invariant>,
 }
 
 /// Who the persona is.

@@ -3,5 +3,6 @@
 mod build;
 mod common;
 mod generate;
+mod invariants;
 mod malformed;
 mod schema;

@@ -134,6 +134,12 @@ impl<'t> Gen<'t> {
                             .collect()
                     })
                     .collect();
+                // An older version keeps the rules too, with the world's
+                // values of an earlier day.
+                let mut rows = rows;
+                let at = self.start.plus_secs(-self.rng.int(8, 30) * 86_400);
+                self.world_values_on(&mut rows, at);
+                self.keep_row_rules(&mut rows, &e.attrs, false);
                 if let Ok(b) = compute_book(pack, &rows, &e.asm) {
                     let p = self.claim(&e.dir, &o, "xlsx")?;
                     // The current version was started from the older one.

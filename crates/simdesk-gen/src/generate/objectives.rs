@@ -235,6 +235,8 @@ impl<'t> Gen<'t> {
                     r
                 })
                 .collect();
+            let mut rows = rows;
+            self.keep_rules_on_change(&e.rows, &mut rows, &e.attrs);
             let b = compute_book(pack, &rows, &e.asm).map_err(|x| self.e(x))?;
             let nv = b.kpi[&kpi].2;
             if moved(old, nv) {
