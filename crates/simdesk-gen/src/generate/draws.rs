@@ -424,32 +424,33 @@ impl Gen<'_> {
         let day = at.date_string();
         let days = ((at.secs() - self.start.secs()).abs() as f64 / 86_400.0).max(1.0);
         for (i, rule) in pack.invariants.iter().enumerate() {
-            match rule {
-                Invariant::OneValue(r) if r.scope == ValueScope::World => {
-                    let (Some(kc), Some(vc)) = (self.col_of(&r.key), self.col_of(&r.column)) else {
-                        continue;
-                    };
-                    let cr = &pack.dataset.columns[vc];
-                    let m = r.daily.unwrap_or(0.0) * days.sqrt();
-                    for row in rows.iter_mut() {
-                        let Some(k) = key_text(row.get(kc)) else {
-                            continue;
-                        };
-                        let Some(v0) = self.world.start.get(&(i, k.clone())).copied() else {
-                            continue;
-                        };
-                        let v = match self.world.day.get(&(i, day.clone(), k.clone())) {
-                            Some(v) => *v,
-                            None => {
-                                let v = snap(cr, v0 * (1.0 + self.rng.num(-m, m)), None);
-                                self.world.day.insert((i, day.clone(), k), v);
-                                v
-                            }
-                        };
-                        row[vc] = Val::Num(v);
+            let Invariant::OneValue(r) = rule else {
+                continue;
+            };
+            if r.scope != ValueScope::World {
+                continue;
+            }
+            let (Some(kc), Some(vc)) = (self.col_of(&r.key), self.col_of(&r.column)) else {
+                continue;
+            };
+            let cr = &pack.dataset.columns[vc];
+            let m = r.daily.unwrap_or(0.0) * days.sqrt();
+            for row in rows.iter_mut() {
+                let Some(k) = key_text(row.get(kc)) else {
+                    continue;
+                };
+                let Some(v0) = self.world.start.get(&(i, k.clone())).copied() else {
+                    continue;
+                };
+                let v = match self.world.day.get(&(i, day.clone(), k.clone())) {
+                    Some(v) => *v,
+                    None => {
+                        let v = snap(cr, v0 * (1.0 + self.rng.num(-m, m)), None);
+                        self.world.day.insert((i, day.clone(), k), v);
+                        v
                     }
-                }
-                _ => {}
+                };
+                row[vc] = Val::Num(v);
             }
         }
     }

@@ -12,6 +12,9 @@ use crate::expr::Val;
 use crate::pack::{Pack, Template};
 use crate::spec::WorldSpec;
 
+/// Per world `one_value` rule: (day, key) → value and the file it came from.
+type DayValues = BTreeMap<(String, String), (f64, String)>;
+
 /// A later data file of an entity: when it arrives (`None`: with the
 /// first requests, in the inbox), its path and rows.
 struct NewFile {
@@ -58,8 +61,7 @@ pub fn check_invariants(template: &Template, spec: &WorldSpec) -> Vec<Violation>
     // World prices: key → start value; (day, key) → value.
     let mut world_start: Vec<BTreeMap<String, (f64, String)>> =
         vec![BTreeMap::new(); pack.invariants.len()];
-    let mut world_day: Vec<BTreeMap<(String, String), (f64, String)>> =
-        vec![BTreeMap::new(); pack.invariants.len()];
+    let mut world_day: Vec<DayValues> = vec![BTreeMap::new(); pack.invariants.len()];
     for (path, (f, live)) in &entities {
         // An older version (not the tracker's) keeps the row rules; its
         // day is not stated, so it has no world values to compare.
@@ -171,7 +173,7 @@ fn world_moves(
     day: &str,
     days: f64,
     start: &[BTreeMap<String, (f64, String)>],
-    seen: &mut [BTreeMap<(String, String), (f64, String)>],
+    seen: &mut [DayValues],
     push: &mut impl FnMut(usize, &str, String),
 ) {
     for (i, rule) in pack.invariants.iter().enumerate() {
