@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use imbl::OrdMap;
 use simdesk_engine::{DEFAULT_ACTOR, Workspace};
 use simdesk_model::{Email, Event, Op, OutcomeKind, SimTime, VPath};
 
@@ -70,38 +71,44 @@ impl<'a> History<'a> {
     /// Replays `ws`'s trajectory once, from an empty world.
     pub fn new(ws: &'a Workspace) -> History<'a> {
         let empty = Workspace::new(ws.start(), ws.persona().clone()).with_policy(ws.policy());
-        Self::replay_from(ws, empty)
+        Self::replay_from(ws, empty, None)
     }
 
     /// Like [`History::new`], replaying only what happened after
     /// `earlier`: a fork of `ws` from before the agent's first event (its
     /// trajectory a prefix of `ws`'s). Anything else replays from nothing.
     pub fn since(ws: &'a Workspace, earlier: &Workspace) -> History<'a> {
-        let n = earlier.trajectory_len();
         let first_agent = ws
             .trajectory()
             .position(|e| e.actor == DEFAULT_ACTOR)
             .unwrap_or(ws.trajectory_len());
-        let prefix = n <= first_agent
-            && n <= ws.trajectory_len()
-            && (n == 0
-                || earlier
-                    .trajectory()
-                    .last()
-                    .map(|e| (e.seq, e.revision, e.time))
-                    == ws
-                        .trajectory()
-                        .nth(n - 1)
-                        .map(|e| (e.seq, e.revision, e.time)));
-        if prefix {
-            Self::replay_from(ws, earlier.fork())
+        if earlier.trajectory_len() <= first_agent && goes_on_from(ws, earlier) {
+            Self::replay_from(ws, earlier.fork(), None)
         } else {
             Self::new(ws)
         }
     }
 
-    /// Replays the events of `ws`'s trajectory after `cur`'s onto `cur`.
-    fn replay_from(ws: &'a Workspace, mut cur: Workspace) -> History<'a> {
+    /// Like [`History::since`] from the timeline's start, taking the states
+    /// the timeline already holds instead of replaying their events.
+    /// `timeline` must have caught up with `ws` ([`Timeline::catch_up`]);
+    /// events it lacks are replayed as usual.
+    pub fn from_timeline(ws: &'a Workspace, timeline: &Timeline) -> History<'a> {
+        if timeline.follows(ws) {
+            Self::replay_from(ws, timeline.start.fork(), Some(&timeline.states))
+        } else {
+            Self::since(ws, &timeline.start)
+        }
+    }
+
+    /// Replays the events of `ws`'s trajectory after `cur`'s onto `cur`;
+    /// an event with a state in `known` (the world right after it) takes
+    /// that state instead of being replayed.
+    fn replay_from(
+        ws: &'a Workspace,
+        mut cur: Workspace,
+        known: Option<&OrdMap<u64, Workspace>>,
+    ) -> History<'a> {
         let skip = cur.trajectory_len();
         let events: Vec<&Event> = ws.trajectory().collect();
         let first_agent = events
@@ -142,7 +149,9 @@ impl<'a> History<'a> {
             if i > first_agent && e.seq > last_send {
                 break;
             }
-            if cur.replay(std::iter::once(*e)).is_err() {
+            if let Some(state) = known.and_then(|k| k.get(&e.seq)) {
+                cur = state.fork();
+            } else if cur.replay(std::iter::once(*e)).is_err() {
                 diverged_at = Some(e.seq);
                 break;
             }
@@ -191,5 +200,85 @@ impl<'a> History<'a> {
         self.first_agent
             .checked_sub(1)
             .map_or(0, |i| self.events[i].revision)
+    }
+}
+
+/// Whether `ws`'s trajectory goes on from `earlier`'s: at least as long,
+/// with the same last event of `earlier` at the same place.
+fn goes_on_from(ws: &Workspace, earlier: &Workspace) -> bool {
+    let n = earlier.trajectory_len();
+    let key = |e: &Event| (e.seq, e.revision, e.time);
+    n <= ws.trajectory_len()
+        && (n == 0 || earlier.trajectory().last().map(key) == ws.trajectory().nth(n - 1).map(key))
+}
+
+/// A world's history from a start (a session's world as it began), kept
+/// as the world goes on: each new event is replayed once, and the state
+/// right after it is kept (a fork: O(1), sharing structure). Scoring with
+/// a timeline ([`crate::score_timeline`]) then takes those states instead
+/// of replaying everything since the start again, so judging goals after
+/// every step of a month costs each event's replay once, not once per
+/// judgement. Cloning is O(1).
+#[derive(Clone)]
+pub struct Timeline {
+    /// The world as it started.
+    start: Workspace,
+    /// The start with every event caught up so far replayed on it.
+    cur: Workspace,
+    /// The state right after each event caught up, by seq.
+    states: OrdMap<u64, Workspace>,
+    /// The first event whose replay did not match what was recorded;
+    /// nothing after it is kept.
+    diverged_at: Option<u64>,
+}
+
+impl std::fmt::Debug for Timeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Timeline")
+            .field("start_events", &self.start.trajectory_len())
+            .field("events", &self.cur.trajectory_len())
+            .field("diverged_at", &self.diverged_at)
+            .finish()
+    }
+}
+
+impl Timeline {
+    /// A timeline starting at `start` (a fork is kept).
+    pub fn new(start: &Workspace) -> Timeline {
+        Timeline {
+            start: start.fork(),
+            cur: start.fork(),
+            states: OrdMap::new(),
+            diverged_at: None,
+        }
+    }
+
+    /// Whether `ws`'s trajectory goes on from what the timeline has seen
+    /// (same events at the same places).
+    fn follows(&self, ws: &Workspace) -> bool {
+        goes_on_from(ws, &self.cur)
+    }
+
+    /// Replays the events of `ws` the timeline has not seen yet, keeping
+    /// the state after each. When `ws` does not go on from this timeline
+    /// (another world), the timeline starts over from its start.
+    pub fn catch_up(&mut self, ws: &Workspace) {
+        if !self.follows(ws) {
+            *self = Timeline::new(&self.start);
+            if !self.follows(ws) {
+                return;
+            }
+        }
+        if self.diverged_at.is_some() {
+            return;
+        }
+        let skip = self.cur.trajectory_len();
+        for e in ws.trajectory().skip(skip) {
+            if self.cur.replay(std::iter::once(e)).is_err() {
+                self.diverged_at = Some(e.seq);
+                return;
+            }
+            self.states.insert(e.seq, self.cur.fork());
+        }
     }
 }

@@ -39,6 +39,7 @@ mod dataset_report;
 mod deliver;
 mod goals;
 mod history;
+pub use history::Timeline;
 mod hygiene;
 mod infer;
 mod mine;
@@ -61,7 +62,7 @@ pub use report::{
 pub use rules::{RULES, Rule, check, primary_path, rule_for};
 pub use score::{
     Collateral, CollateralChange, ERROR_PENALTY, GoalResult, ObjectiveScore, ScoreReport,
-    StartMethod, WARNING_PENALTY, score, score_since,
+    StartMethod, WARNING_PENALTY, score, score_since, score_timeline,
 };
 pub use simdesk_model::{Code, Diagnostic, Severity};
 

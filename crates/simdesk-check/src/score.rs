@@ -199,6 +199,19 @@ pub fn score_since(ws: &Workspace, earlier: &Workspace, objective: Option<&str>)
     score_with(ws, &History::since(ws, earlier), objective)
 }
 
+/// Scores like [`score_since`] from `timeline`'s start, first catching
+/// the timeline up with `ws`: the same report, but each event since the
+/// start is replayed once over all the calls that share the timeline
+/// (what a session does to judge goals after every step).
+pub fn score_timeline(
+    ws: &Workspace,
+    timeline: &mut crate::Timeline,
+    objective: Option<&str>,
+) -> ScoreReport {
+    timeline.catch_up(ws);
+    score_with(ws, &History::from_timeline(ws, timeline), objective)
+}
+
 fn score_with(ws: &Workspace, hist: &History<'_>, objective: Option<&str>) -> ScoreReport {
     let judge = Judge {
         ws,

@@ -3,13 +3,27 @@
 //!
 //! # Export
 //!
-//! Headings use real `Heading 1`–`Heading 3` paragraph styles defined here
-//! (Word's built-in names `heading 1`…, which python-docx and LibreOffice
-//! report as `Heading 1`…); body paragraphs and table cells are explicitly
-//! `Normal`; list items are `List Paragraph` with real numbering definitions
-//! (one `w:num` per list so every numbered list restarts at 1, nine levels);
-//! a table's header row is marked `w:tblHeader` (repeated on each page);
-//! page breaks are `w:br w:type="page"`; a field is written as its current
+//! The style set: an 11 pt body font (Calibri) with 1.15 line spacing and
+//! 8 pt after each paragraph in the document defaults; headings in real
+//! `Heading 1`–`Heading 3` paragraph styles defined here (Word's built-in
+//! names `heading 1`…, which python-docx and LibreOffice report as
+//! `Heading 1`…) at 16, 13 and 12 pt, bold, dark blue, with space before
+//! and kept with the next paragraph; body paragraphs explicitly `Normal`;
+//! list items `List Paragraph` with real numbering definitions (one
+//! `w:num` per list so every numbered list restarts at 1, nine levels).
+//! The page is [`ExportOptions::paper`] (Letter or A4, by the persona's
+//! country) with 1 in margins.
+//!
+//! A table is set across the text width with fixed column widths shared
+//! out by each column's content (`w:tblGrid` and every cell's `w:tcW`),
+//! thin horizontal rules, cell paragraphs in `Table Text`; the header row
+//! in `Table Heading` (bold) on a tinted fill and marked `w:tblHeader`
+//! (repeated on each page); a last row whose first cell reads `Total …` in
+//! `Table Total` (bold); numeric columns right-aligned. Bold comes from
+//! the paragraph styles, not the runs, so a table reads back as it was
+//! written.
+//!
+//! Page breaks are `w:br w:type="page"`; a field is written as its current
 //! text ([`Field::display`]). The title and author go into
 //! `docProps/core.xml`, written here because docx-rs cannot set them.
 //!
@@ -47,13 +61,16 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use docx_rs::{
-    AbstractNumbering, BreakType, Docx, IndentLevel, Level, LevelJc, LevelText, NumberFormat,
-    Numbering, NumberingId, Paragraph, Run, SpecialIndentType, Start, Style, StyleType, TableCell,
-    TableRow, XMLDocx,
+    AbstractNumbering, AlignmentType, BorderType, BreakType, Docx, IndentLevel, Level, LevelJc,
+    LevelText, LineSpacing, LineSpacingType, NumberFormat, Numbering, NumberingId, PageMargin,
+    Paragraph, Run, RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType,
+    TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow,
+    WidthType, XMLDocx,
 };
 use quick_xml::events::{BytesStart, Event};
 use simdesk_model::{Artifact, Block, Document, Inline, ListItem, SimTime, Table};
 
+use crate::look::{column_widths, is_total_label, looks_numeric, numeric_columns};
 use crate::xml::attr;
 use crate::zipguard;
 use crate::{Cause, ExportOptions, Format, FormatError, Limits, SharedParts, ZipPackage};
@@ -113,11 +130,23 @@ fn add_inlines(mut p: Paragraph, inlines: &[Inline]) -> Paragraph {
     p
 }
 
+/// The body font (Carlito, metric-compatible, stands in for it where
+/// Calibri is missing).
+const BODY_FONT: &str = "Calibri";
+/// Body text size in half-points (11 pt).
+const BODY_SIZE: usize = 22;
+/// Colour of headings and of the table header's fill.
+const HEADING_COLOR: &str = "1F3864";
+const HEADER_FILL: &str = "D9E2F3";
+/// Page margins, twips (1 in; 2.54 cm on A4).
+const MARGIN: i32 = 1440;
+
 fn heading_style(level: u8) -> Style {
-    let (size, outline) = match level {
-        1 => (32, 0),
-        2 => (26, 1),
-        _ => (24, 2),
+    // Size (half-points), space before and after (twips), outline level.
+    let (size, before, after, outline) = match level {
+        1 => (32, 360, 120, 0),
+        2 => (26, 280, 80, 1),
+        _ => (24, 200, 60, 2),
     };
     Style::new(format!("Heading{level}"), StyleType::Paragraph)
         .name(format!("heading {level}"))
@@ -127,7 +156,132 @@ fn heading_style(level: u8) -> Style {
         .ui_priority(9)
         .size(size)
         .bold()
+        .color(HEADING_COLOR)
+        .line_spacing(LineSpacing::new().before(before).after(after))
         .outline_lvl(outline)
+}
+
+/// The paragraph styles of table cells: `Table Text` (tight spacing),
+/// `Table Heading` and `Table Total` (bold). Cell text carries no direct
+/// bold, so a table reads back as it was written.
+fn table_paragraph_styles() -> [Style; 3] {
+    let tight = || LineSpacing::new().before(20).after(20).line(240);
+    [
+        Style::new("TableText", StyleType::Paragraph)
+            .name("Table Text")
+            .based_on("Normal")
+            .ui_priority(39)
+            .size(20)
+            .line_spacing(tight()),
+        Style::new("TableHeading", StyleType::Paragraph)
+            .name("Table Heading")
+            .based_on("TableText")
+            .ui_priority(39)
+            .bold(),
+        Style::new("TableTotal", StyleType::Paragraph)
+            .name("Table Total")
+            .based_on("TableText")
+            .ui_priority(39)
+            .bold(),
+    ]
+}
+
+/// Thin grey rules around and between cells.
+fn table_borders() -> TableBorders {
+    let rule = |p| {
+        TableBorder::new(p)
+            .border_type(BorderType::Single)
+            .size(4)
+            .color("A6A6A6")
+    };
+    TableBorders::with_empty()
+        .set(rule(TableBorderPosition::Top))
+        .set(rule(TableBorderPosition::Bottom))
+        .set(rule(TableBorderPosition::InsideH))
+        .set(
+            TableBorder::new(TableBorderPosition::Left)
+                .border_type(BorderType::Nil)
+                .size(0),
+        )
+        .set(
+            TableBorder::new(TableBorderPosition::Right)
+                .border_type(BorderType::Nil)
+                .size(0),
+        )
+        .set(
+            TableBorder::new(TableBorderPosition::InsideV)
+                .border_type(BorderType::Nil)
+                .size(0),
+        )
+}
+
+/// A table laid out for the page: columns as wide as their content asks
+/// (fixed layout over the text width), the header row bold on a tinted
+/// fill, a total row (first cell `Total …`) bold, numeric columns
+/// right-aligned.
+fn table(t: &Table, text_width: u32, para: &dyn Fn() -> Paragraph) -> docx_rs::Table {
+    let text: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|c| inlines_plain(c)).collect())
+        .collect();
+    let numeric = numeric_columns(&text, t.header);
+    let widths = column_widths(&text, text_width, 105, 3, 60);
+    let rows = t
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let header = i == 0 && t.header;
+            let total = !header
+                && i + 1 == t.rows.len()
+                && text[i].first().is_some_and(|c| is_total_label(c));
+            let style = if header {
+                "TableHeading"
+            } else if total {
+                "TableTotal"
+            } else {
+                "TableText"
+            };
+            let cells = row
+                .iter()
+                .enumerate()
+                .map(|(c, inlines)| {
+                    let right = numeric.get(c).copied().unwrap_or(false)
+                        || (!header && looks_numeric(&text[i][c]) && c > 0);
+                    let mut p = add_inlines(para().style(style), inlines);
+                    if right {
+                        p = p.align(AlignmentType::Right);
+                    }
+                    let mut cell = TableCell::new()
+                        .width(widths.get(c).copied().unwrap_or(0) as usize, WidthType::Dxa)
+                        .add_paragraph(p);
+                    if header {
+                        cell = cell.shading(
+                            Shading::new()
+                                .shd_type(ShdType::Clear)
+                                .color("auto")
+                                .fill(HEADER_FILL),
+                        );
+                    }
+                    cell
+                })
+                .collect();
+            let r = TableRow::new(cells);
+            // Marked here, turned into `w:tblHeader` by `package`.
+            if header { r.cant_split() } else { r }
+        })
+        .collect();
+    docx_rs::Table::new(rows)
+        .set_grid(widths.iter().map(|&w| w as usize).collect())
+        .width(text_width as usize, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+        .set_borders(table_borders())
+}
+
+/// The plain text of runs (fields as their display text), for measuring.
+fn inlines_plain(inlines: &[Inline]) -> String {
+    inlines.iter().map(Inline::display).collect()
 }
 
 /// Bullet (abstract id 1) and decimal (abstract id 2) definitions, nine
@@ -270,9 +424,28 @@ fn package(xml: XMLDocx, core: &str, opts: &ExportOptions) -> Result<Vec<u8>, Fo
     zip.finish()
 }
 
-/// A docx with the exporter's styles and list definitions and no content.
+/// A docx with the exporter's styles and list definitions and no content:
+/// an 11 pt body font with 1.15 line spacing and 8 pt after each
+/// paragraph, headings in three sizes, table cell styles.
 fn base_docx() -> Docx {
+    let [table_text, table_heading, table_total] = table_paragraph_styles();
     Docx::new()
+        .default_fonts(
+            RunFonts::new()
+                .ascii(BODY_FONT)
+                .hi_ansi(BODY_FONT)
+                .cs(BODY_FONT),
+        )
+        .default_size(BODY_SIZE)
+        .default_line_spacing(
+            LineSpacing::new()
+                .after(160)
+                .line(276)
+                .line_rule(LineSpacingType::Auto),
+        )
+        .add_style(table_text)
+        .add_style(table_heading)
+        .add_style(table_total)
         .add_style(heading_style(1))
         .add_style(heading_style(2))
         .add_style(heading_style(3))
@@ -298,7 +471,19 @@ pub fn export_docx(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, Form
         Paragraph::new().id(format!("{:08X}", ids.get()))
     };
     // docx-rs's own core properties are replaced by `core_xml`.
-    let mut docx = base_docx();
+    let (page_w, page_h) = opts.paper.twips();
+    let text_width = page_w - 2 * MARGIN as u32;
+    let mut docx = base_docx()
+        .page_size(page_w, page_h)
+        .page_margin(PageMargin {
+            top: MARGIN,
+            left: MARGIN,
+            bottom: MARGIN,
+            right: MARGIN,
+            header: 720,
+            footer: 720,
+            gutter: 0,
+        });
     let mut next_num = 1usize;
     for block in &doc.blocks {
         match block {
@@ -307,6 +492,7 @@ pub fn export_docx(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, Form
                 docx = docx.add_paragraph(
                     para()
                         .style(&format!("Heading{level}"))
+                        .keep_next(true)
                         .add_run(run(text, false, false)),
                 );
             }
@@ -326,28 +512,7 @@ pub fn export_docx(doc: &Document, opts: &ExportOptions) -> Result<Vec<u8>, Form
                 }
             }
             Block::Table(t) => {
-                let rows = t
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .map(|(i, row)| {
-                        let cells = row
-                            .iter()
-                            .map(|c| {
-                                TableCell::new()
-                                    .add_paragraph(add_inlines(para().style("Normal"), c))
-                            })
-                            .collect();
-                        let r = TableRow::new(cells);
-                        // Marked here, turned into `w:tblHeader` by `package`.
-                        if i == 0 && t.header {
-                            r.cant_split()
-                        } else {
-                            r
-                        }
-                    })
-                    .collect();
-                docx = docx.add_table(docx_rs::Table::new(rows));
+                docx = docx.add_table(table(t, text_width, &para));
             }
             Block::PageBreak => {
                 docx = docx.add_paragraph(

@@ -19,6 +19,7 @@ pub mod csv;
 mod dispatch;
 pub mod docx;
 pub mod eml;
+mod look;
 pub mod markdown;
 pub mod pdf;
 pub mod pptx;
@@ -70,6 +71,79 @@ pub struct ExportOptions {
     pub author: String,
     /// A stable identifier for the file (used for PDF `/ID`, document ids).
     pub ident: String,
+    /// The paper documents, sheets and PDFs are set on: the persona's
+    /// country decides it ([`PaperSize::for_country`]).
+    pub paper: PaperSize,
+}
+
+/// The paper size pages are laid out for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PaperSize {
+    /// ISO A4, 210 mm x 297 mm: most of the world.
+    #[default]
+    A4,
+    /// US Letter, 8.5 in x 11 in: the Americas' Letter countries and the
+    /// Philippines.
+    Letter,
+}
+
+impl PaperSize {
+    /// The paper used in `country` (an English name such as `United
+    /// States`, or an ISO 3166 alpha-2/alpha-3 code): Letter in the United
+    /// States, Canada, Mexico, the Philippines and the other Letter
+    /// countries of the Americas, A4 everywhere else (and for an unknown
+    /// or empty country).
+    pub fn for_country(country: &str) -> PaperSize {
+        const LETTER: [&str; 17] = [
+            "united states",
+            "united states of america",
+            "usa",
+            "us",
+            "canada",
+            "ca",
+            "mexico",
+            "mx",
+            "philippines",
+            "ph",
+            "chile",
+            "colombia",
+            "venezuela",
+            "puerto rico",
+            "guatemala",
+            "costa rica",
+            "dominican republic",
+        ];
+        let c = country.trim().to_lowercase();
+        if LETTER.contains(&c.as_str()) {
+            PaperSize::Letter
+        } else {
+            PaperSize::A4
+        }
+    }
+
+    /// Portrait width and height in PDF points (1/72 in).
+    pub fn points(self) -> (f32, f32) {
+        match self {
+            PaperSize::A4 => (595.28, 841.89),
+            PaperSize::Letter => (612.0, 792.0),
+        }
+    }
+
+    /// Portrait width and height in twentieths of a point (docx `w:pgSz`).
+    pub fn twips(self) -> (u32, u32) {
+        match self {
+            PaperSize::A4 => (11_906, 16_838),
+            PaperSize::Letter => (12_240, 15_840),
+        }
+    }
+
+    /// The paper's code in a spreadsheet's page setup (`1` Letter, `9` A4).
+    pub fn excel_code(self) -> u8 {
+        match self {
+            PaperSize::A4 => 9,
+            PaperSize::Letter => 1,
+        }
+    }
 }
 
 impl Default for ExportOptions {
@@ -80,6 +154,7 @@ impl Default for ExportOptions {
             modified: t,
             author: "simdesk".to_owned(),
             ident: "simdesk".to_owned(),
+            paper: PaperSize::default(),
         }
     }
 }

@@ -4,12 +4,25 @@
 //!
 //! # Writing
 //!
-//! Text is laid out here (`layout`): wrapped at spaces (anywhere in a
-//! word too long for the line, as CJK text needs), paginated, headings
-//! larger, tables and sheets as aligned columns, page numbers under
-//! documents, workbooks and decks (`n / N` on slides). A deck is one 16:9
-//! page per slide; a workbook one grid per sheet on landscape pages, with
-//! the columns that do not fit continued on following pages.
+//! Text is laid out here (`layout`) on the paper of
+//! [`ExportOptions::paper`]: wrapped at spaces (anywhere in a word too
+//! long for the line, as CJK text needs), paginated, titles and headings
+//! larger and bold, tables and sheets as aligned columns (numbers
+//! right-aligned, header and total rows bold). A Pdf artifact carries no
+//! structure, so its title (the first line) and headings (a short line
+//! standing alone between blank lines, capitalised, not ending like a
+//! sentence) are read from the text. A deck is one 16:9 page per slide; a
+//! workbook one grid per sheet on landscape pages, with the columns that
+//! do not fit continued on following pages.
+//!
+//! Page numbers (`Page n of N`; `n / N` on slides) and, from the second
+//! page of a document or Pdf with a title, a running header with the
+//! title are page furniture: drawn in grey inside `/Artifact` marked
+//! content, which text extraction by this crate skips (so a Pdf's round
+//! trip gives its own text back) and which screen readers and most
+//! extractors treat as not part of the content. Bold is drawn by
+//! stroking the glyph outlines (text render mode 2), so one embedded
+//! regular face serves both weights.
 //!
 //! Any character the model holds is drawn with the first embedded font
 //! that has it (DejaVu Sans, then Noto Sans Devanagari, then Droid Sans
@@ -71,10 +84,10 @@ use crate::{ExportOptions, Format, FormatError};
 pub fn export_pdf(artifact: &Artifact, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
     let base = fonts::base_fonts()?;
     let (pages, title) = match artifact {
-        Artifact::Document(d) => (layout::document(base, d), d.title.clone()),
+        Artifact::Document(d) => (layout::document(base, d, opts.paper), d.title.clone()),
         Artifact::Deck(d) => (layout::deck(base, d), d.title.clone()),
-        Artifact::Workbook(w) => (layout::workbook(base, w), None),
-        Artifact::Pdf(p) => (layout::pdf(base, p), p.title.clone()),
+        Artifact::Workbook(w) => (layout::workbook(base, w, opts.paper), None),
+        Artifact::Pdf(p) => (layout::pdf(base, p, opts.paper), p.title.clone()),
         other => {
             return Err(FormatError::Unsupported {
                 kind: other.kind(),

@@ -12,14 +12,27 @@
 //! master, layouts, notes master) are deflated once per process and copied
 //! into each package.
 //!
+//! The theme (`Simdesk`) has its own colours (navy text and titles, a
+//! blue accent) and fonts (Calibri Light for titles, Calibri for text);
+//! the master draws an accent rule under the title and the slide number
+//! at the bottom right of every content slide (the title layout hides
+//! both).
+//!
 //! What a slide becomes:
 //!
 //! - the title: a `title` placeholder (`ctrTitle` on the title layout);
 //! - the subtitle: a `subTitle` placeholder;
 //! - bullets: paragraphs of the `body` placeholder, the level in
-//!   `a:pPr/@lvl`, bold and italic runs as `a:rPr/@b` and `@i`;
-//! - the table: a `graphicFrame` holding an `a:tbl`, the header row marked
-//!   with `a:tblPr/@firstRow`;
+//!   `a:pPr/@lvl`, bold and italic runs as `a:rPr/@b` and `@i`; the
+//!   space before each grows with the room the body area leaves, so a
+//!   short list spreads over the body rather than sitting under the title;
+//! - the table: a `graphicFrame` holding an `a:tbl` below the bullets,
+//!   columns as wide as their content asks, rows as tall as the room
+//!   allows, numeric columns right-aligned, the header row marked with
+//!   `a:tblPr/@firstRow` and a last `Total` row with `@lastRow` (the
+//!   table style sets both bold);
+//! - the slide number: a `sldNum` placeholder holding the `slidenum`
+//!   field on content slides;
 //! - speaker notes: the body placeholder of the slide's notes slide, one
 //!   paragraph per line.
 //!

@@ -258,9 +258,13 @@ fn count_xlsx(zip: &SafeZip<'_>, limits: &Limits, out: &mut Unmodelled) -> Resul
                     Some(Feature::ArrayFormulas)
                 }
                 // The hidden name Excel keeps for an autofilter's range is
-                // part of the autofilter.
+                // part of the autofilter; the rows repeated on printed
+                // pages are print setup, which the writer makes itself.
                 ("definedName", _, true)
-                    if attr(e, "name").is_none_or(|n| !n.starts_with("_xlnm._FilterDatabase")) =>
+                    if attr(e, "name").is_none_or(|n| {
+                        !n.starts_with("_xlnm._FilterDatabase")
+                            && !n.starts_with("_xlnm.Print_Titles")
+                    }) =>
                 {
                     Some(Feature::DefinedNames)
                 }

@@ -1,19 +1,27 @@
-//! `dataset` (chat and steps) and `skills` over 100 reference runs: every
-//! objective's reference solution played as tool calls on computers
-//! 0..100 of the financial-advisor template.
+//! `dataset` (chat and steps) and `skills` over 100 reference-month runs:
+//! computers 0..100, the templates taken in turn, each computer's month
+//! (its scheduled requests, collaborators and follow-ups) played by the
+//! reference agent through a session, as `simdesk solve` plays it.
+
+use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use simdesk_gen::{GenOptions, build, builtin_templates, generate};
 use simdesk_learn::{ChatOptions, Filter, LearnRun, chat_jsonl, skills, steps_jsonl};
-
-#[path = "../tests/it/runs.rs"]
-#[allow(dead_code)]
-mod runs;
+use simdesk_sim::{Session, play_reference};
 
 fn reference_runs() -> Vec<LearnRun> {
+    let templates = builtin_templates().expect("templates");
     (0..100u64)
         .map(|seed| {
-            let s = runs::scripted("financial-advisor", seed, &[], false);
-            LearnRun::from_session(&format!("run-{seed:03}"), Some("financial-advisor"), &s)
+            let t = &templates[seed as usize % templates.len()];
+            let id = &t.id;
+            let spec = generate(t, seed, 0, &GenOptions::default()).expect("generate");
+            let ws = build(&spec).expect("build");
+            let sc = Arc::new(spec.scenario.clone().expect("a month"));
+            let mut s = Session::new(ws, sc).expect("scenario");
+            play_reference(&mut s).expect("reference month");
+            LearnRun::from_session(&format!("run-{seed:03}"), Some(id), &s)
         })
         .collect()
 }
@@ -21,7 +29,8 @@ fn reference_runs() -> Vec<LearnRun> {
 fn bench(c: &mut Criterion) {
     let runs = reference_runs();
     let steps: usize = runs.iter().map(|r| r.steps.len()).sum();
-    eprintln!("100 reference runs, {steps} steps");
+    let reward: f64 = runs.iter().map(|r| r.reward).sum::<f64>() / runs.len() as f64;
+    eprintln!("100 reference-month runs, {steps} steps, mean reward {reward:.3}");
     let mut g = c.benchmark_group("learn");
     g.sample_size(10);
     g.bench_function("dataset_chat_100_runs", |b| {

@@ -287,7 +287,8 @@ impl Session {
     /// Judges an objective's goals with simdesk-check: (all met, what
     /// failed in words).
     fn judge(&self, o: &Objective) -> (bool, Vec<String>) {
-        let report = simdesk_check::score_since(&self.world, &self.start, Some(&o.id));
+        let report =
+            simdesk_check::score_timeline(&self.world, &mut self.timeline.lock(), Some(&o.id));
         let Some(s) = report.objectives.first() else {
             return (false, vec!["the objective is not recorded".to_owned()]);
         };

@@ -180,6 +180,34 @@ pub struct Session {
     /// The world's reward after the last scored call, when rewards are
     /// tracked.
     pub(crate) reward: Option<f64>,
+    /// The world's history since `start`, replayed once and extended as
+    /// goals are judged (reviews and follow-ups judge after many steps).
+    pub(crate) timeline: TimelineCell,
+}
+
+/// A session's [`simdesk_check::Timeline`], caught up while goals are
+/// judged from `&self`. Each fork gets its own copy (O(1)).
+pub(crate) struct TimelineCell(std::sync::Mutex<simdesk_check::Timeline>);
+
+impl TimelineCell {
+    fn new(start: &Workspace) -> TimelineCell {
+        TimelineCell(std::sync::Mutex::new(simdesk_check::Timeline::new(start)))
+    }
+
+    /// The timeline, for one judgement.
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, simdesk_check::Timeline> {
+        // A judgement that panicked left the timeline as consistent as any
+        // (catching up only adds states): go on with it.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Clone for TimelineCell {
+    fn clone(&self) -> TimelineCell {
+        TimelineCell(std::sync::Mutex::new(self.lock().clone()))
+    }
 }
 
 impl std::fmt::Debug for Session {
@@ -211,6 +239,7 @@ impl Session {
     pub fn new(world: Workspace, scenario: Arc<Scenario>) -> Result<Session, ScenarioError> {
         scenario.validate(&world)?;
         let now = world.now();
+        let timeline = TimelineCell::new(&world);
         let mut s = Session {
             start: world.clone(),
             world,
@@ -228,6 +257,7 @@ impl Session {
             recorded: None,
             views: crate::views::Views::default(),
             reward: None,
+            timeline,
         };
         s.schedule_scenario();
         Ok(s)

@@ -8,7 +8,7 @@ use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
 use simdesk_engine::Workspace;
-use simdesk_formats::{ExportOptions, Format, FormatError, eml};
+use simdesk_formats::{ExportOptions, Format, FormatError, PaperSize, eml};
 use simdesk_model::{Artifact, ArtifactKind, VPath};
 
 use crate::error::{StoreError, io};
@@ -112,16 +112,26 @@ fn ident(path: &VPath) -> String {
     h[..32].to_owned()
 }
 
-/// Renders one artifact in its kind's format.
-fn render(
-    ws: &Workspace,
-    path: &VPath,
-    artifact: &Artifact,
-    attached: &BTreeMap<VPath, (Format, Vec<u8>)>,
-) -> Result<(Format, Vec<u8>), StoreError> {
+/// The paper the persona's country uses (`persona.profile.location.country`,
+/// as the generator records it); A4 when the world names no country.
+fn paper(ws: &Workspace) -> PaperSize {
+    let country = ws
+        .persona()
+        .profile
+        .get("location")
+        .and_then(|l| l.get("country"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    PaperSize::for_country(country)
+}
+
+/// The options an export of `ws` writes the file at `path` with: its
+/// times from the simulated clock, the persona as author, an ident from
+/// the path, and the paper of the persona's country.
+pub fn export_options(ws: &Workspace, path: &VPath) -> ExportOptions {
     let modified = ws.modified_at(path).unwrap_or_else(|| ws.now());
     let author = &ws.persona().name;
-    let opts = ExportOptions {
+    ExportOptions {
         created: ws.start().min(modified),
         modified,
         author: if author.is_empty() {
@@ -130,7 +140,18 @@ fn render(
             author.clone()
         },
         ident: ident(path),
-    };
+        paper: paper(ws),
+    }
+}
+
+/// Renders one artifact in its kind's format.
+fn render(
+    ws: &Workspace,
+    path: &VPath,
+    artifact: &Artifact,
+    attached: &BTreeMap<VPath, (Format, Vec<u8>)>,
+) -> Result<(Format, Vec<u8>), StoreError> {
+    let opts = export_options(ws, path);
     let format = simdesk_formats::default_format(artifact.kind());
     let bytes = match artifact {
         Artifact::Email(e) => {

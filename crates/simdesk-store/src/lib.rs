@@ -144,7 +144,8 @@ pub use computer::{
 pub use dataset::{DatasetOptions, DatasetReport, IndexLine, generate_dataset, index_name};
 pub use error::{StoreError, chain};
 pub use export::{
-    ExportReport, ExportSettings, ExportWarning, ManifestPlace, export_world, export_world_with,
+    ExportReport, ExportSettings, ExportWarning, ManifestPlace, export_options, export_world,
+    export_world_with,
 };
 pub use fsio::{
     Durability, MAX_INPUT_BYTES, load_world, read_limited, read_text, save_world, write_atomic,

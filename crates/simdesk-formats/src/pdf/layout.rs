@@ -4,6 +4,10 @@
 //! One *block* is one logical line (a paragraph, a table row, a line of a
 //! Pdf page); it is written as one `BT … ET` text object whose wrapped
 //! pieces are placed with `Tm`, so a reader gets one line back per block.
+//!
+//! Page furniture — the running header and the page numbers — is kept
+//! apart from the blocks: the writer marks it as a pagination artifact,
+//! which readers of the text (this crate's among them) leave out.
 
 use simdesk_model::{
     Block as DocBlock, CellValue, Deck, Document, Layout, Pdf, Table, Workbook, format_value,
@@ -11,35 +15,41 @@ use simdesk_model::{
 };
 
 use super::fonts::{FontSet, drawable, width};
+use crate::PaperSize;
+use crate::look::looks_numeric;
 
-/// One visual line: where it starts (points from the bottom left), its size
-/// and its text.
-#[derive(Debug, Clone, PartialEq)]
+/// One visual line: where it starts (points from the bottom left), its
+/// size, whether it is bold (headings, titles) and its text.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Piece {
     pub x: f32,
     pub y: f32,
     pub size: f32,
+    pub bold: bool,
     pub text: String,
 }
 
-/// A page: its size, its text blocks and its rules (x1, y1, x2, y2).
+/// A page: its size, its text blocks, its rules (x1, y1, x2, y2) and its
+/// furniture (running header, page number: grey, marked as artifacts).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Page {
     pub width: f32,
     pub height: f32,
     pub blocks: Vec<Vec<Piece>>,
     pub rules: Vec<(f32, f32, f32, f32)>,
+    pub furniture: Vec<Piece>,
 }
 
 /// A4 portrait, in points.
-pub(crate) const A4: (f32, f32) = (595.28, 841.89);
-/// A4 landscape.
-const A4_LANDSCAPE: (f32, f32) = (841.89, 595.28);
+#[cfg(test)]
+const A4: (f32, f32) = (595.28, 841.89);
 /// A 16:9 slide, 10 in x 5.625 in.
 const SLIDE: (f32, f32) = (720.0, 405.0);
 const MARGIN: f32 = 56.0;
 const BODY: f32 = 10.5;
 const LEADING: f32 = 1.3;
+/// Size of the running header and page numbers.
+const FURNITURE: f32 = 8.0;
 
 /// Splits text into lines no wider than `max_w`: at the last space where
 /// there is one (the space stays at the end of the line, so the pieces
@@ -129,6 +139,11 @@ impl<'f> Flow<'f> {
 
     /// A wrapped paragraph at `indent`, as one block per page it spans.
     fn paragraph(&mut self, text: &str, size: f32, indent: f32, space_after: f32) {
+        self.styled(text, size, false, indent, space_after);
+    }
+
+    /// [`Self::paragraph`] in bold or regular.
+    fn styled(&mut self, text: &str, size: f32, bold: bool, indent: f32, space_after: f32) {
         let text = drawable(self.fonts, text);
         let lines = wrap(self.fonts, &text, self.text_width() - indent, size);
         let step = size * LEADING;
@@ -145,6 +160,7 @@ impl<'f> Flow<'f> {
                 x: self.margin + indent,
                 y: self.y,
                 size,
+                bold,
                 text: line,
             });
         }
@@ -155,6 +171,18 @@ impl<'f> Flow<'f> {
     /// A row of cells in columns (`cols`: x offset from the margin and width,
     /// `right`: right-aligned), as one block; a cell wraps inside its column.
     fn row(&mut self, cells: &[String], cols: &[(f32, f32)], right: &[bool], size: f32) {
+        self.styled_row(cells, cols, right, size, false);
+    }
+
+    /// [`Self::row`] in bold or regular.
+    fn styled_row(
+        &mut self,
+        cells: &[String],
+        cols: &[(f32, f32)],
+        right: &[bool],
+        size: f32,
+        bold: bool,
+    ) {
         let step = size * LEADING;
         let wrapped: Vec<Vec<String>> = cells
             .iter()
@@ -191,6 +219,7 @@ impl<'f> Flow<'f> {
                     x: x0 - lead,
                     y: top - step * (k as f32 + 1.0),
                     size,
+                    bold,
                     text,
                 });
             }
@@ -200,6 +229,7 @@ impl<'f> Flow<'f> {
                 x: self.margin,
                 y: top - step,
                 size,
+                bold,
                 text: String::new(),
             });
         }
@@ -273,44 +303,79 @@ fn table(flow: &mut Flow<'_>, t: &Table, size: f32) {
         .collect();
     let cols = columns(flow.fonts, &rows, size, flow.text_width());
     let total: f32 = cols.last().map_or(0.0, |(x, w)| x + w);
-    let right: Vec<bool> = vec![false; cols.len()];
+    let mut right = crate::look::numeric_columns(&rows, t.header);
+    right.resize(cols.len(), false);
+    if let Some(first) = right.first_mut() {
+        *first = false;
+    }
     for (i, r) in rows.iter().enumerate() {
         let mut cells = r.clone();
         cells.resize(cols.len(), String::new());
-        flow.row(&cells, &cols, &right, size);
-        if i == 0 && t.header {
+        let header = i == 0 && t.header;
+        let sum = i + 1 == rows.len()
+            && !header
+            && cells
+                .first()
+                .is_some_and(|c| crate::look::is_total_label(c));
+        if sum {
+            flow.rule(total);
+        }
+        flow.styled_row(&cells, &cols, &right, size, header || sum);
+        if header {
             flow.rule(total);
         }
     }
     flow.y -= size * 0.6;
 }
 
-/// Adds `Page n of N` (or `n / N` for slides) under every page.
-fn number_pages(fonts: &FontSet, pages: &mut [Page], slides: bool) {
+/// Adds the page furniture: `Page n of N` under every page (`n / N` at
+/// the bottom right of slides) and, when `header` is not empty, a running
+/// header above the text of every page but the first (which carries the
+/// title itself).
+fn number_pages(fonts: &FontSet, pages: &mut [Page], slides: bool, header: &str) {
     let n = pages.len();
+    let header = drawable(fonts, header.lines().next().unwrap_or_default());
     for (i, p) in pages.iter_mut().enumerate() {
         let text = if slides {
             format!("{} / {n}", i + 1)
         } else {
             format!("Page {} of {n}", i + 1)
         };
-        let size = 8.0;
-        let w = width(fonts, &text, size);
-        p.blocks.push(vec![Piece {
-            x: (p.width - w) / 2.0,
+        let w = width(fonts, &text, FURNITURE);
+        p.furniture.push(Piece {
+            x: if slides {
+                p.width - 36.0 - w
+            } else {
+                (p.width - w) / 2.0
+            },
             y: if slides { 14.0 } else { 28.0 },
-            size,
+            size: FURNITURE,
+            bold: false,
             text,
-        }]);
+        });
+        if !slides && i > 0 && !header.is_empty() {
+            let max = p.width - 2.0 * MARGIN;
+            let line = wrap(fonts, &header, max, FURNITURE)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            p.furniture.push(Piece {
+                x: MARGIN,
+                y: p.height - 34.0,
+                size: FURNITURE,
+                bold: false,
+                text: line.trim_end().to_owned(),
+            });
+        }
     }
 }
 
 /// A document: title, headings (larger), paragraphs, lists, tables as
 /// aligned columns, page breaks, page numbers.
-pub(crate) fn document(fonts: &FontSet, d: &Document) -> Vec<Page> {
-    let mut flow = Flow::new(fonts, A4, MARGIN);
+pub(crate) fn document(fonts: &FontSet, d: &Document, paper: PaperSize) -> Vec<Page> {
+    let mut flow = Flow::new(fonts, paper.points(), MARGIN);
     if let Some(t) = &d.title {
-        flow.paragraph(t, 20.0, 0.0, 10.0);
+        flow.styled(t, 20.0, true, 0.0, 10.0);
     }
     for b in &d.blocks {
         match b {
@@ -322,7 +387,7 @@ pub(crate) fn document(fonts: &FontSet, d: &Document) -> Vec<Page> {
                 };
                 flow.ensure(size * 4.0);
                 flow.y -= size * 0.4;
-                flow.paragraph(text, size, 0.0, size * 0.3);
+                flow.styled(text, size, true, 0.0, size * 0.3);
             }
             DocBlock::Paragraph { inlines } => {
                 flow.paragraph(&inlines_text(inlines), BODY, 0.0, BODY * 0.6)
@@ -349,7 +414,12 @@ pub(crate) fn document(fonts: &FontSet, d: &Document) -> Vec<Page> {
         }
     }
     let mut pages = flow.finish();
-    number_pages(fonts, &mut pages, false);
+    number_pages(
+        fonts,
+        &mut pages,
+        false,
+        d.title.as_deref().unwrap_or_default(),
+    );
     pages
 }
 
@@ -362,9 +432,9 @@ pub(crate) fn deck(fonts: &FontSet, d: &Deck) -> Vec<Page> {
         match s.layout {
             Layout::Title => {
                 flow.y = SLIDE.1 * 0.62;
-                flow.paragraph(&s.title, 28.0, 0.0, 8.0);
+                flow.styled(&s.title, 28.0, true, 0.0, 8.0);
             }
-            Layout::TitleAndContent => flow.paragraph(&s.title, 22.0, 0.0, 10.0),
+            Layout::TitleAndContent => flow.styled(&s.title, 22.0, true, 0.0, 10.0),
         }
         if let Some(sub) = &s.subtitle {
             flow.paragraph(sub, 15.0, 0.0, 10.0);
@@ -394,7 +464,7 @@ pub(crate) fn deck(fonts: &FontSet, d: &Deck) -> Vec<Page> {
             ..Page::default()
         });
     }
-    number_pages(fonts, &mut pages, true);
+    number_pages(fonts, &mut pages, true, "");
     pages
 }
 
@@ -415,12 +485,14 @@ fn col_name(mut c: u32) -> String {
 /// A workbook: each sheet as an aligned grid under its name, with column
 /// letters and row numbers, numbers right-aligned; columns that do not fit
 /// the (landscape) page continue on the following pages.
-pub(crate) fn workbook(fonts: &FontSet, w: &Workbook) -> Vec<Page> {
+pub(crate) fn workbook(fonts: &FontSet, w: &Workbook, paper: PaperSize) -> Vec<Page> {
     let size = 8.5;
+    let (pw, ph) = paper.points();
+    let landscape = (ph, pw);
     let mut pages = Vec::new();
     for sheet in &w.sheets {
         let (rows, cols) = sheet.extent();
-        let mut flow = Flow::new(fonts, A4_LANDSCAPE, 40.0);
+        let mut flow = Flow::new(fonts, landscape, 40.0);
         let mut text = vec![vec![String::new(); cols as usize]; rows as usize];
         let mut numeric = vec![vec![false; cols as usize]; rows as usize];
         for (addr, cell) in &sheet.cells {
@@ -468,7 +540,7 @@ pub(crate) fn workbook(fonts: &FontSet, w: &Workbook) -> Vec<Page> {
             } else {
                 sheet.name.clone()
             };
-            flow.paragraph(&title, 13.0, 0.0, 6.0);
+            flow.styled(&title, 13.0, true, 0.0, 6.0);
             let mut layout = vec![(0.0, row_head)];
             let mut x = row_head;
             for w in &widths[c0..c1] {
@@ -479,7 +551,7 @@ pub(crate) fn workbook(fonts: &FontSet, w: &Workbook) -> Vec<Page> {
             header.extend((c0..c1).map(|c| col_name(c as u32)));
             let mut right = vec![true];
             right.extend(std::iter::repeat_n(false, c1 - c0));
-            flow.row(&header, &layout, &right, size);
+            flow.styled_row(&header, &layout, &right, size, true);
             flow.rule(x);
             for r in 0..rows as usize {
                 let mut cells = vec![(r + 1).to_string()];
@@ -490,81 +562,168 @@ pub(crate) fn workbook(fonts: &FontSet, w: &Workbook) -> Vec<Page> {
             }
         }
         if cols == 0 {
-            flow.paragraph(&sheet.name, 13.0, 0.0, 6.0);
+            flow.styled(&sheet.name, 13.0, true, 0.0, 6.0);
         }
         pages.extend(flow.finish());
     }
     if pages.is_empty() {
         pages.push(Page {
-            width: A4_LANDSCAPE.0,
-            height: A4_LANDSCAPE.1,
+            width: landscape.0,
+            height: landscape.1,
             ..Page::default()
         });
     }
-    number_pages(fonts, &mut pages, false);
+    number_pages(fonts, &mut pages, false, "");
     pages
+}
+
+/// What a line of a Pdf page is, read from its text alone (a Pdf carries
+/// no structure): the document's title, a heading, or body text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    Title,
+    Heading,
+    Body,
+}
+
+impl LineKind {
+    /// Size relative to the page's body size.
+    fn scale(self) -> f32 {
+        match self {
+            LineKind::Title => 1.6,
+            LineKind::Heading => 1.25,
+            LineKind::Body => 1.0,
+        }
+    }
+}
+
+/// Whether a line on its own between blank lines reads as a heading:
+/// short, starting with a capital letter, not a list item, not ending like
+/// a sentence or a salutation.
+fn heading_like(line: &str) -> bool {
+    let t = line.trim();
+    let n = t.chars().count();
+    let Some(first) = t.chars().next() else {
+        return false;
+    };
+    (2..=70).contains(&n)
+        && first.is_alphabetic()
+        && !first.is_lowercase()
+        && !t.ends_with(['.', ',', ';', '!', '?'])
+        && !t.starts_with(['-', '*', '\u{2022}', '\u{2013}'])
+}
+
+/// The kind of every line of every page: the first line of the document
+/// is its title when it reads as a heading; a heading-like line with a
+/// blank line (or the page's edge) before it and a blank line or a table
+/// after it is a heading; the rest is body text.
+fn line_kinds(pages: &[Vec<&str>]) -> Vec<Vec<LineKind>> {
+    let mut title_done = false;
+    pages
+        .iter()
+        .map(|lines| {
+            (0..lines.len())
+                .map(|i| {
+                    let l = lines[i];
+                    if l.trim().is_empty() || l.contains('\t') || !heading_like(l) {
+                        if !l.trim().is_empty() {
+                            title_done = true;
+                        }
+                        return LineKind::Body;
+                    }
+                    let before = i == 0 || lines[i - 1].trim().is_empty();
+                    let after = lines
+                        .get(i + 1)
+                        .is_none_or(|n| n.trim().is_empty() || n.contains('\t'));
+                    let kind = if !title_done && before {
+                        LineKind::Title
+                    } else if before && after {
+                        LineKind::Heading
+                    } else {
+                        LineKind::Body
+                    };
+                    title_done = true;
+                    kind
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// One line of a Pdf page as laid out: plain text (wrapped at the page
 /// width) or a table row (tab-separated cells in the columns of its run of
 /// rows).
 enum PdfLine {
-    Text(Vec<String>),
+    Text(Vec<String>, LineKind),
     Row(Vec<String>),
 }
 
 /// A Pdf artifact: one page per model page, each line as one block; a run
 /// of lines holding tabs is a table, its cells set in columns measured over
-/// the run (at a smaller size when the columns would not fit). The text
-/// shrinks until the page's lines fit its height.
-pub(crate) fn pdf(fonts: &FontSet, p: &Pdf) -> Vec<Page> {
-    let avail_w = A4.0 - 2.0 * MARGIN;
-    let avail_h = A4.1 - 2.0 * MARGIN;
+/// the run (at a smaller size when the columns would not fit); the title
+/// and headings ([`line_kinds`]) larger and bold. The text shrinks until
+/// the page's lines fit its height. Every page gets its number below and
+/// the title as a running header above (from the second page on).
+pub(crate) fn pdf(fonts: &FontSet, p: &Pdf, paper: PaperSize) -> Vec<Page> {
+    let (pw, ph) = paper.points();
+    let avail_w = pw - 2.0 * MARGIN;
+    let avail_h = ph - 2.0 * MARGIN;
+    let raw_pages: Vec<Vec<&str>> = p
+        .pages
+        .iter()
+        .map(|pg| pg.text.split('\n').collect())
+        .collect();
+    let kinds = line_kinds(&raw_pages);
     let mut pages = Vec::new();
-    for page in &p.pages {
-        let raw: Vec<&str> = page.text.split('\n').collect();
+    for (raw, kinds) in raw_pages.iter().zip(&kinds) {
         let mut size = 10.0_f32;
         let mut laid: Vec<PdfLine>;
         loop {
             laid = raw
                 .iter()
-                .map(|l| {
+                .zip(kinds)
+                .map(|(l, &kind)| {
                     if l.contains('\t') {
                         PdfLine::Row(l.split('\t').map(|c| drawable(fonts, c)).collect())
                     } else {
-                        PdfLine::Text(wrap(fonts, &drawable(fonts, l), avail_w, size))
+                        let s = size * kind.scale();
+                        PdfLine::Text(wrap(fonts, &drawable(fonts, l), avail_w, s), kind)
                     }
                 })
                 .collect();
-            let count: usize = laid
+            let height: f32 = laid
                 .iter()
                 .map(|l| match l {
-                    PdfLine::Text(w) => w.len(),
-                    PdfLine::Row(_) => 1,
+                    PdfLine::Text(w, kind) => w.len() as f32 * kind.scale(),
+                    PdfLine::Row(_) => 1.0,
                 })
-                .sum();
-            if count as f32 * size * LEADING <= avail_h || size < 0.5 {
+                .sum::<f32>()
+                * size
+                * LEADING;
+            if height <= avail_h || size < 0.5 {
                 break;
             }
-            size = (avail_h / (count as f32 * LEADING)).min(size * 0.9);
+            size = (size * avail_h / height).min(size * 0.9);
         }
         let mut out = Page {
-            width: A4.0,
-            height: A4.1,
+            width: pw,
+            height: ph,
             ..Page::default()
         };
-        let mut y = A4.1 - MARGIN;
+        let mut y = ph - MARGIN;
         let mut i = 0;
         while i < laid.len() {
             match &laid[i] {
-                PdfLine::Text(pieces) => {
+                PdfLine::Text(pieces, kind) => {
+                    let s = size * kind.scale();
                     let mut block = Vec::new();
                     for text in pieces {
-                        y -= size * LEADING;
+                        y -= s * LEADING;
                         block.push(Piece {
                             x: MARGIN,
                             y,
-                            size,
+                            size: s,
+                            bold: *kind != LineKind::Body,
                             text: text.clone(),
                         });
                     }
@@ -574,13 +733,13 @@ pub(crate) fn pdf(fonts: &FontSet, p: &Pdf) -> Vec<Page> {
                 PdfLine::Row(_) => {
                     let end = laid[i..]
                         .iter()
-                        .position(|l| matches!(l, PdfLine::Text(_)))
+                        .position(|l| matches!(l, PdfLine::Text(..)))
                         .map_or(laid.len(), |n| i + n);
                     let rows: Vec<&Vec<String>> = laid[i..end]
                         .iter()
                         .filter_map(|l| match l {
                             PdfLine::Row(r) => Some(r),
-                            PdfLine::Text(_) => None,
+                            PdfLine::Text(..) => None,
                         })
                         .collect();
                     for block in pdf_table(fonts, &rows, size, avail_w, &mut y) {
@@ -594,11 +753,17 @@ pub(crate) fn pdf(fonts: &FontSet, p: &Pdf) -> Vec<Page> {
     }
     if pages.is_empty() {
         pages.push(Page {
-            width: A4.0,
-            height: A4.1,
+            width: pw,
+            height: ph,
             ..Page::default()
         });
     }
+    number_pages(
+        fonts,
+        &mut pages,
+        false,
+        p.title.as_deref().unwrap_or_default(),
+    );
     pages
 }
 
@@ -658,6 +823,7 @@ fn pdf_table(
                 x: x0 - lead,
                 y: *y,
                 size: cell_size,
+                bold: false,
                 text,
             });
             x += col_w;
@@ -667,18 +833,15 @@ fn pdf_table(
     blocks
 }
 
-/// Whether a cell reads as a number (currency, percent, separators).
-fn looks_numeric(t: &str) -> bool {
-    t.chars().any(|c| c.is_ascii_digit())
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || " .,%$€£¥()+-−".contains(c))
-}
-
 /// Every run of text an artifact puts on its pages, for the font subsets.
 pub(crate) fn all_text(pages: &[Page]) -> impl Iterator<Item = &str> {
-    pages
-        .iter()
-        .flat_map(|p| p.blocks.iter().flatten().map(|piece| piece.text.as_str()))
+    pages.iter().flat_map(|p| {
+        p.blocks
+            .iter()
+            .flatten()
+            .chain(&p.furniture)
+            .map(|piece| piece.text.as_str())
+    })
 }
 
 #[cfg(test)]
@@ -699,7 +862,7 @@ mod tests {
                 text: "Households\nName\tValue\nLevi Household\t$955,381\nIyer\t$8,644\nEnd".into(),
             }],
         };
-        let pages = pdf(fonts, &p);
+        let pages = pdf(fonts, &p, PaperSize::A4);
         let blocks = &pages[0].blocks;
         assert_eq!(blocks.len(), 5);
         assert_eq!(blocks[0][0].x, MARGIN);
@@ -731,7 +894,7 @@ mod tests {
             title: None,
             pages: vec![PdfPage { text: line }],
         };
-        let pages = pdf(fonts, &p);
+        let pages = pdf(fonts, &p, PaperSize::A4);
         let row = &pages[0].blocks[0];
         let last = row.last().unwrap();
         let right = last.x + width(fonts, &last.text, last.size);

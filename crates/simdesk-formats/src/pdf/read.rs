@@ -218,7 +218,8 @@ pub fn import_pdf(bytes: &[u8], limits: &Limits) -> Result<Artifact, FormatError
 }
 
 /// The text of one page's content: a line per text object or line move,
-/// pieces placed with `Tm` joined into the line they continue.
+/// pieces placed with `Tm` joined into the line they continue; text inside
+/// `/Artifact` marked content (page furniture) is left out.
 fn page_text(
     ops: &[lopdf::content::Operation],
     encodings: &BTreeMap<Vec<u8>, Encoding<'_>>,
@@ -228,6 +229,10 @@ fn page_text(
     let mut in_text = false;
     let mut shown = false;
     let mut encoding: Option<&Encoding<'_>> = None;
+    // Open marked-content sequences, true for an `/Artifact` one: page
+    // furniture (running headers, page numbers) that is not the page's
+    // text.
+    let mut marked: Vec<bool> = Vec::new();
     let show = |line: &mut String, enc: Option<&Encoding<'_>>, operands: &[Object]| {
         let Some(enc) = enc else { return };
         for o in operands {
@@ -257,6 +262,23 @@ fn page_text(
         }
     };
     for op in ops {
+        match op.operator.as_str() {
+            "BMC" | "BDC" => {
+                let artifact = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .is_some_and(|n| n == b"Artifact");
+                marked.push(artifact);
+                continue;
+            }
+            "EMC" => {
+                marked.pop();
+                continue;
+            }
+            _ if marked.iter().any(|&a| a) => continue,
+            _ => {}
+        }
         match op.operator.as_str() {
             "BT" => {
                 in_text = true;

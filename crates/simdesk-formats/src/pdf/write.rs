@@ -20,7 +20,7 @@ use flate2::write::ZlibEncoder;
 use simdesk_model::SimTime;
 
 use super::fonts::{self, FontSet, Subset};
-use super::layout::Page;
+use super::layout::{Page, Piece};
 use crate::ExportOptions;
 use crate::{Format, FormatError};
 
@@ -211,33 +211,63 @@ fn content(fonts: &FontSet, used: &[Option<UsedFont>], page: &Page) -> Vec<u8> {
         out.extend_from_slice(b"Q\n");
     }
     for block in &page.blocks {
-        out.extend_from_slice(b"BT\n");
-        for (i, piece) in block.iter().enumerate() {
-            if i > 0 {
-                out.extend_from_slice(b"1 0 0 1 ");
-            }
-            num(&mut out, piece.x);
-            out.push(b' ');
-            num(&mut out, piece.y);
-            out.extend_from_slice(if i == 0 { b" Td\n" } else { b" Tm\n" });
-            for (f, run) in fonts::runs(fonts, &piece.text) {
-                let Some(u) = used.get(f).and_then(Option::as_ref) else {
-                    continue;
-                };
-                let font = fonts.font(f);
-                let _ = write!(out, "/F{f} ");
-                num(&mut out, piece.size);
-                out.extend_from_slice(b" Tf\n<");
-                for c in run.chars() {
-                    let g = font.glyph(c).and_then(|g| u.subset.new_id(g)).unwrap_or(0);
-                    let _ = write!(out, "{g:04X}");
-                }
-                out.extend_from_slice(b"> Tj\n");
-            }
+        text_object(&mut out, fonts, used, block);
+    }
+    if !page.furniture.is_empty() {
+        // Running header and page numbers: grey, and marked as pagination
+        // artifacts so text extraction leaves them out.
+        out.extend_from_slice(b"/Artifact << /Type /Pagination >> BDC\nq\n0.4 g\n");
+        for piece in &page.furniture {
+            text_object(&mut out, fonts, used, std::slice::from_ref(piece));
         }
-        out.extend_from_slice(b"ET\n");
+        out.extend_from_slice(b"Q\nEMC\n");
     }
     out
+}
+
+/// One `BT … ET` text object: the first piece placed with `Td`, the rest
+/// with `Tm`; a bold piece drawn filled and stroked (render mode 2) with
+/// a stroke of 3.5% of its size.
+fn text_object(out: &mut Vec<u8>, fonts: &FontSet, used: &[Option<UsedFont>], block: &[Piece]) {
+    out.extend_from_slice(b"BT\n");
+    let mut bold = false;
+    for (i, piece) in block.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b"1 0 0 1 ");
+        }
+        num(out, piece.x);
+        out.push(b' ');
+        num(out, piece.y);
+        out.extend_from_slice(if i == 0 { b" Td\n" } else { b" Tm\n" });
+        if piece.bold != bold {
+            bold = piece.bold;
+            if bold {
+                out.extend_from_slice(b"2 Tr ");
+                num(out, piece.size * 0.035);
+                out.extend_from_slice(b" w\n");
+            } else {
+                out.extend_from_slice(b"0 Tr\n");
+            }
+        }
+        for (f, run) in fonts::runs(fonts, &piece.text) {
+            let Some(u) = used.get(f).and_then(Option::as_ref) else {
+                continue;
+            };
+            let font = fonts.font(f);
+            let _ = write!(out, "/F{f} ");
+            num(out, piece.size);
+            out.extend_from_slice(b" Tf\n<");
+            for c in run.chars() {
+                let g = font.glyph(c).and_then(|g| u.subset.new_id(g)).unwrap_or(0);
+                let _ = write!(out, "{g:04X}");
+            }
+            out.extend_from_slice(b"> Tj\n");
+        }
+    }
+    if bold {
+        out.extend_from_slice(b"0 Tr\n");
+    }
+    out.extend_from_slice(b"ET\n");
 }
 
 /// Writes `pages` as a PDF file.
@@ -358,9 +388,10 @@ pub(crate) fn write(
         out.stream(id + 4, "", &deflate(&cmap, CONTENT_LEVEL)?);
     }
 
+    let (width, height) = opts.paper.points();
     let empty = Page {
-        width: super::layout::A4.0,
-        height: super::layout::A4.1,
+        width,
+        height,
         ..Page::default()
     };
     for i in 0..page_count {
@@ -403,7 +434,6 @@ pub(crate) fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdf::layout::Piece;
 
     fn n(v: f32) -> String {
         let mut out = Vec::new();
@@ -468,9 +498,11 @@ mod tests {
                 x: 10.0,
                 y: 50.0,
                 size: 12.0,
+                bold: false,
                 text: "iW".to_owned(),
             }]],
             rules: Vec::new(),
+            furniture: Vec::new(),
         };
         let bytes = write(fonts, &[page], "t", &ExportOptions::default()).unwrap();
         let doc = lopdf::Document::load_mem(&bytes).unwrap();

@@ -4,9 +4,10 @@
 use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
-use simdesk_model::{Artifact, Deck, Inline, Layout, SimTime, Slide, Table};
+use simdesk_model::{Artifact, Bullet, Deck, Inline, Layout, SimTime, Slide, Table};
 
 use super::{MAX_LEVEL, clean_text, deck_of};
+use crate::look::{column_widths, is_total_label, looks_numeric, numeric_columns};
 use crate::{ExportOptions, Format, FormatError, SharedParts, ZipPackage};
 
 const NS_A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
@@ -75,7 +76,7 @@ pub fn export_pptx(artifact: &Artifact, opts: &ExportOptions) -> Result<Vec<u8>,
     }
     for (i, s) in deck.slides.iter().enumerate() {
         let k = i + 1;
-        zip.part(&format!("ppt/slides/slide{k}.xml"), slide(s).as_bytes())?;
+        zip.part(&format!("ppt/slides/slide{k}.xml"), slide(s, k).as_bytes())?;
         zip.part(
             &format!("ppt/slides/_rels/slide{k}.xml.rels"),
             slide_rels(s, k, with_notes[i]).as_bytes(),
@@ -105,8 +106,8 @@ const FIXED_PARTS: [(&str, PartFn); 14] = [
     ("ppt/presProps.xml", pres_props),
     ("ppt/viewProps.xml", view_props),
     ("ppt/tableStyles.xml", table_styles),
-    ("ppt/theme/theme1.xml", || theme("Office Theme")),
-    ("ppt/theme/theme2.xml", || theme("Notes Theme")),
+    ("ppt/theme/theme1.xml", || theme("Simdesk")),
+    ("ppt/theme/theme2.xml", || theme("Simdesk Notes")),
     ("ppt/slideMasters/slideMaster1.xml", slide_master),
     (
         "ppt/slideMasters/_rels/slideMaster1.xml.rels",
@@ -297,19 +298,19 @@ fn theme(name: &str) -> String {
     };
     format!(
         "{HEAD}<a:theme xmlns:a=\"{NS_A}\" name=\"{name}\"><a:themeElements>\
-<a:clrScheme name=\"Office\">\
-<a:dk1><a:sysClr val=\"windowText\" lastClr=\"000000\"/></a:dk1><a:lt1><a:sysClr val=\"window\" lastClr=\"FFFFFF\"/></a:lt1>\
-<a:dk2><a:srgbClr val=\"44546A\"/></a:dk2><a:lt2><a:srgbClr val=\"E7E6E6\"/></a:lt2>\
-<a:accent1><a:srgbClr val=\"4472C4\"/></a:accent1><a:accent2><a:srgbClr val=\"ED7D31\"/></a:accent2>\
-<a:accent3><a:srgbClr val=\"A5A5A5\"/></a:accent3><a:accent4><a:srgbClr val=\"FFC000\"/></a:accent4>\
-<a:accent5><a:srgbClr val=\"5B9BD5\"/></a:accent5><a:accent6><a:srgbClr val=\"70AD47\"/></a:accent6>\
+<a:clrScheme name=\"Simdesk\">\
+<a:dk1><a:srgbClr val=\"262626\"/></a:dk1><a:lt1><a:srgbClr val=\"FFFFFF\"/></a:lt1>\
+<a:dk2><a:srgbClr val=\"1F3864\"/></a:dk2><a:lt2><a:srgbClr val=\"EEF1F6\"/></a:lt2>\
+<a:accent1><a:srgbClr val=\"2E75B6\"/></a:accent1><a:accent2><a:srgbClr val=\"C55A11\"/></a:accent2>\
+<a:accent3><a:srgbClr val=\"7F7F7F\"/></a:accent3><a:accent4><a:srgbClr val=\"BF9000\"/></a:accent4>\
+<a:accent5><a:srgbClr val=\"1F3864\"/></a:accent5><a:accent6><a:srgbClr val=\"548235\"/></a:accent6>\
 <a:hlink><a:srgbClr val=\"0563C1\"/></a:hlink><a:folHlink><a:srgbClr val=\"954F72\"/></a:folHlink>\
 </a:clrScheme>\
-<a:fontScheme name=\"Office\">\
+<a:fontScheme name=\"Simdesk\">\
 <a:majorFont><a:latin typeface=\"Calibri Light\"/><a:ea typeface=\"\"/><a:cs typeface=\"\"/></a:majorFont>\
 <a:minorFont><a:latin typeface=\"Calibri\"/><a:ea typeface=\"\"/><a:cs typeface=\"\"/></a:minorFont>\
 </a:fontScheme>\
-<a:fmtScheme name=\"Office\">\
+<a:fmtScheme name=\"Simdesk\">\
 <a:fillStyleLst>{fill}{fill}{fill}</a:fillStyleLst>\
 <a:lnStyleLst>{l1}{l2}{l3}</a:lnStyleLst>\
 <a:effectStyleLst><a:effectStyle><a:effectLst/></a:effectStyle><a:effectStyle><a:effectLst/></a:effectStyle>\
@@ -355,6 +356,49 @@ const TITLE_BOX: (i64, i64, i64, i64) = (LEFT, 365_125, WIDTH, 1_325_563);
 const BODY_BOX: (i64, i64, i64, i64) = (LEFT, 1_825_625, WIDTH, 4_351_338);
 const CTR_TITLE_BOX: (i64, i64, i64, i64) = (1_524_000, 1_122_363, 9_144_000, 2_387_600);
 const SUBTITLE_BOX: (i64, i64, i64, i64) = (1_524_000, 3_602_038, 9_144_000, 1_655_762);
+/// The slide number, bottom right.
+const NUMBER_BOX: (i64, i64, i64, i64) = (8_610_600, 6_356_350, 2_743_200, 365_125);
+/// Size of first-level bullets, hundredths of a point.
+const BULLET_SIZE: u32 = 2400;
+/// Where the accent rule under the title sits, and its thickness.
+const BAR_Y: i64 = 1_710_000;
+const BAR_H: i64 = 38_100;
+
+/// The theme-coloured rule under the title of every content slide (a
+/// shape of the master; the title layout hides it).
+fn accent_bar() -> String {
+    format!(
+        "<p:sp><p:nvSpPr><p:cNvPr id=\"4\" name=\"Title Rule\"/><p:cNvSpPr/><p:nvPr userDrawn=\"1\"/></p:nvSpPr>\
+<p:spPr><a:xfrm><a:off x=\"{LEFT}\" y=\"{BAR_Y}\"/><a:ext cx=\"{WIDTH}\" cy=\"{BAR_H}\"/></a:xfrm>\
+<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:solidFill><a:schemeClr val=\"accent1\"/></a:solidFill><a:ln><a:noFill/></a:ln></p:spPr>\
+<p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:endParaRPr lang=\"en-US\"/></a:p></p:txBody></p:sp>"
+    )
+}
+
+/// A slide-number placeholder holding the `slidenum` field (`text` is
+/// its current value: the number on a slide, `‹#›` on the master).
+fn slide_number(id: u32, idx: &str, xfrm: Option<(i64, i64, i64, i64)>, text: &str) -> String {
+    let sp_pr = match xfrm {
+        Some((x, y, w, h)) => format!(
+            "<p:spPr><a:xfrm><a:off x=\"{x}\" y=\"{y}\"/><a:ext cx=\"{w}\" cy=\"{h}\"/></a:xfrm>\
+<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></p:spPr>"
+        ),
+        None => "<p:spPr/>".to_owned(),
+    };
+    let style = if xfrm.is_some() {
+        "<a:bodyPr anchor=\"ctr\"/><a:lstStyle><a:lvl1pPr algn=\"r\"><a:defRPr sz=\"1200\">\
+<a:solidFill><a:schemeClr val=\"tx1\"><a:lumMod val=\"50000\"/><a:lumOff val=\"50000\"/></a:schemeClr></a:solidFill>\
+</a:defRPr></a:lvl1pPr></a:lstStyle>"
+    } else {
+        "<a:bodyPr/><a:lstStyle/>"
+    };
+    format!(
+        "<p:sp><p:nvSpPr><p:cNvPr id=\"{id}\" name=\"Slide Number Placeholder {id}\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr>\
+<p:nvPr><p:ph type=\"sldNum\" sz=\"quarter\" {idx}/></p:nvPr></p:nvSpPr>{sp_pr}<p:txBody>{style}\
+<a:p><a:fld id=\"{{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}}\" type=\"slidenum\"><a:rPr lang=\"en-US\"/><a:t>{text}</a:t></a:fld>\
+<a:endParaRPr lang=\"en-US\"/></a:p></p:txBody></p:sp>"
+    )
+}
 
 fn slide_master() -> String {
     let empty = "<a:p><a:endParaRPr lang=\"en-US\"/></a:p>";
@@ -362,28 +406,28 @@ fn slide_master() -> String {
     for l in 1..=9u32 {
         let mar = 228_600 + (l - 1) * 457_200;
         let sz = if l == 1 {
-            2800
+            BULLET_SIZE
         } else if l == 2 {
-            2400
-        } else {
             2000
+        } else {
+            1800
         };
         let _ = write!(
             body_style,
             "<a:lvl{l}pPr marL=\"{mar}\" indent=\"-228600\" algn=\"l\" rtl=\"0\" eaLnBrk=\"1\" latinLnBrk=\"0\" hangingPunct=\"1\">\
-<a:spcBef><a:spcPts val=\"1000\"/></a:spcBef><a:buFont typeface=\"Arial\"/><a:buChar char=\"&#8226;\"/>\
+<a:spcBef><a:spcPts val=\"1000\"/></a:spcBef><a:buClr><a:schemeClr val=\"accent1\"/></a:buClr><a:buFont typeface=\"Arial\"/><a:buChar char=\"&#8226;\"/>\
 <a:defRPr sz=\"{sz}\" kern=\"1200\"><a:solidFill><a:schemeClr val=\"tx1\"/></a:solidFill>\
 <a:latin typeface=\"+mn-lt\"/><a:ea typeface=\"+mn-ea\"/><a:cs typeface=\"+mn-cs\"/></a:defRPr></a:lvl{l}pPr>"
         );
     }
     format!(
         "{HEAD}<p:sldMaster xmlns:a=\"{NS_A}\" xmlns:r=\"{NS_R}\" xmlns:p=\"{NS_P}\">\
-<p:cSld><p:bg><p:bgRef idx=\"1001\"><a:schemeClr val=\"bg1\"/></p:bgRef></p:bg><p:spTree>{grp}{title}{body}</p:spTree></p:cSld>\
+<p:cSld><p:bg><p:bgRef idx=\"1001\"><a:schemeClr val=\"bg1\"/></p:bgRef></p:bg><p:spTree>{grp}{title}{body}{bar}{number}</p:spTree></p:cSld>\
 <p:clrMap {CLR_MAP}/>\
 <p:sldLayoutIdLst><p:sldLayoutId id=\"2147483649\" r:id=\"rId1\"/><p:sldLayoutId id=\"2147483650\" r:id=\"rId2\"/></p:sldLayoutIdLst>\
 <p:txStyles>\
 <p:titleStyle><a:lvl1pPr algn=\"l\" rtl=\"0\" eaLnBrk=\"1\" latinLnBrk=\"0\" hangingPunct=\"1\"><a:spcBef><a:spcPct val=\"0\"/></a:spcBef><a:buNone/>\
-<a:defRPr sz=\"4400\" kern=\"1200\"><a:solidFill><a:schemeClr val=\"tx1\"/></a:solidFill>\
+<a:defRPr sz=\"3600\" kern=\"1200\"><a:solidFill><a:schemeClr val=\"tx2\"/></a:solidFill>\
 <a:latin typeface=\"+mj-lt\"/><a:ea typeface=\"+mj-ea\"/><a:cs typeface=\"+mj-cs\"/></a:defRPr></a:lvl1pPr></p:titleStyle>\
 <p:bodyStyle>{body_style}</p:bodyStyle>\
 <p:otherStyle>{other}</p:otherStyle>\
@@ -395,7 +439,13 @@ fn slide_master() -> String {
             "type=\"title\"",
             Some(TITLE_BOX),
             empty
+        )
+        .replace(
+            "<a:bodyPr/>",
+            "<a:bodyPr anchor=\"b\"><a:normAutofit/></a:bodyPr>"
         ),
+        bar = accent_bar(),
+        number = slide_number(5, "idx=\"4\"", Some(NUMBER_BOX), "&#8249;#&#8250;"),
         body = placeholder(
             3,
             "Text Placeholder 2",
@@ -418,8 +468,14 @@ fn slide_master_rels() -> String {
 }
 
 fn layout(kind: &str, name: &str, shapes: &str) -> String {
+    // The title slide shows none of the master's shapes (rule, number).
+    let master_shapes = if kind == "title" {
+        " showMasterSp=\"0\""
+    } else {
+        ""
+    };
     format!(
-        "{HEAD}<p:sldLayout xmlns:a=\"{NS_A}\" xmlns:r=\"{NS_R}\" xmlns:p=\"{NS_P}\" type=\"{kind}\" preserve=\"1\">\
+        "{HEAD}<p:sldLayout xmlns:a=\"{NS_A}\" xmlns:r=\"{NS_R}\" xmlns:p=\"{NS_P}\" type=\"{kind}\" preserve=\"1\"{master_shapes}>\
 <p:cSld name=\"{name}\"><p:spTree>{grp}{shapes}</p:spTree></p:cSld>\
 <p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sldLayout>",
         grp = group_start(),
@@ -454,9 +510,10 @@ fn title_layout() -> String {
 fn content_layout() -> String {
     let empty = "<a:p><a:endParaRPr lang=\"en-US\"/></a:p>";
     let shapes = format!(
-        "{}{}",
+        "{}{}{}",
         placeholder(2, "Title 1", "type=\"title\"", None, empty),
-        placeholder(3, "Content Placeholder 2", "idx=\"1\"", None, empty)
+        placeholder(3, "Content Placeholder 2", "idx=\"1\"", None, empty),
+        slide_number(4, "idx=\"12\"", None, "&#8249;#&#8250;")
     );
     layout("obj", "Title and Content", &shapes)
 }
@@ -501,7 +558,15 @@ fn notes_master_rels() -> String {
 /// `a:r` runs for text that may hold line breaks: a break becomes `a:br`,
 /// and an empty piece next to a break writes no run.
 fn runs(out: &mut String, text: &str, bold: bool, italic: bool) {
+    sized_runs(out, text, bold, italic, None);
+}
+
+/// [`runs`] at `size` (hundredths of a point) when given.
+fn sized_runs(out: &mut String, text: &str, bold: bool, italic: bool, size: Option<u32>) {
     let mut attrs = String::from(" lang=\"en-US\"");
+    if let Some(sz) = size {
+        let _ = write!(attrs, " sz=\"{sz}\"");
+    }
     if bold {
         attrs.push_str(" b=\"1\"");
     }
@@ -531,10 +596,15 @@ fn runs(out: &mut String, text: &str, bold: bool, italic: bool) {
 }
 
 fn inline_runs(out: &mut String, inlines: &[Inline]) {
+    sized_inline_runs(out, inlines, None);
+}
+
+/// [`inline_runs`] at `size` (hundredths of a point) when given.
+fn sized_inline_runs(out: &mut String, inlines: &[Inline], size: Option<u32>) {
     for i in inlines {
         match i {
-            Inline::Text { text, bold, italic } => runs(out, text, *bold, *italic),
-            Inline::Field(f) => runs(out, &f.display, false, false),
+            Inline::Text { text, bold, italic } => sized_runs(out, text, *bold, *italic, size),
+            Inline::Field(f) => sized_runs(out, &f.display, false, false, size),
         }
     }
 }
@@ -562,7 +632,30 @@ fn text_paragraph(text: &str) -> String {
     s
 }
 
-fn slide(s: &Slide) -> String {
+/// Lines a bullet takes at the first level's size across the body width
+/// (about 62 characters a line at 24 pt).
+fn bullet_lines(b: &Bullet) -> i64 {
+    let chars: usize = b.inlines.iter().map(|i| i.display().chars().count()).sum();
+    (chars.max(1) as i64 + 61) / 62
+}
+
+/// Height of one line of first-level bullet text, EMU (1.2 x 24 pt).
+const LINE_H: i64 = 365_760;
+/// One point, EMU.
+const PT: i64 = 12_700;
+
+/// Spacing before each bullet (hundredths of a point) that spreads
+/// `bullets` over `height` EMU of the body area: the text keeps its size
+/// and the gaps grow, between 10 pt and 36 pt, so a short list is not
+/// crammed into the top of the slide.
+fn bullet_spacing(bullets: &[Bullet], height: i64) -> i64 {
+    let lines: i64 = bullets.iter().map(bullet_lines).sum();
+    let n = bullets.len().max(1) as i64;
+    let spare = height * 4 / 5 - lines * LINE_H;
+    (spare / n / PT).clamp(10, 36) * 100
+}
+
+fn slide(s: &Slide, k: usize) -> String {
     let mut shapes = String::new();
     let mut id = 2;
     let (title_ph, title_name) = match s.layout {
@@ -577,10 +670,13 @@ fn slide(s: &Slide) -> String {
         &text_paragraph(&s.title),
     ));
     id += 1;
+    // The body area below the title rule, and what is left of it.
+    let (_, body_y, _, body_h) = BODY_BOX;
+    let mut top = body_y;
     if let Some(sub) = &s.subtitle {
         let xfrm = match s.layout {
             Layout::Title => None,
-            Layout::TitleAndContent => Some((LEFT, 1_325_563, WIDTH, 500_000)),
+            Layout::TitleAndContent => Some((LEFT, body_y, WIDTH, 500_000)),
         };
         let ph = match s.layout {
             Layout::Title => "type=\"subTitle\" idx=\"1\"",
@@ -594,7 +690,11 @@ fn slide(s: &Slide) -> String {
             &text_paragraph(sub),
         ));
         id += 1;
+        if s.layout == Layout::TitleAndContent {
+            top += 560_000;
+        }
     }
+    let bottom = body_y + body_h;
     let table_rows = s.table.as_ref().map_or(0, |t| t.rows.len());
     let table_cols = s
         .table
@@ -602,36 +702,61 @@ fn slide(s: &Slide) -> String {
         .map_or(0, |t| t.rows.iter().map(Vec::len).max().unwrap_or(0));
     let has_table = table_rows > 0 && table_cols > 0;
     if !s.bullets.is_empty() {
+        // With a table below, the bullets take the height their lines
+        // need (at most half the body); alone, the whole body, their
+        // spacing grown to spread them over it.
+        let lines: i64 = s.bullets.iter().map(bullet_lines).sum();
+        let natural = lines * LINE_H + s.bullets.len() as i64 * 14 * PT + 91_440;
+        let height = match (s.layout, has_table) {
+            (Layout::TitleAndContent, true) => natural.min((bottom - top) / 2),
+            (Layout::TitleAndContent, false) => bottom - top,
+            (Layout::Title, _) => 1_500_000,
+        };
+        let spacing = if has_table {
+            1000
+        } else {
+            bullet_spacing(&s.bullets, height)
+        };
         let mut body = String::new();
         for b in &s.bullets {
             body.push_str("<a:p>");
             let lvl = b.level.min(MAX_LEVEL);
             if lvl > 0 {
-                let _ = write!(body, "<a:pPr lvl=\"{lvl}\"/>");
+                let _ = write!(body, "<a:pPr lvl=\"{lvl}\">");
+            } else {
+                body.push_str("<a:pPr>");
             }
+            let _ = write!(
+                body,
+                "<a:spcBef><a:spcPts val=\"{spacing}\"/></a:spcBef></a:pPr>"
+            );
             inline_runs(&mut body, &b.inlines);
             body.push_str("<a:endParaRPr lang=\"en-US\" dirty=\"0\"/></a:p>");
         }
-        let (ph, xfrm) = match (s.layout, has_table) {
-            (Layout::TitleAndContent, false) => ("idx=\"1\"", None),
-            (Layout::TitleAndContent, true) => {
-                ("idx=\"1\"", Some((LEFT, 1_825_625, WIDTH, 2_000_000)))
-            }
-            (Layout::Title, _) => (
+        let (ph, xfrm) = match s.layout {
+            Layout::TitleAndContent => ("idx=\"1\"", Some((LEFT, top, WIDTH, height))),
+            Layout::Title => (
                 "type=\"body\" idx=\"2\"",
                 Some((LEFT, 4_800_000, WIDTH, 1_500_000)),
             ),
         };
         shapes.push_str(&placeholder(id, "Content Placeholder 3", ph, xfrm, &body));
         id += 1;
+        if s.layout == Layout::TitleAndContent {
+            top += height + 150_000;
+        }
     }
     if let Some(t) = s.table.as_ref().filter(|_| has_table) {
-        let y = if s.bullets.is_empty() {
-            1_825_625
-        } else {
+        let y = if s.layout == Layout::Title && !s.bullets.is_empty() {
             3_950_000
+        } else {
+            top
         };
-        shapes.push_str(&table_frame(id, t, table_cols, y));
+        shapes.push_str(&table_frame(id, t, table_cols, y, (bottom - y).max(ROW_H)));
+        id += 1;
+    }
+    if s.layout == Layout::TitleAndContent {
+        shapes.push_str(&slide_number(id, "idx=\"12\"", None, &k.to_string()));
     }
     format!(
         "{HEAD}<p:sld xmlns:a=\"{NS_A}\" xmlns:r=\"{NS_R}\" xmlns:p=\"{NS_P}\">\
@@ -640,32 +765,67 @@ fn slide(s: &Slide) -> String {
     )
 }
 
-fn table_frame(id: u32, t: &Table, cols: usize, y: i64) -> String {
-    let col_w = WIDTH / cols as i64;
+/// A table in the body area from `y`, at most `room` EMU tall: columns
+/// as wide as their content asks, rows as tall as the room allows
+/// (between one small and one comfortable line; smaller text for long
+/// tables), numeric columns right-aligned, the header row in the table
+/// style's header colours and a last `Total` row in its total style.
+fn table_frame(id: u32, t: &Table, cols: usize, y: i64, room: i64) -> String {
+    let text: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| c.iter().map(Inline::display).collect())
+                .collect()
+        })
+        .collect();
+    let numeric = numeric_columns(&text, t.header);
     let rows = t.rows.len() as i64;
+    let (row_h, size) = if rows > 9 {
+        ((room / rows).clamp(280_000, ROW_H), 1200)
+    } else {
+        ((room / rows).clamp(ROW_H, 520_000), 1600)
+    };
+    // About 0.55 em a character, in EMU (1 pt = 12,700 EMU).
+    let unit = size * 127 * 55 / 100;
+    let widths = column_widths(&text, WIDTH as u32, unit, 3, 60);
+    let total = t.rows.len() > 1
+        && text
+            .last()
+            .and_then(|r| r.first())
+            .is_some_and(|c| is_total_label(c));
     let mut s = format!(
         "<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id=\"{id}\" name=\"Table {id}\"/>\
 <p:cNvGraphicFramePr><a:graphicFrameLocks noGrp=\"1\"/></p:cNvGraphicFramePr><p:nvPr/></p:nvGraphicFramePr>\
-<p:xfrm><a:off x=\"{LEFT}\" y=\"{y}\"/><a:ext cx=\"{w}\" cy=\"{h}\"/></p:xfrm>\
+<p:xfrm><a:off x=\"{LEFT}\" y=\"{y}\"/><a:ext cx=\"{WIDTH}\" cy=\"{h}\"/></p:xfrm>\
 <a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/table\">\
-<a:tbl><a:tblPr{first} bandRow=\"1\"><a:tableStyleId>{TABLE_STYLE}</a:tableStyleId></a:tblPr><a:tblGrid>",
-        w = col_w * cols as i64,
-        h = ROW_H * rows,
+<a:tbl><a:tblPr{first}{last} bandRow=\"1\"><a:tableStyleId>{TABLE_STYLE}</a:tableStyleId></a:tblPr><a:tblGrid>",
+        h = row_h * rows,
         first = if t.header { " firstRow=\"1\"" } else { "" },
+        last = if total { " lastRow=\"1\"" } else { "" },
     );
-    for _ in 0..cols {
-        let _ = write!(s, "<a:gridCol w=\"{col_w}\"/>");
+    for c in 0..cols {
+        let w = widths.get(c).copied().unwrap_or(0);
+        let _ = write!(s, "<a:gridCol w=\"{w}\"/>");
     }
     s.push_str("</a:tblGrid>");
     let empty: Vec<Inline> = Vec::new();
-    for row in &t.rows {
-        let _ = write!(s, "<a:tr h=\"{ROW_H}\">");
+    for (r, row) in t.rows.iter().enumerate() {
+        let _ = write!(s, "<a:tr h=\"{row_h}\">");
         for c in 0..cols {
             let cell = row.get(c).unwrap_or(&empty);
             s.push_str("<a:tc><a:txBody><a:bodyPr/><a:lstStyle/><a:p>");
-            inline_runs(&mut s, cell);
-            s.push_str(
-                "<a:endParaRPr lang=\"en-US\" dirty=\"0\"/></a:p></a:txBody><a:tcPr/></a:tc>",
+            let right = c > 0
+                && (numeric.get(c).copied().unwrap_or(false)
+                    || (r > 0 || !t.header) && text[r].get(c).is_some_and(|x| looks_numeric(x)));
+            if right {
+                s.push_str("<a:pPr algn=\"r\"/>");
+            }
+            sized_inline_runs(&mut s, cell, Some(size));
+            let _ = write!(
+                s,
+                "<a:endParaRPr lang=\"en-US\" sz=\"{size}\" dirty=\"0\"/></a:p></a:txBody><a:tcPr anchor=\"ctr\"/></a:tc>"
             );
         }
         s.push_str("</a:tr>");

@@ -178,6 +178,23 @@ pub(super) fn cell_value(v: &Val) -> CellValue {
     }
 }
 
+/// A dataset cell as the workbook holds it: a date column's ISO text as a
+/// date (shown `yyyy-mm-dd`, as an import of its CSV gives it), anything
+/// else as [`cell_value`] with the column's format.
+fn data_cell(pack: &Pack, column: usize, v: &Val) -> (CellValue, Option<String>) {
+    let c = &pack.dataset.columns[column];
+    if c.days_ago.is_some()
+        && let Val::Text(t) = v
+        && let Ok(d) = simdesk_model::SimTime::parse(t)
+    {
+        return (
+            CellValue::Date(d.excel_serial()),
+            Some(c.format.clone().unwrap_or_else(|| "yyyy-mm-dd".to_owned())),
+        );
+    }
+    (cell_value(v), fmt_code(pack, c.format.as_deref()))
+}
+
 pub(super) fn header_row(sheet: &mut Sheet, headers: &[&str]) {
     for (i, h) in headers.iter().enumerate() {
         sheet
@@ -224,8 +241,7 @@ pub(super) fn book_artifact(pack: &Pack, book: &Book, rows: &[Vec<Val>], title: 
                 col(dc),
                 r + 2
             ));
-            c.value = cell_value(&book.data[key][r]);
-            c.format = fmt_code(pack, pack.dataset.columns[dc as usize].format.as_deref());
+            (c.value, c.format) = data_cell(pack, dc as usize, &book.data[key][r]);
             model
                 .cells
                 .insert(CellAddr::new(r as u32 + 1, ci as u32), c);
@@ -270,8 +286,9 @@ pub(super) fn book_artifact(pack: &Pack, book: &Book, rows: &[Vec<Val>], title: 
     header_row(&mut data, &dh);
     for (r, row) in rows.iter().enumerate() {
         for (ci, v) in row.iter().enumerate() {
-            let mut c = Cell::value(cell_value(v));
-            c.format = fmt_code(pack, pack.dataset.columns[ci].format.as_deref());
+            let (value, format) = data_cell(pack, ci, v);
+            let mut c = Cell::value(value);
+            c.format = format;
             data.cells.insert(CellAddr::new(r as u32 + 1, ci as u32), c);
         }
     }

@@ -225,3 +225,43 @@ fn the_same_month_played_twice_is_byte_identical_and_a_fork_continues_the_same()
     assert_eq!(again.into_world().save().unwrap(), world_a);
     assert_eq!(d.into_world().save().unwrap(), world_a);
 }
+
+/// Judging with a timeline kept since the session began (what sessions do
+/// after every step) gives exactly the report of replaying everything since
+/// the start, at every step of a reference month, also on a fork of the
+/// timeline taken halfway and caught up with a world that went on without it.
+#[test]
+fn a_timeline_scores_every_step_as_replaying_since_the_start_does() {
+    let (_, ws, sc) = computer("paralegal", 3);
+    let start = ws.fork();
+    let mut played = Session::new(ws.fork(), sc.clone()).unwrap();
+    play_reference(&mut played).unwrap();
+    let steps: Vec<_> = played.steps().cloned().collect();
+    let mut s = Session::new(ws, sc).unwrap();
+    let mut timeline = simdesk_check::Timeline::new(&start);
+    let mut halfway = None;
+    for (k, st) in steps.iter().enumerate() {
+        s.call_raw(&st.tool, st.args.clone());
+        if k % 7 != 0 && k + 1 != steps.len() {
+            continue;
+        }
+        let by_timeline = simdesk_check::score_timeline(s.world(), &mut timeline, None);
+        let by_replay = simdesk_check::score_since(s.world(), &start, None);
+        assert_eq!(by_timeline, by_replay, "step {k} ({})", st.tool);
+        if halfway.is_none() && k >= steps.len() / 2 {
+            halfway = Some(timeline.clone());
+        }
+    }
+    let mut forked = halfway.expect("a halfway timeline");
+    assert_eq!(
+        simdesk_check::score_timeline(s.world(), &mut forked, None),
+        simdesk_check::score_since(s.world(), &start, None)
+    );
+    // Another world (not a continuation): the timeline starts over and
+    // still agrees.
+    let (_, other, _) = computer("paralegal", 4);
+    assert_eq!(
+        simdesk_check::score_timeline(&other, &mut forked, None),
+        simdesk_check::score_since(&other, &start, None)
+    );
+}

@@ -3,6 +3,7 @@
 mod answer_key;
 mod originals;
 mod reconcile;
+mod render;
 mod run;
 mod tree;
 

@@ -1,6 +1,6 @@
 //! Realistic sample artifacts shared by the golden and fidelity tests.
 
-use simdesk_formats::ExportOptions;
+use simdesk_formats::{ExportOptions, PaperSize};
 use simdesk_model::{
     Block, Cell, CellValue, Document, Field, Inline, ListItem, Ref, Sheet, SimTime, Table, Workbook,
 };
@@ -12,6 +12,7 @@ pub fn options() -> ExportOptions {
         created: t,
         modified: t.plus_secs(3600),
         author: "Dana Whitfield".to_owned(),
+        paper: PaperSize::Letter,
         ident: "sample".to_owned(),
     }
 }

@@ -57,13 +57,61 @@ fn report_renders_headings_tables_and_page_numbers() {
         back.pages[1].text
     );
     assert!(back.pages[1].text.contains("陈伟 (Wei Chen)"));
+    // Page numbers and the running header are drawn (lopdf's extractor
+    // sees them) but marked as page furniture, which this crate's reader
+    // leaves out of the text.
     let n = back.pages.len();
+    let drawn = lopdf_text(&bytes);
+    assert!(drawn.contains(&format!("Page {n} of {n}")), "{drawn}");
     assert!(
-        back.pages[n - 1]
-            .text
-            .ends_with(&format!("Page {n} of {n}"))
+        drawn.matches("Q4 report — Chen").count() >= n - 1,
+        "{drawn}"
+    );
+    assert!(
+        !back.pages[n - 1].text.contains("Page "),
+        "{}",
+        back.pages[n - 1].text
     );
     assert_eq!(back.title.as_deref(), Some("Q4 report — Chen"));
+}
+
+/// A Pdf artifact's title and headings, read from its text, are drawn
+/// larger and bold; its pages are numbered and carry the title as a
+/// running header from the second on, without changing the text a
+/// reader gets back.
+#[test]
+fn pdf_artifacts_get_a_heading_hierarchy_and_page_furniture() {
+    let p = Pdf {
+        title: Some("Engagement letter".into()),
+        pages: vec![
+            PdfPage {
+                text: "Engagement letter\n\nScope of work\n\nWe will review the filings.\nDear Ms. Levi,"
+                    .into(),
+            },
+            PdfPage {
+                text: "Fees\n\nOur rates are as follows.".into(),
+            },
+        ],
+    };
+    let bytes = export_pdf(&Artifact::Pdf(p.clone()), &samples::opts()).unwrap();
+    assert_eq!(import(&bytes), normal_form(&p));
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let pages: Vec<_> = doc.get_pages().values().copied().collect();
+    let first = String::from_utf8_lossy(&doc.get_page_content(pages[0])).into_owned();
+    // Title at 16 pt, heading at 12.5 pt, both stroked bold; body at 10 pt.
+    assert!(first.contains("2 Tr 0.56 w\n/F0 16 Tf"), "{first}");
+    assert!(first.contains("2 Tr 0.44 w\n/F0 12.5 Tf"), "{first}");
+    assert!(first.contains("/F0 10 Tf"), "{first}");
+    assert!(
+        first.contains("/Artifact << /Type /Pagination >> BDC"),
+        "{first}"
+    );
+    let drawn = lopdf_text(&bytes);
+    assert!(
+        drawn.contains("Page 1 of 2") && drawn.contains("Page 2 of 2"),
+        "{drawn}"
+    );
+    assert_eq!(drawn.matches("Engagement letter").count(), 2, "{drawn}");
 }
 
 #[test]

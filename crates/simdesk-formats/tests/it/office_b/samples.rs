@@ -1,6 +1,6 @@
 //! Realistic sample artifacts shared by the office_b tests.
 
-use simdesk_formats::ExportOptions;
+use simdesk_formats::{ExportOptions, PaperSize};
 use simdesk_model::*;
 
 /// Options with fixed times, author and ident.
@@ -10,6 +10,7 @@ pub fn opts() -> ExportOptions {
         created: t,
         modified: t.plus_secs(3600),
         author: "Dana Whitfield".to_owned(),
+        paper: PaperSize::A4,
         ident: "sample-ident".to_owned(),
     }
 }
