@@ -90,7 +90,6 @@ impl<'t> Gen<'t> {
             .ok_or_else(|| self.e("no collaborator to assign work"))?;
         let due = self.due_from(o.due_days);
         let mut req = Request {
-            oi: k % self.pack.objectives.len(),
             k,
             ent,
             ctx: self.base_ctx(false),
@@ -583,7 +582,6 @@ impl<'t> Gen<'t> {
         mut req: Request,
         mails: &mut Vec<Mail>,
     ) -> Result<(), GenError> {
-        let oi = req.oi;
         self.with_extra(&mut req);
         let ctx = ctx_value(&req.ctx);
         let title = self.render_str(&o.title, &ctx)?.trim().to_owned();
@@ -603,16 +601,7 @@ impl<'t> Gen<'t> {
             let reply = self.reply(&from, &subject, Some(&id), target)?;
             req.reference.push(reply);
         }
-        let date = self.now.plus_secs(-self.rng.int(1, 60) * 3600).at(
-            self.rng.int(8, 17) as u32,
-            self.rng.int(0, 59) as u32,
-            0,
-        );
-        let date = if date >= self.now {
-            self.now.plus_secs(-3600 * (oi as i64 + 1))
-        } else {
-            date
-        };
+        let date = self.inbox_time(req.k);
         mails.push(Mail {
             date,
             actor: from.0.clone(),
@@ -716,8 +705,6 @@ impl Gen<'_> {
 /// An objective being put together: what its request email will say and
 /// attach, and its goals.
 pub(super) struct Request {
-    /// Index of the objective's recipe in the pack.
-    pub(super) oi: usize,
     /// Index of the objective in the computer (its id is `obj-<k+1>`).
     pub(super) k: usize,
     /// The entity it concerns.
