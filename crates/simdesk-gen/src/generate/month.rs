@@ -194,7 +194,7 @@ impl<'t> Gen<'t> {
     }
 
     /// The persona's (and colleagues') working hours.
-    fn hours(&self) -> WorkingHours {
+    pub(super) fn hours(&self) -> WorkingHours {
         WorkingHours {
             utc_offset_minutes: self.utc_offset(),
             ..WorkingHours::default()
