@@ -2,6 +2,7 @@
 
 mod build;
 mod common;
+mod dates;
 mod generate;
 mod invariants;
 mod malformed;

@@ -201,6 +201,11 @@ impl<'t> Gen<'t> {
         }
     }
 
+    /// `t`'s date in the persona's time zone (`2026-01-05`).
+    pub(super) fn local_date(&self, t: SimTime) -> String {
+        t.plus_secs(i64::from(self.utc_offset()) * 60).date_string()
+    }
+
     /// `t`'s local date at `h:m` local time, as UTC.
     fn local_at(&self, t: SimTime, h: u32, m: u32) -> SimTime {
         let off = i64::from(self.utc_offset()) * 60;

@@ -250,12 +250,19 @@ impl<'t> Gen<'t> {
             .as_deref()
             .map(|s| self.render_str(s, &ctx_value(&req.ctx)))
             .transpose()?;
+        // Named with the day it came: the request's (a first-round
+        // request reached the inbox before the session starts).
+        let came = if self.round == 0 {
+            self.inbox_time(req.k)
+        } else {
+            self.arrive
+        };
         let stem = stem_ctx.unwrap_or_else(|| {
             format!(
                 "{}_{}_{}",
                 ascii_fold(&e.short.replace(' ', "_")),
                 pack.dataset.stem,
-                self.arrive.date_string()
+                self.local_date(came)
             )
         });
         let dl = self.downloads.clone();
@@ -515,7 +522,7 @@ impl<'t> Gen<'t> {
         let stem = if self.round > 0 && ent.is_none() {
             // A global deliverable asked for again in a later round: its
             // name carries the day it was asked for.
-            format!("{} {}", stem.trim(), self.arrive.date_string())
+            format!("{} {}", stem.trim(), self.local_date(self.arrive))
         } else {
             stem.trim().to_owned()
         };

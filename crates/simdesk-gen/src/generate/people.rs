@@ -213,7 +213,9 @@ impl<'t> Gen<'t> {
             )))
         } else if let Some([a, b]) = c.days_ago {
             let d = self.rng.int(a, b);
-            Some(Val::Text(self.start.plus_secs(-d * 86_400).date_string()))
+            Some(Val::Text(
+                self.data_cut().plus_secs(-d * 86_400).date_string(),
+            ))
         } else {
             None
         };
