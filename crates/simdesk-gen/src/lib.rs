@@ -25,6 +25,7 @@
 mod build;
 mod expr;
 mod generate;
+mod invariant;
 mod lower;
 mod markup;
 mod pack;
@@ -34,6 +35,10 @@ mod validate;
 
 pub use build::{BuildError, build};
 pub use generate::{CareerStep, Profile, ProfileLocation, generate};
+pub use invariant::{
+    GrowsRule, Invariant, MonotonicRule, OneValueRule, RangeRule, RatioRule, ShareRule, Subject,
+    TieredRule, ValueScope, Violation, check_invariants,
+};
 pub use lower::{FAULT_ACTOR, GENERATOR, lower};
 pub use pack::{
     DEFAULT_TEMPLATE, Template, builtin_template, builtin_templates, embedded_files,

@@ -109,6 +109,11 @@ pub struct Pack {
     pub threads: Vec<ThreadRecipe>,
     /// Objectives (each is instantiated once per computer).
     pub objectives: Vec<ObjectiveRecipe>,
+    /// Domain rules the world satisfies (`[[invariants]]`): the generator
+    /// draws values that keep them, [`check_invariants`](crate::check_invariants)
+    /// judges a world by them.
+    #[serde(default)]
+    pub invariants: Vec<crate::invariant::Invariant>,
 }
 
 /// Who the persona is.
@@ -218,7 +223,9 @@ pub struct ColumnRecipe {
     /// Sequence: prefix followed by a number.
     #[serde(default)]
     pub seq: Option<String>,
-    /// A date this many days before the start (range), as `yyyy-mm-dd` text.
+    /// A date this many days before the data was exported (range; the
+    /// earliest data file is dated 16 days before the start), as
+    /// `yyyy-mm-dd` text.
     #[serde(default)]
     pub days_ago: Option<[i64; 2]>,
     /// Multiply a numeric base by a random factor in `1 ± jitter`.

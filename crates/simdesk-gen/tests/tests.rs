@@ -2,6 +2,8 @@
 
 mod build;
 mod common;
+mod dates;
 mod generate;
+mod invariants;
 mod malformed;
 mod schema;

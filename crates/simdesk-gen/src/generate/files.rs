@@ -5,7 +5,7 @@ use super::*;
 
 impl<'t> Gen<'t> {
     pub(super) fn place_dir(&mut self, place: &str, ent: Option<usize>) -> Result<VPath, GenError> {
-        let (y, _, _) = self.start.date();
+        let (y, _, _) = self.now.date();
         let dir = match place {
             "entity" => match ent {
                 Some(i) => self.entities[i].deliver_dir.clone(),
@@ -20,6 +20,7 @@ impl<'t> Gen<'t> {
                     self.join(&self.work.parent().unwrap_or(VPath::root()), "Notes")?
                 }
             }
+            // Last year's files, as their titles say (`{{ year - 1 }}`).
             "archive" => self.join(&self.join(&self.work, "Archive")?, &(y - 1).to_string())?,
             other => {
                 let mut d = self.work.clone();
@@ -54,9 +55,14 @@ impl<'t> Gen<'t> {
             e.dir = dir;
             e.deliver_dir = deliver;
         }
-        // CSVs first (sources), then workbooks.
+        // CSVs first (sources), then workbooks. The data came in 12 to 16
+        // days before the start (`data_cut`); each workbook was made the
+        // day its data came, the documents quoting them after
+        // (`file_date`).
+        let mut data_dates = Vec::new();
         for i in 0..self.entities.len() {
-            let date = self.start.plus_secs(-self.rng.int(1, 6) * 86_400);
+            let date = self.data_cut().plus_secs(self.rng.int(0, 4) * 86_400);
+            data_dates.push(date);
             let stem = format!(
                 "{}_{}_{}",
                 ascii_fold(&self.entities[i].short.replace(' ', "_")),
@@ -81,13 +87,9 @@ impl<'t> Gen<'t> {
             (&["_draft", "_v2"][..], "_v3_FINAL"),
             (&["_old"][..], "_new"),
         ];
-        for i in 0..self.entities.len() {
+        for (i, came) in data_dates.into_iter().enumerate() {
             let e = self.entities[i].clone();
-            let mut stem = self.file_stem(
-                &pack.workbook.stem,
-                Some(&e),
-                self.start.plus_secs(-7 * 86_400),
-            );
+            let mut stem = self.file_stem(&pack.workbook.stem, Some(&e), came);
             let mut old: Vec<String> = Vec::new();
             if self.quirks.contains("keeps_versions") && self.rng.chance(0.6) {
                 let (olds, cur) = versions[self.rng.below(versions.len())];
@@ -134,6 +136,12 @@ impl<'t> Gen<'t> {
                             .collect()
                     })
                     .collect();
+                // An older version keeps the rules too, with the world's
+                // values of an earlier day.
+                let mut rows = rows;
+                let at = self.start.plus_secs(-self.rng.int(8, 30) * 86_400);
+                self.world_values_on(&mut rows, at);
+                self.keep_row_rules(&mut rows, &e.attrs, false);
                 if let Ok(b) = compute_book(pack, &rows, &e.asm) {
                     let p = self.claim(&e.dir, &o, "xlsx")?;
                     // The current version was started from the older one.
@@ -352,9 +360,12 @@ impl<'t> Gen<'t> {
         if let Some(i) = ent {
             ctx.insert(key("entity"), self.entity_ctx(i));
         }
+        // The file's date: its name (for a persona who names files by
+        // date) and `{{ today }}` inside say the same day.
+        let date = self.file_date(&r.place);
+        ctx.insert(key("today"), mj(&J::String(date.date_string())));
         let ctx = ctx_value(&ctx);
         let stem_txt = self.render_str(&r.stem, &ctx)?;
-        let date = self.start.plus_secs(-self.rng.int(2, 20) * 86_400);
         let stem = self.file_stem(&stem_txt, ent.map(|i| &self.entities[i]), date);
         let dir = self.place_dir(&r.place, ent)?;
         let body = self.render_file(&r.template, &ctx)?;
@@ -424,6 +435,25 @@ impl<'t> Gen<'t> {
         }
         self.record(ent, &r.id, path);
         Ok(())
+    }
+
+    /// The day the earliest data file was exported: dated rows come
+    /// before it, data files on it or in the four days after, documents
+    /// after them.
+    pub(super) fn data_cut(&self) -> SimTime {
+        self.start.plus_secs(-16 * 86_400)
+    }
+
+    /// When a document was written: last year's files late last year
+    /// (an archive holds its year or earlier), the rest in the days before
+    /// the start, after the data they quote came in.
+    fn file_date(&mut self, place: &str) -> SimTime {
+        if place == "archive" {
+            let (y, _, _) = self.now.date();
+            let end = SimTime::from_ymd(y - 1, 12, 31).unwrap_or(self.start);
+            return end.plus_secs(-self.rng.int(0, 45) * 86_400).at(12, 0, 0);
+        }
+        self.start.plus_secs(-self.rng.int(1, 11) * 86_400)
     }
 
     pub(super) fn record(&mut self, ent: Option<usize>, id: &str, p: VPath) {

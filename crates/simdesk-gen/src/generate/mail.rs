@@ -69,15 +69,22 @@ impl<'t> Gen<'t> {
         format!("{}.{}@{}", self.msg_n, &self.rng.hex()[..12], self.domain)
     }
 
+    /// A moment inside the persona's working hours (local) on a working
+    /// day `lo_day..=hi_day` days after the start.
     pub(super) fn business_time(&mut self, lo_day: i64, hi_day: i64) -> SimTime {
-        loop {
-            let d = self.rng.int(lo_day, hi_day);
-            let t = self.start.plus_secs(d * 86_400);
-            let wd = (t.secs().div_euclid(86_400) + 3).rem_euclid(7); // 0 = Monday
-            if wd < 5 {
-                return t.at(self.rng.int(8, 17) as u32, self.rng.int(0, 59) as u32, 0);
-            }
-        }
+        let hours = self.hours();
+        let off = i64::from(hours.utc_offset_minutes) * 60;
+        let first = (self.start.secs() + off).div_euclid(86_400);
+        let days: Vec<i64> = (first + lo_day..=first + hi_day)
+            .filter(|d| hours.days.contains(&simdesk_sim::Weekday::of_day(*d)))
+            .collect();
+        let day = if days.is_empty() {
+            first + lo_day
+        } else {
+            *self.rng.pick(&days)
+        };
+        let (open, close) = (i64::from(hours.start.0), i64::from(hours.end.0));
+        SimTime(day * 86_400 + self.rng.int(open, close - 1) * 60 - off)
     }
 
     pub(super) fn attachment(&self, id: &str, ent: Option<usize>) -> Option<VPath> {
@@ -110,7 +117,7 @@ impl<'t> Gen<'t> {
                 }
                 let ctx = ctx_value(&ctx);
                 let subject = self.render_str(&th.subject, &ctx)?.trim().to_owned();
-                let mut t = self.business_time(0, 16);
+                let mut t = self.business_time(0, 12);
                 let mut prev: Option<String> = None;
                 for (mi, m) in th.messages.iter().enumerate() {
                     let (Some(from), Some(to)) = (self.who(&m.from, ent), self.who(&m.to, ent))
@@ -151,11 +158,12 @@ impl<'t> Gen<'t> {
                         inbox: from.0 != "persona",
                     });
                     prev = Some(id);
-                    t = t.plus_secs(self.rng.int(40 * 60, 20 * 3600));
-                    let (h, _, _) = t.time_of_day();
-                    if !(8..19).contains(&h) {
-                        let next = if h >= 19 { t.plus_secs(86_400) } else { t };
-                        t = next.at(self.rng.int(8, 10) as u32, self.rng.int(0, 59) as u32, 0);
+                    // The reply comes within the day, or the next
+                    // working morning.
+                    let later = t.plus_secs(self.rng.int(40 * 60, 20 * 3600));
+                    t = self.hours().next_open(later);
+                    if t != later {
+                        t = t.plus_secs(self.rng.int(0, 90) * 60);
                     }
                 }
             }
@@ -170,9 +178,10 @@ impl<'t> Gen<'t> {
         let sent = self.join(&self.join(&self.home, "Mail")?, "Sent")?;
         self.folder(&inbox);
         self.folder(&sent);
+        let hours = self.hours();
         for mut m in mails {
             if m.date <= last {
-                m.date = last.plus_secs(60);
+                m.date = hours.next_open(last.plus_secs(60));
             }
             if m.date >= self.now {
                 m.date = self.now.plus_secs(-60);

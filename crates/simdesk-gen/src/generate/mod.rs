@@ -9,6 +9,7 @@
 //! stages' shared vocabulary: each stage file starts with `use super::*`.
 
 mod book;
+mod draws;
 mod faults;
 mod files;
 mod mail;
@@ -177,6 +178,8 @@ struct Gen<'t> {
     slots: month::Slots,
     /// What the month schedules, collected while objectives are made.
     month: month::Month,
+    /// Values shared across the world's data files (`one_value` rules).
+    world: draws::WorldValues,
 }
 
 /// A value [`Gen::show`] remembers the text of.
@@ -226,6 +229,7 @@ pub(crate) fn check_template(t: &Template) -> Result<(), GenError> {
             )));
         }
     }
+    crate::invariant::check_rules(p).map_err(bad)?;
     if p.objectives.len() < 4 {
         return Err(bad("a pack needs at least 4 objectives".into()));
     }
@@ -353,6 +357,7 @@ pub fn generate(
         round: 0,
         slots: month::Slots::default(),
         month: month::Month::default(),
+        world: draws::WorldValues::default(),
     };
     g.persona_and_home()?;
     g.collaborators_and_entities(opts.faults)?;

@@ -84,6 +84,11 @@ pub(super) struct Slots {
     pub(super) change: Option<usize>,
     /// Objectives in the computer.
     total: usize,
+    /// When the first round's requests reached the inbox, in the order
+    /// they were made: a request that builds on an earlier one's work (a
+    /// firm-wide file sent as it stands after a client's figures changed)
+    /// comes after it.
+    inbox: Vec<SimTime>,
 }
 
 /// What the month schedules, collected while objectives are made.
@@ -140,11 +145,13 @@ impl<'t> Gen<'t> {
             })
             .collect();
         let change = (!changes.is_empty()).then(|| *self.rng.pick(&changes));
+        let inbox = self.inbox_times(n);
         self.slots = Slots {
             hold,
             conflict,
             change,
             total,
+            inbox,
         };
         Ok(total)
     }
@@ -187,11 +194,16 @@ impl<'t> Gen<'t> {
     }
 
     /// The persona's (and colleagues') working hours.
-    fn hours(&self) -> WorkingHours {
+    pub(super) fn hours(&self) -> WorkingHours {
         WorkingHours {
             utc_offset_minutes: self.utc_offset(),
             ..WorkingHours::default()
         }
+    }
+
+    /// `t`'s date in the persona's time zone (`2026-01-05`).
+    pub(super) fn local_date(&self, t: SimTime) -> String {
+        t.plus_secs(i64::from(self.utc_offset()) * 60).date_string()
     }
 
     /// `t`'s local date at `h:m` local time, as UTC.
@@ -204,6 +216,39 @@ impl<'t> Gen<'t> {
     fn month_end(&self) -> SimTime {
         let days = month_data().map_or(30, |d| d.month_days);
         self.local_at(self.now.plus_secs(i64::from(days) * 86_400), 18, 0)
+    }
+
+    /// `n` moments inside working hours on the three working days before
+    /// the session starts (local), earliest first.
+    fn inbox_times(&mut self, n: usize) -> Vec<SimTime> {
+        let hours = self.hours();
+        let off = i64::from(hours.utc_offset_minutes) * 60;
+        let mut days = Vec::new();
+        let mut day = (self.now.secs() + off).div_euclid(86_400);
+        while days.len() < 3 {
+            day -= 1;
+            if hours.days.contains(&simdesk_sim::Weekday::of_day(day)) {
+                days.push(day);
+            }
+        }
+        let (open, close) = (i64::from(hours.start.0), i64::from(hours.end.0));
+        let mut times: Vec<SimTime> = (0..n)
+            .map(|_| {
+                let d = *self.rng.pick(&days);
+                SimTime(d * 86_400 + self.rng.int(open, close - 1) * 60 - off)
+            })
+            .collect();
+        times.sort();
+        times
+    }
+
+    /// When the first round's request `k` reached the inbox.
+    pub(super) fn inbox_time(&self, k: usize) -> SimTime {
+        self.slots
+            .inbox
+            .get(k)
+            .copied()
+            .unwrap_or_else(|| self.now.plus_secs(-3600))
     }
 
     /// When objective `k`'s request arrives: the session's start for the

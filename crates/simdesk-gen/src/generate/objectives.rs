@@ -90,7 +90,6 @@ impl<'t> Gen<'t> {
             .ok_or_else(|| self.e("no collaborator to assign work"))?;
         let due = self.due_from(o.due_days);
         let mut req = Request {
-            oi: k % self.pack.objectives.len(),
             k,
             ent,
             ctx: self.base_ctx(false),
@@ -235,6 +234,8 @@ impl<'t> Gen<'t> {
                     r
                 })
                 .collect();
+            let mut rows = rows;
+            self.keep_rules_on_change(&e.rows, &mut rows, &e.attrs);
             let b = compute_book(pack, &rows, &e.asm).map_err(|x| self.e(x))?;
             let nv = b.kpi[&kpi].2;
             if moved(old, nv) {
@@ -249,12 +250,19 @@ impl<'t> Gen<'t> {
             .as_deref()
             .map(|s| self.render_str(s, &ctx_value(&req.ctx)))
             .transpose()?;
+        // Named with the day it came: the request's (a first-round
+        // request reached the inbox before the session starts).
+        let came = if self.round == 0 {
+            self.inbox_time(req.k)
+        } else {
+            self.arrive
+        };
         let stem = stem_ctx.unwrap_or_else(|| {
             format!(
                 "{}_{}_{}",
                 ascii_fold(&e.short.replace(' ', "_")),
                 pack.dataset.stem,
-                self.arrive.date_string()
+                self.local_date(came)
             )
         });
         let dl = self.downloads.clone();
@@ -514,7 +522,7 @@ impl<'t> Gen<'t> {
         let stem = if self.round > 0 && ent.is_none() {
             // A global deliverable asked for again in a later round: its
             // name carries the day it was asked for.
-            format!("{} {}", stem.trim(), self.arrive.date_string())
+            format!("{} {}", stem.trim(), self.local_date(self.arrive))
         } else {
             stem.trim().to_owned()
         };
@@ -581,7 +589,6 @@ impl<'t> Gen<'t> {
         mut req: Request,
         mails: &mut Vec<Mail>,
     ) -> Result<(), GenError> {
-        let oi = req.oi;
         self.with_extra(&mut req);
         let ctx = ctx_value(&req.ctx);
         let title = self.render_str(&o.title, &ctx)?.trim().to_owned();
@@ -601,16 +608,7 @@ impl<'t> Gen<'t> {
             let reply = self.reply(&from, &subject, Some(&id), target)?;
             req.reference.push(reply);
         }
-        let date = self.now.plus_secs(-self.rng.int(1, 60) * 3600).at(
-            self.rng.int(8, 17) as u32,
-            self.rng.int(0, 59) as u32,
-            0,
-        );
-        let date = if date >= self.now {
-            self.now.plus_secs(-3600 * (oi as i64 + 1))
-        } else {
-            date
-        };
+        let date = self.inbox_time(req.k);
         mails.push(Mail {
             date,
             actor: from.0.clone(),
@@ -714,8 +712,6 @@ impl Gen<'_> {
 /// An objective being put together: what its request email will say and
 /// attach, and its goals.
 pub(super) struct Request {
-    /// Index of the objective's recipe in the pack.
-    pub(super) oi: usize,
     /// Index of the objective in the computer (its id is `obj-<k+1>`).
     pub(super) k: usize,
     /// The entity it concerns.

@@ -83,8 +83,9 @@ impl<'t> Gen<'t> {
                         .ok_or_else(|| self.e(format!("no vocab list {list}")))?;
                     attrs.insert(k.clone(), self.rng.pick(v).clone());
                 }
-                let (rows, asm) = self.dataset_rows()?;
-                let book = compute_book(pack, &rows, &asm).map_err(|e| self.e(e))?;
+                let (rows, mut asm) = self.dataset_rows(&attrs)?;
+                let mut book = compute_book(pack, &rows, &asm).map_err(|e| self.e(e))?;
+                self.keep_book_rules(&rows, &mut asm, &mut book, &mut attrs)?;
                 self.entities.push(Entity {
                     name,
                     short,
@@ -212,7 +213,9 @@ impl<'t> Gen<'t> {
             )))
         } else if let Some([a, b]) = c.days_ago {
             let d = self.rng.int(a, b);
-            Some(Val::Text(self.start.plus_secs(-d * 86_400).date_string()))
+            Some(Val::Text(
+                self.data_cut().plus_secs(-d * 86_400).date_string(),
+            ))
         } else {
             None
         };
@@ -230,7 +233,25 @@ impl<'t> Gen<'t> {
         Ok(v)
     }
 
-    pub(super) fn dataset_rows(&mut self) -> Result<(Vec<Vec<Val>>, Vec<f64>), GenError> {
+    /// An entity's data rows and assumptions, drawn to keep the template's
+    /// rules for an entity with these attributes (rows that cannot keep a
+    /// share rule are drawn again).
+    pub(super) fn dataset_rows(
+        &mut self,
+        attrs: &BTreeMap<String, String>,
+    ) -> Result<(Vec<Vec<Val>>, Vec<f64>), GenError> {
+        for _ in 0..40 {
+            let (mut rows, mut asm) = self.draw_rows()?;
+            self.keep_row_rules(&mut rows, attrs, true);
+            if self.keep_share_rules(&mut rows, attrs) {
+                self.keep_assumption_rules(&mut asm, attrs);
+                return Ok((rows, asm));
+            }
+        }
+        Err(self.e("no draw of the data keeps the share rules"))
+    }
+
+    fn draw_rows(&mut self) -> Result<(Vec<Vec<Val>>, Vec<f64>), GenError> {
         let pack = self.pack;
         let ds = &pack.dataset;
         let mut n = self.rng.int(i64::from(ds.rows[0]), i64::from(ds.rows[1])) as usize;

@@ -1,0 +1,254 @@
+//! Dates that agree (issue 16), on every template × several seeds: a
+//! document named with a date says that date inside and nothing later (a
+//! data file nothing later); no email
+//! attaches a file dated after it; `Archive/<year>/` holds only that year
+//! or earlier; and every email and scheduled arrival falls inside the
+//! persona's working hours on a working day, in the persona's time zone.
+
+use std::sync::OnceLock;
+
+use simdesk_gen::WorldSpec;
+use simdesk_model::{Artifact, SimTime, VPath};
+use simdesk_sim::WorkingHours;
+
+use crate::common::{make, templates};
+
+const SEEDS: std::ops::Range<u64> = 0..6;
+
+/// The ISO dates (`2026-01-05`) in a text, in order.
+fn iso_dates(s: &str) -> Vec<String> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| r.into_iter().all(|i| b[i].is_ascii_digit());
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 10 <= b.len() {
+        let bounded = (i == 0 || !b[i - 1].is_ascii_digit())
+            && (i + 10 == b.len() || !b[i + 10].is_ascii_digit());
+        if bounded
+            && digits(i..i + 4)
+            && b[i + 4] == b'-'
+            && digits(i + 5..i + 7)
+            && b[i + 7] == b'-'
+            && digits(i + 8..i + 10)
+        {
+            out.push(s[i..i + 10].to_owned());
+            i += 10;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The date a file's name carries, if any.
+fn name_date(p: &VPath) -> Option<String> {
+    iso_dates(p.file_name().unwrap_or("")).into_iter().next()
+}
+
+/// The persona's working hours (the session's defaults in the persona's
+/// time zone).
+fn hours(spec: &WorldSpec) -> WorkingHours {
+    WorkingHours {
+        utc_offset_minutes: spec.scenario.as_ref().map_or(0, |s| s.utc_offset_minutes),
+        ..WorkingHours::default()
+    }
+}
+
+/// `t`'s date in the persona's time zone.
+fn local_date(h: &WorkingHours, t: SimTime) -> String {
+    t.plus_secs(i64::from(h.utc_offset_minutes) * 60)
+        .date_string()
+}
+
+/// Every artifact of the built world with its text (exports included).
+fn texts(spec: &WorldSpec) -> Vec<(VPath, String)> {
+    let ws = simdesk_gen::build(spec).expect("builds");
+    ws.artifacts()
+        .filter(|(_, a)| !matches!(a, Artifact::Email(_)))
+        .map(|(p, a)| (p.clone(), simdesk_engine::plain_text(a)))
+        .collect()
+}
+
+/// Every template on every seed, generated once for both tests.
+fn worlds() -> &'static [(String, WorldSpec)] {
+    static WORLDS: OnceLock<Vec<(String, WorldSpec)>> = OnceLock::new();
+    WORLDS.get_or_init(|| {
+        let mut out = Vec::new();
+        for t in templates() {
+            for seed in SEEDS {
+                out.push((format!("{} seed {seed}", t.id), make(&t, seed)));
+            }
+        }
+        out
+    })
+}
+
+/// Files, emails and arrivals whose dates disagree in one computer.
+fn disagreements(spec: &WorldSpec) -> Vec<String> {
+    let h = hours(spec);
+    let files = texts(spec);
+    let mut bad: Vec<String> = files.iter().flat_map(|(p, t)| file_dates(p, t)).collect();
+    for (what, at, attached) in mail(spec) {
+        bad.extend(attached_dates(&h, &what, at, &attached));
+    }
+    bad
+}
+
+/// A file's dates: a document named with a date says that day inside; data
+/// (a workbook, a CSV) holds nothing later than its name's day; a file in
+/// `Archive/<year>/` is of that year or earlier.
+fn file_dates(p: &VPath, text: &str) -> Vec<String> {
+    let mut bad = Vec::new();
+    let inside = iso_dates(text);
+    if let Some(d) = name_date(p)
+        && let Some(last) = inside.iter().max()
+    {
+        let data = matches!(p.extension(), Some("xlsx" | "csv"));
+        if *last > d || !data && *last != d {
+            bad.push(format!("{p}: named {d}, latest date inside {last}"));
+        }
+    }
+    let parts: Vec<&str> = p.as_str().split('/').collect();
+    if let Some(y) = parts
+        .windows(2)
+        .find(|w| w[0] == "Archive")
+        .and_then(|w| w[1].parse::<i64>().ok())
+    {
+        let end = format!("{y:04}-12-31");
+        for d in name_date(p).into_iter().chain(inside) {
+            if d > end {
+                bad.push(format!("{p}: in Archive/{y} but dated {d}"));
+            }
+        }
+    }
+    bad
+}
+
+/// Attachments dated after the message (its day in the persona's zone).
+fn attached_dates(h: &WorkingHours, what: &str, at: SimTime, attached: &[VPath]) -> Vec<String> {
+    let day = local_date(h, at);
+    attached
+        .iter()
+        .filter_map(|a| name_date(a).filter(|d| *d > day).map(|d| (a, d)))
+        .map(|(a, d)| format!("{what} ({day}) attaches {a}, dated {d}"))
+        .collect()
+}
+
+/// Every email of the computer and every message the month schedules:
+/// what it is, when, what it attaches.
+fn mail(spec: &WorldSpec) -> Vec<(String, SimTime, Vec<VPath>)> {
+    let mut mail: Vec<(String, SimTime, Vec<VPath>)> = spec
+        .emails
+        .iter()
+        .map(|m| {
+            (
+                format!("{}", m.path),
+                m.email.date,
+                m.email.attachments.clone(),
+            )
+        })
+        .collect();
+    if let Some(s) = &spec.scenario {
+        for x in &s.schedule {
+            let files = x.files.iter().map(|f| f.path.clone()).collect();
+            mail.push((format!("scheduled {:?}", x.subject), x.at, files));
+        }
+        for c in &s.conflicts {
+            for i in &c.instructions {
+                mail.push((format!("instruction {:?}", i.subject), i.at, Vec::new()));
+            }
+        }
+    }
+    mail
+}
+
+/// Timestamps outside the persona's working hours in one computer.
+fn out_of_hours(spec: &WorldSpec) -> Vec<String> {
+    let h = hours(spec);
+    mail(spec)
+        .into_iter()
+        .filter(|(_, at, _)| h.next_open(*at) != *at)
+        .map(|(what, at, _)| format!("{what}: at {} local", local_iso(&h, at)))
+        .collect()
+}
+
+fn local_iso(h: &WorkingHours, t: SimTime) -> String {
+    let l = t.plus_secs(i64::from(h.utc_offset_minutes) * 60);
+    let (hh, mm, _) = l.time_of_day();
+    format!("{} {hh:02}:{mm:02}", l.date_string())
+}
+
+fn check(what: &str, f: fn(&WorldSpec) -> Vec<String>) {
+    let bad: Vec<String> = worlds()
+        .iter()
+        .flat_map(|(label, spec)| f(spec).into_iter().map(move |d| format!("{label}: {d}")))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{} {what}, first: {:#?}",
+        bad.len(),
+        &bad[..bad.len().min(20)]
+    );
+}
+
+#[test]
+fn file_names_content_attachments_and_archives_agree_on_dates() {
+    check("dates disagree", disagreements);
+}
+
+#[test]
+fn every_email_and_arrival_is_in_the_personas_working_hours() {
+    check("timestamps outside working hours", out_of_hours);
+}
+
+#[test]
+fn iso_dates_are_found_whole() {
+    assert_eq!(
+        iso_dates("2026-01-05 and x2026-01-06 and 12026-01-07 and 2026-1-08, 2025-12-31."),
+        ["2026-01-05", "2026-01-06", "2025-12-31"]
+    );
+}
+
+/// The checks themselves, one line a case, so the tests above cannot pass
+/// by finding nothing.
+#[test]
+fn each_date_check_catches_what_it_names() {
+    let file = |p: &str, text: &str| file_dates(&p.parse().expect("path"), text);
+    assert!(file("/D/2026-01-05 Review.docx", "Prepared 2026-01-05.").is_empty());
+    assert_eq!(
+        file("/D/2026-01-05 Review.docx", "Prepared 2026-01-12."),
+        ["/D/2026-01-05 Review.docx: named 2026-01-05, latest date inside 2026-01-12"]
+    );
+    assert_eq!(
+        file("/D/2026-01-05 Review.pdf", "Entries to 2025-12-20."),
+        ["/D/2026-01-05 Review.pdf: named 2026-01-05, latest date inside 2025-12-20"]
+    );
+    assert!(file("/D/time_2026-01-05.csv", "2025-12-20,Draft").is_empty());
+    assert_eq!(
+        file("/D/time_2026-01-05.csv", "2026-01-06,Draft"),
+        ["/D/time_2026-01-05.csv: named 2026-01-05, latest date inside 2026-01-06"]
+    );
+    assert!(file("/D/Archive/2024/Review 2024.pdf", "Prepared 2024-12-02.").is_empty());
+    assert_eq!(
+        file("/D/Archive/2024/2025-10-09 Review.pdf", ""),
+        ["/D/Archive/2024/2025-10-09 Review.pdf: in Archive/2024 but dated 2025-10-09"]
+    );
+    let h = WorkingHours {
+        utc_offset_minutes: 8 * 60,
+        ..WorkingHours::default()
+    };
+    let at = SimTime::parse("2026-01-05T02:00:00Z").expect("time"); // Mon 10:00 local
+    let later: VPath = "/D/time_2026-01-06.csv".parse().expect("path");
+    assert_eq!(
+        attached_dates(&h, "mail", at, std::slice::from_ref(&later)),
+        ["mail (2026-01-05) attaches /D/time_2026-01-06.csv, dated 2026-01-06"]
+    );
+    assert!(attached_dates(&h, "mail", at.plus_secs(86_400), &[later]).is_empty());
+    assert_eq!(h.next_open(at), at);
+    let saturday = at.plus_secs(5 * 86_400);
+    assert_ne!(h.next_open(saturday), saturday);
+    assert_ne!(
+        h.next_open(at.plus_secs(-3 * 3600)),
+        at.plus_secs(-3 * 3600)
+    );
+}
