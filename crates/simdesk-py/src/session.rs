@@ -271,6 +271,16 @@ impl Session {
         Ok(value)
     }
 
+    /// Renders every file's text view now, so forks made afterwards share
+    /// them and read an unchanged file without rendering it (the base
+    /// sessions `simdesk.gym` resets from do this). Changes no result.
+    fn render_views(&self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| {
+            self.lock()?.render_views();
+            PyResult::Ok(())
+        })
+    }
+
     /// An independent session sharing all unchanged state: O(1). The
     /// responder is shared too.
     fn fork(&self, py: Python<'_>) -> PyResult<Session> {

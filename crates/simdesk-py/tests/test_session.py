@@ -216,3 +216,23 @@ def test_session_of_a_generated_computer():
     assert listed and all(any(t in line for t in titles) for line in listed), calendar
     report = s.score()
     assert [o["id"] for o in report["objectives"]] == [o["id"] for o in s.world.objectives]
+
+
+def _files(world, folder="/"):
+    for e in world.ls(folder):
+        if e["kind"] is None:
+            yield from _files(world, e["path"])
+        else:
+            yield e
+
+
+def test_render_views_changes_no_result():
+    base = simdesk.Session.generate("financial-advisor", seed=0, index=0)
+    plain = base.fork()
+    base.render_views()
+    rendered = base.fork()
+    books = [e["path"] for e in _files(base.world) if e["kind"] == "workbook"]
+    assert books
+    for path in books:
+        assert rendered.call("read_file", {"path": path}) == plain.call("read_file", {"path": path})
+    assert rendered.steps() == plain.steps()

@@ -121,6 +121,8 @@ class SimdeskEnv(gymnasium.Env):
         base = self._bases.get(key)
         if base is None:
             base = self._make_session(*key)
+            # Rendered once here, every reset's first read is a lookup.
+            base.render_views()
             self._bases[key] = base
             while len(self._bases) > BASE_CACHE:
                 self._bases.popitem(last=False)
