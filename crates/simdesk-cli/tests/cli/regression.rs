@@ -15,16 +15,19 @@ fn stderr(o: &std::process::Output) -> String {
 /// A small world with one file, saved as `w.simdesk` under `d`.
 fn small_world(d: &Path) {
     assert!(simdesk(d, &["new", "w.simdesk"]).status.success());
-    std::fs::write(
-        d.join("ops.jsonl"),
+    apply_ops(
+        d,
+        "ops.jsonl",
         "{\"op\":\"create\",\"path\":\"/Notes/a.md\",\"artifact\":{\"kind\":\"text\",\"format\":\"markdown\",\"content\":\"# A\\n\"}}\n",
-    )
-    .unwrap();
-    assert!(
-        simdesk(d, &["apply", "w.simdesk", "ops.jsonl"])
-            .status
-            .success()
     );
+}
+
+/// Writes `lines` to the op file `name` under `d` and applies it to
+/// `w.simdesk`, which must succeed.
+fn apply_ops(d: &Path, name: &str, lines: &str) {
+    std::fs::write(d.join(name), lines).unwrap();
+    let out = simdesk(d, &["apply", "w.simdesk", name]);
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[test]
@@ -195,13 +198,11 @@ fn regression_byte_order_mark_refused_in_specs_and_op_files() {
     let dir = TempDir::new("bom");
     let d = &dir.0;
     assert!(simdesk(d, &["new", "w.simdesk"]).status.success());
-    std::fs::write(
-        d.join("ops.jsonl"),
+    apply_ops(
+        d,
+        "ops.jsonl",
         "\u{feff}{\"op\":\"mkdir\",\"path\":\"/Clients\"}\n",
-    )
-    .unwrap();
-    let out = simdesk(d, &["apply", "w.simdesk", "ops.jsonl"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    );
     // A generated spec, saved by an editor that writes a BOM.
     assert!(
         simdesk(d, &["generate", "--template", "paralegal", "--out", "g"])
@@ -244,15 +245,10 @@ fn regression_warnings_into_a_closed_stderr_panicked() {
     small_world(d);
     // A workbook the model writes as .xlsx: export warns on stderr before
     // its summary (`simdesk export … 2>&1 | head -0`).
-    std::fs::write(
-        d.join("xlsm.jsonl"),
+    apply_ops(
+        d,
+        "xlsm.jsonl",
         "{\"op\":\"create\",\"path\":\"/a.xlsm\",\"artifact\":{\"kind\":\"workbook\",\"sheets\":[{\"name\":\"S\",\"cells\":{}}]}}\n",
-    )
-    .unwrap();
-    assert!(
-        simdesk(d, &["apply", "w.simdesk", "xlsm.jsonl"])
-            .status
-            .success()
     );
     assert_eq!(
         into_a_closed_pipe(d, &["export", "w.simdesk", "out"]),
@@ -291,16 +287,7 @@ fn regression_killed_saves_left_hidden_temp_files_forever() {
     // Not a killed save's leftover: kept.
     std::fs::write(d.join(".w.simdesk.tmp-mine"), "mine").unwrap();
     std::fs::create_dir(d.join(".w.simdesk.tmp4294967295-1")).unwrap();
-    std::fs::write(
-        d.join("ops.jsonl"),
-        "{\"op\":\"mkdir\",\"path\":\"/More\"}\n",
-    )
-    .unwrap();
-    assert!(
-        simdesk(d, &["apply", "w.simdesk", "ops.jsonl"])
-            .status
-            .success()
-    );
+    apply_ops(d, "ops.jsonl", "{\"op\":\"mkdir\",\"path\":\"/More\"}\n");
     let mut names: Vec<String> = std::fs::read_dir(d)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
