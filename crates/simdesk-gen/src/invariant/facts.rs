@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use simdesk_model::{Artifact, CellValue, Op, Sheet, SimTime, TextFormat};
 
-use super::{Facts, Invariant, ValueScope, Violation, check_entity};
+use super::{Facts, Invariant, OneValueRule, ValueScope, Violation, check_entity};
 use crate::expr::Val;
 use crate::pack::{Pack, Template};
 use crate::spec::WorldSpec;
@@ -134,33 +134,40 @@ fn world_values(
     seen: &mut [BTreeMap<String, (f64, String)>],
     push: &mut impl FnMut(usize, &str, String),
 ) {
-    for (i, rule) in pack.invariants.iter().enumerate() {
-        let Invariant::OneValue(r) = rule else {
-            continue;
-        };
-        if r.scope != ValueScope::World {
-            continue;
-        }
-        let (Some(kc), Some(vc)) = (col_index(pack, &r.key), col_index(pack, &r.column)) else {
-            continue;
-        };
-        for row in rows {
-            let (Some(k), Some(v)) = (key_text(row.get(kc)), value(row.get(vc))) else {
-                continue;
-            };
-            let (first, at) = seen[i]
-                .entry(k.clone())
-                .or_insert((v, path.to_owned()))
-                .clone();
-            if (first - v).abs() > 1e-9 {
-                push(
-                    i,
-                    path,
-                    format!("{k}: {} {v} here, {first} in {at}", r.column),
-                );
-            }
+    for (i, r, k, v) in world_pairs(pack, rows) {
+        let (first, at) = seen[i]
+            .entry(k.clone())
+            .or_insert((v, path.to_owned()))
+            .clone();
+        if (first - v).abs() > 1e-9 {
+            push(
+                i,
+                path,
+                format!("{k}: {} {v} here, {first} in {at}", r.column),
+            );
         }
     }
+}
+
+/// Each world-scope `one_value` rule (by index) with every row's key and
+/// value in a data file.
+fn world_pairs<'a>(
+    pack: &'a Pack,
+    rows: &'a [Vec<Option<Val>>],
+) -> impl Iterator<Item = (usize, &'a OneValueRule, String, f64)> + 'a {
+    pack.invariants
+        .iter()
+        .enumerate()
+        .filter_map(move |(i, rule)| match rule {
+            Invariant::OneValue(r) if r.scope == ValueScope::World => {
+                Some((i, r, col_index(pack, &r.key)?, col_index(pack, &r.column)?))
+            }
+            _ => None,
+        })
+        .flat_map(move |(i, r, kc, vc)| {
+            rows.iter()
+                .filter_map(move |row| Some((i, r, key_text(row.get(kc))?, value(row.get(vc))?)))
+        })
 }
 
 /// World `one_value` rules on a later file: one value per key and day,
@@ -176,38 +183,24 @@ fn world_moves(
     seen: &mut [DayValues],
     push: &mut impl FnMut(usize, &str, String),
 ) {
-    for (i, rule) in pack.invariants.iter().enumerate() {
-        let Invariant::OneValue(r) = rule else {
-            continue;
-        };
-        if r.scope != ValueScope::World {
-            continue;
+    for (i, r, k, v) in world_pairs(pack, rows) {
+        let (first, at) = seen[i]
+            .entry((day.to_owned(), k.clone()))
+            .or_insert((v, path.to_owned()))
+            .clone();
+        if (first - v).abs() > 1e-9 {
+            push(i, path, format!("{k} on {day}: {v} here, {first} in {at}"));
         }
-        let (Some(kc), Some(vc)) = (col_index(pack, &r.key), col_index(pack, &r.column)) else {
-            continue;
-        };
-        for row in rows {
-            let (Some(k), Some(v)) = (key_text(row.get(kc)), value(row.get(vc))) else {
-                continue;
-            };
-            let (first, at) = seen[i]
-                .entry((day.to_owned(), k.clone()))
-                .or_insert((v, path.to_owned()))
-                .clone();
-            if (first - v).abs() > 1e-9 {
-                push(i, path, format!("{k} on {day}: {v} here, {first} in {at}"));
-            }
-            if let (Some(d), Some((v0, _))) = (r.daily, start[i].get(&k))
-                && *v0 > 0.0
-            {
-                let limit = d * days.max(1.0).sqrt() + 0.01 / v0 + 1e-9;
-                if (v / v0 - 1.0).abs() > limit {
-                    push(
-                        i,
-                        path,
-                        format!("{k}: {v0} at the start, {v} {days:.1} days later"),
-                    );
-                }
+        if let (Some(d), Some((v0, _))) = (r.daily, start[i].get(&k))
+            && *v0 > 0.0
+        {
+            let limit = d * days.max(1.0).sqrt() + 0.01 / v0 + 1e-9;
+            if (v / v0 - 1.0).abs() > limit {
+                push(
+                    i,
+                    path,
+                    format!("{k}: {v0} at the start, {v} {days:.1} days later"),
+                );
             }
         }
     }
