@@ -175,5 +175,5 @@ pub use target::{
     Checked, Dataset, DatasetComputer, Located, Opened, check_dataset, check_world, locate,
     open_world,
 };
-pub use templates::{load_templates_dir, templates};
+pub use templates::{MAX_TEMPLATE_FILE_BYTES, load_templates_dir, templates};
 pub use walk::{DiskSource, WalkLimits, Walked, walk};

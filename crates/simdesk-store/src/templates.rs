@@ -9,9 +9,16 @@ use std::path::Path;
 use simdesk_gen::Template;
 
 use crate::error::{StoreError, io};
+use crate::fsio::read_text;
+
+/// The most bytes one template file may hold (a shipped `pack.toml` is a
+/// few tens of kilobytes); a bigger file is refused before it is read
+/// ([`StoreError::TooLarge`]).
+pub const MAX_TEMPLATE_FILE_BYTES: u64 = 8 << 20;
 
 /// Loads every template under `dir`: each sub-folder's regular files (one
-/// level deep, in name order), read as UTF-8.
+/// level deep, in name order), read as UTF-8 (a leading byte-order mark is
+/// dropped), each at most [`MAX_TEMPLATE_FILE_BYTES`].
 pub fn load_templates_dir(dir: &Path) -> Result<Vec<Template>, StoreError> {
     let mut files = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -33,7 +40,7 @@ pub fn load_templates_dir(dir: &Path) -> Result<Vec<Template>, StoreError> {
         for f in inner {
             let p = f.path();
             if p.is_file() {
-                let text = std::fs::read_to_string(&p).map_err(io("read", &p))?;
+                let text = read_text(&p, MAX_TEMPLATE_FILE_BYTES)?;
                 files.push((format!("{name}/{}", f.file_name().to_string_lossy()), text));
             }
         }

@@ -13,7 +13,7 @@ fn small_world() -> simdesk_engine::Workspace {
         vec![
             Op::Create {
                 path: vp("/Data/prices.csv"),
-                artifact: text(TextFormat::Csv, "Ticker,Close\nVTI,250\n"),
+                artifact: text(TextFormat::Csv, "Ticker,Close\nVTI,250\n").into(),
             },
             Op::Mkdir { path: vp("/Empty") },
         ],
@@ -109,4 +109,23 @@ fn a_template_folder_is_read_from_disk() {
     assert_eq!(loaded[0].id, "insurance-adjuster");
     let e = load_templates_dir(&dir.join("missing")).unwrap_err();
     assert!(matches!(e, StoreError::Io { action: "list", .. }), "{e}");
+
+    // An editor's byte-order mark in front of pack.toml is accepted.
+    let pack = dir.join("insurance-adjuster/pack.toml");
+    let text = std::fs::read(&pack).unwrap();
+    std::fs::write(&pack, [&b"\xef\xbb\xbf"[..], &text].concat()).unwrap();
+    let loaded = load_templates_dir(&dir.0).unwrap();
+    assert_eq!(loaded[0].id, "insurance-adjuster");
+
+    // A file past the cap is refused by its size, before it is read.
+    let big = dir.join("insurance-adjuster/huge.j2");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(simdesk_store::MAX_TEMPLATE_FILE_BYTES + 1)
+        .unwrap();
+    let e = load_templates_dir(&dir.0).unwrap_err();
+    assert!(
+        matches!(&e, StoreError::TooLarge { path, limit, .. }
+            if path == &big && *limit == simdesk_store::MAX_TEMPLATE_FILE_BYTES),
+        "{e}"
+    );
 }
