@@ -12,6 +12,10 @@ use simdesk_model::{Artifact, CellError, CellValue, Sheet, Workbook, format_valu
 use super::DEFAULT_DATE_FORMAT;
 use crate::{ExportOptions, Format, FormatError};
 
+/// The code the reader gives built-in number format 14 (Excel's short
+/// date); see `read::builtin_format`.
+pub(crate) const BUILTIN_SHORT_DATE: &str = "m/d/yy";
+
 fn write_err(e: XlsxError) -> FormatError {
     FormatError::write_by(Format::Xlsx, "rust_xlsxwriter", e)
 }
@@ -66,8 +70,14 @@ pub fn export_xlsx(book: &Workbook, opts: &ExportOptions) -> Result<Vec<u8>, For
             let style = (fmt_code.is_some() || cell.bold).then(|| {
                 &*styles.entry((fmt_code, cell.bold)).or_insert_with(|| {
                     let mut f = XlsxFormat::new();
-                    if let Some(code) = fmt_code {
-                        f = f.set_num_format(code);
+                    match fmt_code {
+                        // The reader names built-in format 14 by its code;
+                        // written back it is built-in 14 again (a custom
+                        // format of the same code would not follow the
+                        // reader's locale as Excel's short date does).
+                        Some(BUILTIN_SHORT_DATE) => f = f.set_num_format_index(14),
+                        Some(code) => f = f.set_num_format(code),
+                        None => {}
                     }
                     if cell.bold {
                         f = f.set_bold();
@@ -251,6 +261,41 @@ pub fn export(artifact: &Artifact, opts: &ExportOptions) -> Result<Vec<u8>, Form
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Built-in date format 14, read as its code, is written back as
+    /// built-in 14 (it used to become a custom format of the same code),
+    /// and reads back as the same code.
+    #[test]
+    fn builtin_short_date_keeps_its_id() {
+        use std::io::Read as _;
+        let mut sheet = Sheet::new("S");
+        sheet.cells.insert(
+            "A1".parse().unwrap(),
+            simdesk_model::Cell::value(CellValue::Date(45_000.0)).with_format(BUILTIN_SHORT_DATE),
+        );
+        sheet.cells.insert(
+            "A2".parse().unwrap(),
+            simdesk_model::Cell::value(CellValue::Date(45_001.0)).with_format("yyyy-mm-dd"),
+        );
+        let book = Workbook {
+            sheets: vec![sheet],
+        };
+        let bytes = export_xlsx(&book, &ExportOptions::default()).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+        let mut styles = String::new();
+        zip.by_name("xl/styles.xml")
+            .unwrap()
+            .read_to_string(&mut styles)
+            .unwrap();
+        assert!(styles.contains("numFmtId=\"14\""), "{styles}");
+        assert!(!styles.contains("formatCode=\"m/d/yy\""), "{styles}");
+        assert!(styles.contains("formatCode=\"yyyy-mm-dd\""), "{styles}");
+        let back = super::super::import_xlsx(&bytes, &crate::Limits::default()).unwrap();
+        let cells = &back.sheets[0].cells;
+        let a1 = &cells[&"A1".parse().unwrap()];
+        assert_eq!(a1.format.as_deref(), Some(BUILTIN_SHORT_DATE));
+        assert_eq!(a1.value, CellValue::Date(45_000.0));
+    }
 
     /// The column-fitting shortcut measures what `format_value` shows.
     #[test]
