@@ -23,13 +23,15 @@ fn model_world() -> Workspace {
             artifact: Artifact::Text(Text {
                 format: TextFormat::Csv,
                 content: "Ticker,Close\nVTI,250\nBND,72.5\nVXUS,58.2\n".into(),
-            }),
+            })
+            .into(),
         },
         Op::Create {
             path: vp("/Models/portfolio.xlsx"),
             artifact: Artifact::Workbook(Workbook {
                 sheets: vec![Sheet::new("Holdings")],
-            }),
+            })
+            .into(),
         },
         Op::Link {
             source: Ref::whole(vp("/Data/prices.csv")),

@@ -44,7 +44,7 @@ fn thousand() -> Workspace {
             &mut ws,
             Op::Create {
                 path: vp(&book),
-                artifact: Artifact::Workbook(Workbook { sheets: vec![s] }),
+                artifact: Artifact::Workbook(Workbook { sheets: vec![s] }).into(),
             },
         );
         let doc = Document {
@@ -64,7 +64,7 @@ fn thousand() -> Workspace {
             &mut ws,
             Op::Create {
                 path: vp(&format!("{dir}/review.docx")),
-                artifact: Artifact::Document(doc),
+                artifact: Artifact::Document(doc).into(),
             },
         );
         apply(
@@ -82,7 +82,8 @@ fn thousand() -> Workspace {
                 artifact: Artifact::Text(Text {
                     format: TextFormat::Markdown,
                     content: format!("- call client {i}\n- Total is $1,000\n"),
-                }),
+                })
+                .into(),
             },
         );
         if i % 10 == 0 {

@@ -19,7 +19,7 @@
 //! let book: VPath = "/Models/fees.xlsx".parse().unwrap();
 //! let mut sheet = Sheet::new("Summary");
 //! sheet.cells.insert("B2".parse().unwrap(), Cell::value(100.0));
-//! ws.apply(Op::Create { path: book.clone(), artifact: Artifact::Workbook(Workbook { sheets: vec![sheet] }) });
+//! ws.apply(Op::Create { path: book.clone(), artifact: Artifact::Workbook(Workbook { sheets: vec![sheet] }).into() });
 //! ws.apply(Op::Export { source: book.clone(), target: "/Out/fees.csv".parse().unwrap(), sheet: None });
 //! assert!(check(&ws, &CheckOptions::default()).iter().all(|d| !d.is_error()));
 //!

@@ -53,7 +53,7 @@ impl W {
         }
         self.op(Op::Create {
             path: vp(path),
-            artifact: Artifact::Workbook(Workbook { sheets: vec![s] }),
+            artifact: Artifact::Workbook(Workbook { sheets: vec![s] }).into(),
         })
     }
 
@@ -64,7 +64,8 @@ impl W {
             artifact: Artifact::Document(Document {
                 title: None,
                 blocks,
-            }),
+            })
+            .into(),
         })
     }
 
@@ -75,7 +76,8 @@ impl W {
             artifact: Artifact::Text(Text {
                 format: TextFormat::from_extension(vp(path).extension().unwrap_or("")),
                 content: content.into(),
-            }),
+            })
+            .into(),
         })
     }
 

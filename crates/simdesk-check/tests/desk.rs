@@ -159,7 +159,8 @@ pub fn desk() -> Workspace {
             artifact: Artifact::Text(Text {
                 format: TextFormat::Csv,
                 content: PRICES_V2.into(),
-            }),
+            })
+            .into(),
         },
     );
     w.0

@@ -299,7 +299,7 @@ pub const HACKS: &[Hack] = &[
                 at + 1,
                 Op::Write {
                     path: target,
-                    artifact: good,
+                    artifact: good.into(),
                 },
             );
         },
@@ -791,7 +791,7 @@ fn a_pdf_made_elsewhere_from_the_right_source_is_accepted() {
         if matches!(op, Op::Export { .. }) {
             *op = Op::Create {
                 path: target.clone(),
-                artifact: Artifact::Pdf(rewrapped.clone()),
+                artifact: Artifact::Pdf(rewrapped.clone()).into(),
             };
         }
     }

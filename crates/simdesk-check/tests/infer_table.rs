@@ -18,7 +18,7 @@ fn plain(ws: &Workspace) -> Workspace {
             None => Op::Mkdir { path: e.path },
             Some(a) => Op::Create {
                 path: e.path,
-                artifact: a.clone(),
+                artifact: a.clone().into(),
             },
         };
         assert!(out.apply_as("import", op).is_applied());
@@ -146,7 +146,8 @@ error[SD013 stale-export]: /R/q4 review.pdf looks like an export of /R/q4 review
                     pages: vec![PdfPage {
                         text: "Minutes of the staff lunch, nothing more.".into(),
                     }],
-                }),
+                })
+                .into(),
             });
             vec![]
         },
@@ -326,7 +327,7 @@ warning[SD011 stale-attachment]: /Mail/Sent/plan.eml was sent with a copy of /R/
         build: |w| {
             w.op(Op::Create {
                 path: vp("/Mail/Sent/plan.eml"),
-                artifact: Artifact::Email(email("ann@client.example", "Plan", &[])),
+                artifact: Artifact::Email(email("ann@client.example", "Plan", &[])).into(),
             });
             vec![attached(
                 "/Mail/Sent/plan.eml",

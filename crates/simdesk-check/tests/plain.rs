@@ -113,7 +113,7 @@ fn create(ws: &mut Workspace, p: &VPath, a: Artifact) {
         "import",
         Op::Create {
             path: p.clone(),
-            artifact: a,
+            artifact: a.into(),
         },
     );
     assert!(out.is_applied(), "create {p}: {:?}", out.diagnostics);

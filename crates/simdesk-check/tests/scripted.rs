@@ -78,7 +78,8 @@ fn run() -> (Workspace, u64) {
             artifact: Artifact::Text(Text {
                 format: TextFormat::Csv,
                 content: PRICES_V2.into(),
-            }),
+            })
+            .into(),
         },
     );
     assert!(out.is_applied());
@@ -157,7 +158,8 @@ fn run() -> (Workspace, u64) {
             artifact: Artifact::Text(Text {
                 format: TextFormat::Markdown,
                 content: "- call Chen".into(),
-            }),
+            })
+            .into(),
         },
         true,
     );
@@ -255,7 +257,8 @@ fn mined_mistakes_of_each_kind() {
         path: vp("/m.xlsx"),
         artifact: Artifact::Workbook(Workbook {
             sheets: vec![Sheet::new("S")],
-        }),
+        })
+        .into(),
     });
     ws.apply(Op::Write {
         path: vp("/r.pdf"),
@@ -264,7 +267,8 @@ fn mined_mistakes_of_each_kind() {
             pages: vec![PdfPage {
                 text: "edited".into(),
             }],
-        }),
+        })
+        .into(),
     });
     ws.apply(Op::Delete {
         path: vp("/m.xlsx"),

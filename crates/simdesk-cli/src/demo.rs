@@ -165,11 +165,12 @@ pub fn build() -> Workspace {
             artifact: Artifact::Text(Text {
                 format: TextFormat::Csv,
                 content: MARKET_V1.into(),
-            }),
+            })
+            .into(),
         },
         Op::Create {
             path: d.workbook.clone(),
-            artifact: portfolio(),
+            artifact: portfolio().into(),
         },
         Op::Link {
             source: Ref::whole(d.csv.clone()),
@@ -183,7 +184,7 @@ pub fn build() -> Workspace {
         },
         Op::Create {
             path: d.report.clone(),
-            artifact: report(&d.workbook),
+            artifact: report(&d.workbook).into(),
         },
         Op::Export {
             source: d.report.clone(),
@@ -205,7 +206,8 @@ fn new_market_data(ws: &mut Workspace, d: &DemoPaths, out: &mut String) {
         artifact: Artifact::Text(Text {
             format: TextFormat::Csv,
             content: MARKET_V2.into(),
-        }),
+        })
+        .into(),
     });
     let _ = writeln!(out, "1. new market data arrives in {}", d.csv);
 }

@@ -32,7 +32,8 @@ fn big_world() -> (Workspace, VPath, VPath) {
         artifact: Artifact::Text(Text {
             format: TextFormat::Csv,
             content: "a,b\n1,2\n".into(),
-        }),
+        })
+        .into(),
     });
     let mut sheet = Sheet::new("S");
     sheet.cells.insert(CellAddr::new(0, 0), Cell::value(1.0));
@@ -40,7 +41,8 @@ fn big_world() -> (Workspace, VPath, VPath) {
         path: src.clone(),
         artifact: Artifact::Workbook(Workbook {
             sheets: vec![sheet],
-        }),
+        })
+        .into(),
     });
     ws.apply(Op::Link {
         source: Ref::whole(csv.clone()),
@@ -71,7 +73,7 @@ fn big_world() -> (Workspace, VPath, VPath) {
         };
         ws.apply(Op::Create {
             path: memo.clone(),
-            artifact: Artifact::Document(d),
+            artifact: Artifact::Document(d).into(),
         });
         ws.apply(Op::Export {
             source: memo,
@@ -88,7 +90,8 @@ fn big_world() -> (Workspace, VPath, VPath) {
             artifact: Artifact::Text(Text {
                 format: TextFormat::Plain,
                 content: format!("note {i}"),
-            }),
+            })
+            .into(),
         });
         i += 1;
         n += 1;
@@ -111,10 +114,10 @@ fn three_workbooks() -> (Workspace, VPath) {
             s.cells.insert(
                 CellAddr::new(0, 0),
                 Cell {
-                    link: Some(CellLink {
+                    link: Some(Box::new(CellLink {
                         source: Ref::cell(books[i - 1].clone(), "S", CellAddr::new(1, 1)),
                         policy: Policy::Live,
-                    }),
+                    })),
                     ..Cell::default()
                 },
             );
@@ -128,7 +131,7 @@ fn three_workbooks() -> (Workspace, VPath) {
         }
         let out = ws.apply(Op::Create {
             path: book.clone(),
-            artifact: Artifact::Workbook(Workbook { sheets: vec![s] }),
+            artifact: Artifact::Workbook(Workbook { sheets: vec![s] }).into(),
         });
         assert!(out.is_applied());
     }
@@ -159,7 +162,7 @@ fn benches(c: &mut Criterion) {
         s.cells.insert(CellAddr::new(0, 0), Cell::value(0.0));
         ws.apply(Op::Create {
             path: other.clone(),
-            artifact: Artifact::Workbook(Workbook { sheets: vec![s] }),
+            artifact: Artifact::Workbook(Workbook { sheets: vec![s] }).into(),
         });
         let mut v = 0.0;
         b.iter(|| {
@@ -178,7 +181,8 @@ fn benches(c: &mut Criterion) {
                 artifact: Artifact::Text(Text {
                     format: TextFormat::Plain,
                     content: "x".into(),
-                }),
+                })
+                .into(),
             })
         })
     });
@@ -200,7 +204,8 @@ fn benches(c: &mut Criterion) {
         artifact: Artifact::Text(Text {
             format: TextFormat::Csv,
             content: "a,b\n1,3\n".into(),
-        }),
+        })
+        .into(),
     });
     assert_eq!(stale_world.stale_paths().len(), 201);
     c.bench_function("stale/all_stale_paths_10k_world_201_stale", |b| {

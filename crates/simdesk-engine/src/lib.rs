@@ -17,14 +17,14 @@
 //! let book: VPath = "/Models/portfolio.xlsx".parse().unwrap();
 //! let mut sheet = Sheet::new("Summary");
 //! sheet.cells.insert("B4".parse().unwrap(), Cell::value(0.0731).with_format("0.0%"));
-//! assert!(ws.apply(Op::Create { path: book.clone(), artifact: Artifact::Workbook(Workbook { sheets: vec![sheet] }) }).is_applied());
+//! assert!(ws.apply(Op::Create { path: book.clone(), artifact: Artifact::Workbook(Workbook { sheets: vec![sheet] }).into() }).is_applied());
 //!
 //! // A memo quotes the cell through a live field.
 //! let memo = Document { title: None, blocks: vec![Block::Paragraph { inlines: vec![
 //!     Inline::text("Return: "),
 //!     Inline::field("/Models/portfolio.xlsx#Summary!B4".parse().unwrap(), None),
 //! ] }] };
-//! ws.apply(Op::Create { path: "/Reports/memo.docx".parse().unwrap(), artifact: Artifact::Document(memo) });
+//! ws.apply(Op::Create { path: "/Reports/memo.docx".parse().unwrap(), artifact: Artifact::Document(memo).into() });
 //! assert!(ws.view(&"/Reports/memo.docx".parse().unwrap()).unwrap().contains("Return: 7.3%"));
 //!
 //! // Editing the workbook recomputes the memo at once.

@@ -411,7 +411,7 @@ fn workbook(path: &VPath, w: &Workbook) -> Result<(), Diagnostic> {
                         value: None,
                         formula: c.formula.clone(),
                         format: c.format.clone(),
-                        link: c.link.clone(),
+                        link: c.link.as_deref().cloned(),
                     },
                 },
             )?;

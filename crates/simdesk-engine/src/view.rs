@@ -295,10 +295,10 @@ mod tests {
             0,
             Cell {
                 value: CellValue::Number(250.0),
-                link: Some(CellLink {
+                link: Some(Box::new(CellLink {
                     source: Ref::parse("/Models/prices.xlsx#Prices!B2").expect("ref"),
                     policy: Policy::Manual,
-                }),
+                })),
                 ..Cell::default()
             },
         );

@@ -401,6 +401,11 @@ impl FormulaGraph {
     /// sheet order, then row-major order.
     pub fn recalc_all(&mut self, wb: &mut Workbook, ctx: &EvalContext) -> RecalcReport {
         *self = FormulaGraph::new(wb);
+        if self.nodes.is_empty() {
+            // No formula: nothing to evaluate, and the evaluator would only
+            // hold a copy of every value cell.
+            return RecalcReport::default();
+        }
         let mut ev = Evaluator::new(&self.sheets, ctx.now);
         for (si, sheet) in wb.sheets.iter().enumerate() {
             for (addr, cell) in &sheet.cells {

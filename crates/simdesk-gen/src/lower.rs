@@ -45,7 +45,7 @@ pub fn lower(spec: &WorldSpec) -> Result<Vec<(String, Op)>, Vec<SpecError>> {
             g(),
             Op::Create {
                 path: a.path.clone(),
-                artifact: a.artifact.clone(),
+                artifact: a.artifact.clone().into(),
             },
         ));
     }

@@ -179,7 +179,7 @@ impl Artifact {
             for s in &w.sheets {
                 for (addr, c) in &s.cells {
                     if let Some(l) = &c.link {
-                        out.push((s.name.as_str(), *addr, l));
+                        out.push((s.name.as_str(), *addr, &**l));
                     }
                 }
             }
@@ -277,9 +277,10 @@ pub struct Cell {
     /// Bold text (header rows).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub bold: bool,
-    /// The cell takes its value from another workbook's cell.
+    /// The cell takes its value from another workbook's cell (boxed: few
+    /// cells have one, and every cell would otherwise carry its size).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link: Option<CellLink>,
+    pub link: Option<Box<CellLink>>,
 }
 
 impl Cell {

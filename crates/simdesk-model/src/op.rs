@@ -4,6 +4,8 @@
 //! so agents, op files (JSON Lines) and trajectories all speak the same
 //! language.
 
+use std::sync::Arc;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -29,15 +31,17 @@ pub enum Op {
     Create {
         /// Where.
         path: VPath,
-        /// The content.
-        artifact: Artifact,
+        /// The content, shared: the world stores this very value (no copy
+        /// beside the one the trajectory keeps).
+        artifact: Arc<Artifact>,
     },
     /// Replace the whole content of an existing artifact (save over it).
     Write {
         /// Which artifact.
         path: VPath,
-        /// The new content (same kind).
-        artifact: Artifact,
+        /// The new content (same kind), shared with the world like
+        /// [`Op::Create`]'s.
+        artifact: Arc<Artifact>,
     },
     /// Delete an artifact, or a folder (with `recursive` when not empty).
     Delete {

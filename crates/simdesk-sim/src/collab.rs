@@ -314,12 +314,12 @@ impl Session {
             let op = if self.world.artifact(&f.path).is_some() {
                 Op::Write {
                     path: f.path.clone(),
-                    artifact: f.artifact.clone(),
+                    artifact: f.artifact.clone().into(),
                 }
             } else {
                 Op::Create {
                     path: f.path.clone(),
-                    artifact: f.artifact.clone(),
+                    artifact: f.artifact.clone().into(),
                 }
             };
             if self.world.apply_as(&c.key, op).is_applied() {

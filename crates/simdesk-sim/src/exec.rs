@@ -449,7 +449,7 @@ impl Session {
         let kind = a.kind();
         let op = Op::Create {
             path: path.clone(),
-            artifact: a,
+            artifact: a.into(),
         };
         self.applied(tool, op, format!("created {kind} {path}"))
     }
@@ -768,7 +768,7 @@ impl Session {
                 d.blocks.splice(a.index..end, new);
                 Op::Write {
                     path: a.path.clone(),
-                    artifact: Artifact::Document(d),
+                    artifact: Artifact::Document(d).into(),
                 }
             }
         };
@@ -828,7 +828,7 @@ impl Session {
         }
         let op = Op::Write {
             path: a.path.clone(),
-            artifact: art,
+            artifact: art.into(),
         };
         self.applied(
             "replace_text",

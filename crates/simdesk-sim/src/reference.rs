@@ -58,7 +58,7 @@ fn slide_json(s: &simdesk_model::Slide) -> Option<Value> {
 pub fn tool_call_for(op: &Op) -> Option<ToolCall> {
     let (name, args) = match op {
         Op::Mkdir { path } => ("create_folder", json!({"path": path})),
-        Op::Create { path, artifact } => match artifact {
+        Op::Create { path, artifact } => match &**artifact {
             Artifact::Document(d) => (
                 "create_document",
                 json!({"path": path, "markdown": markdown::write(&d.blocks)?, "title": d.title}),

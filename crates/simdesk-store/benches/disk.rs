@@ -97,19 +97,19 @@ fn world() -> Workspace {
     for i in 0..20 {
         ops.push(Op::Create {
             path: vp(&format!("/Models/model-{i:02}.xlsx")),
-            artifact: workbook(i),
+            artifact: workbook(i).into(),
         });
     }
     for i in 0..30 {
         ops.push(Op::Create {
             path: vp(&format!("/Reports/review-{i:02}.docx")),
-            artifact: Artifact::Document(document(i)),
+            artifact: Artifact::Document(document(i)).into(),
         });
     }
     for i in 0..10 {
         ops.push(Op::Create {
             path: vp(&format!("/Decks/deck-{i:02}.pptx")),
-            artifact: deck(i),
+            artifact: deck(i).into(),
         });
     }
     for i in 0..20 {
@@ -134,7 +134,7 @@ fn world() -> Workspace {
         let ext = if i % 2 == 0 { "csv" } else { "md" };
         ops.push(Op::Create {
             path: vp(&format!("/Notes/note-{i:02}.{ext}")),
-            artifact: Artifact::Text(text),
+            artifact: Artifact::Text(text).into(),
         });
     }
     for i in 0..10 {

@@ -6,7 +6,15 @@
 //! cargo run --release -p simdesk-store --example import_rss -- 1000000 1
 //! cargo run --release -p simdesk-store --example import_rss -- make 1000000   # just the file
 //! cargo run --release -p simdesk-store --example import_rss -- measure-reader FILE  # the xlsx reader alone
+//! cargo run --release -p simdesk-store --example import_rss -- stages 1000000 1  # where memory goes
 //! ```
+//!
+//! `stages` imports one file step by step in a child and prints, after
+//! each step, the resident set now and its peak during the step (the peak
+//! is reset between steps through `/proc/self/clear_refs`): the file's
+//! bytes, the xlsx reader's workbook, the world holding it (one copy,
+//! shared with the op in the trajectory), and the digest kept with the
+//! original bytes.
 //!
 //! The parent writes a folder holding one `.xlsx` of CELLS cells over
 //! SHEETS sheets (ten columns: a text label, nine numbers; streamed into
@@ -106,6 +114,68 @@ fn peak_mb() -> u64 {
         .map_or(0, |kb| kb / 1024)
 }
 
+/// Resident set now (`VmRSS`) in MB, 0 when unknown.
+fn rss_mb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// Starts a new peak (`VmHWM` becomes the resident set now).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The child of `stages`: one import taken step by step.
+#[allow(clippy::disallowed_methods)]
+fn stages(file: &Path, cells: u64) -> Result<(), Box<dyn std::error::Error>> {
+    let per = |mb: u64| mb as f64 * 1e6 / cells as f64;
+    let step = |name: &str, t: std::time::Instant| {
+        let (now, peak) = (rss_mb(), peak_mb());
+        println!(
+            "  {name:<28} now {now:>5} MB ({:>4.0} B/cell)  step peak {peak:>5} MB ({:>4.0} B/cell)  {:>6.2} s",
+            per(now),
+            per(peak),
+            t.elapsed().as_secs_f64()
+        );
+        reset_peak();
+    };
+    reset_peak();
+    let t = std::time::Instant::now();
+    let bytes = std::fs::read(file)?;
+    step("file bytes", t);
+    let t = std::time::Instant::now();
+    let artifact = simdesk_formats::import(
+        &bytes,
+        simdesk_formats::Format::Xlsx,
+        &simdesk_formats::Limits::default(),
+    )?;
+    step("xlsx read into a workbook", t);
+    let t = std::time::Instant::now();
+    let mut ws = simdesk_engine::Workspace::new(
+        simdesk_model::SimTime::default(),
+        simdesk_model::Persona::default(),
+    );
+    let out = ws.apply(simdesk_model::Op::Create {
+        path: "/big.xlsx".parse()?,
+        artifact: artifact.into(),
+    });
+    if !out.is_applied() {
+        return Err(format!("{:?}", out.diagnostics).into());
+    }
+    step("applied into a world", t);
+    let t = std::time::Instant::now();
+    let art = ws.artifact(&"/big.xlsx".parse()?).ok_or("missing")?;
+    let digest = simdesk_store::artifact_digest(art)?;
+    step("digest of the artifact", t);
+    drop(bytes);
+    println!("  (digest {})", &digest[..12]);
+    Ok(())
+}
+
 /// The child: imports `folder` and prints `peak_mb seconds artifacts`.
 // A benchmark reads the machine's clock to time itself; nothing it
 // measures reaches a world or a file.
@@ -171,6 +241,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             drop(bytes);
             println!("{} reader", peak_mb());
             drop(a);
+            Ok(())
+        }
+        [m, file, cells] if m == "stages-child" => stages(Path::new(file), cells.parse()?),
+        [m, cells, sheets] if m == "stages" => {
+            let (cells, sheets): (u64, u64) = (cells.parse()?, sheets.parse()?);
+            let dir = std::env::temp_dir()
+                .join(format!("simdesk-import-rss-stages-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            let file = make(&dir, cells, sheets)?;
+            println!("{cells} cells over {sheets} sheets:");
+            let st = Command::new(std::env::current_exe()?)
+                .arg("stages-child")
+                .arg(&file)
+                .arg(cells.to_string())
+                .status()?;
+            let _ = std::fs::remove_dir_all(&dir);
+            if !st.success() {
+                return Err(format!("stages: {st}").into());
+            }
             Ok(())
         }
         [m, cells] if m == "make" => {

@@ -56,11 +56,18 @@ pub struct Originals {
 /// The digest an [`Original`] is matched by: blake3 of the artifact's
 /// JSON (the model's serialisation is deterministic: ordered maps only).
 pub fn artifact_digest(artifact: &Artifact) -> Result<String, StoreError> {
-    let json = serde_json::to_vec(artifact).map_err(|source| StoreError::Serialise {
+    // The JSON is hashed as it is written, never held whole (a big
+    // workbook's would be tens of bytes per cell).
+    let mut hasher = blake3::Hasher::new();
+    let serialise = |source| StoreError::Serialise {
         what: "artifact",
         source,
-    })?;
-    Ok(blake3::hash(&json).to_hex().to_string())
+    };
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut hasher);
+    serde_json::to_writer(&mut out, artifact).map_err(serialise)?;
+    std::io::Write::flush(&mut out).map_err(|e| serialise(serde_json::Error::io(e)))?;
+    drop(out);
+    Ok(hasher.finalize().to_hex().to_string())
 }
 
 impl Originals {

@@ -304,7 +304,7 @@ pub fn plan_plain(listing: &Listing, source: &mut dyn FileSource, opts: &ReadOpt
             Some((artifact, _)) => plan.push(
                 Op::Create {
                     path: f.clone(),
-                    artifact,
+                    artifact: artifact.into(),
                 },
                 rel(f),
                 Count::Created,
@@ -341,7 +341,7 @@ pub fn plan_plain(listing: &Listing, source: &mut dyn FileSource, opts: &ReadOpt
                     plan.push(
                         Op::Create {
                             path: att.path,
-                            artifact,
+                            artifact: artifact.into(),
                         },
                         shown,
                         Count::Created,
@@ -356,7 +356,7 @@ pub fn plan_plain(listing: &Listing, source: &mut dyn FileSource, opts: &ReadOpt
         plan.push(
             Op::Create {
                 path: path.clone(),
-                artifact: Artifact::Email(email),
+                artifact: Artifact::Email(email).into(),
             },
             rel(path),
             Count::Created,
@@ -425,7 +425,7 @@ pub fn reconcile(
         if let Some((artifact, _)) = read_outside(f, source, opts, &mut plan) {
             let op = Op::Create {
                 path: f.clone(),
-                artifact,
+                artifact: artifact.into(),
             };
             plan.push(op, rel(f), Count::Created);
         }
@@ -463,7 +463,7 @@ pub fn reconcile(
                 );
                 let op = Op::Write {
                     path: f.clone(),
-                    artifact,
+                    artifact: artifact.into(),
                 };
                 plan.push(op, shown, Count::Written);
             }

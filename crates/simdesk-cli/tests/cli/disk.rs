@@ -100,13 +100,14 @@ fn rich_world() -> Workspace {
     let ops = vec![
         Op::Create {
             path: vp("/Data/prices.csv"),
-            artifact: csv("Ticker,Close\nVTI,250\n"),
+            artifact: csv("Ticker,Close\nVTI,250\n").into(),
         },
         Op::Create {
             path: vp("/Models/model.xlsx"),
             artifact: Artifact::Workbook(Workbook {
                 sheets: vec![sheet],
-            }),
+            })
+            .into(),
         },
         Op::Link {
             source: Ref::whole(vp("/Data/prices.csv")),
@@ -115,11 +116,11 @@ fn rich_world() -> Workspace {
         },
         Op::Create {
             path: vp("/Reports/memo.docx"),
-            artifact: Artifact::Document(memo),
+            artifact: Artifact::Document(memo).into(),
         },
         Op::Create {
             path: vp("/Decks/review.pptx"),
-            artifact: Artifact::Deck(deck),
+            artifact: Artifact::Deck(deck).into(),
         },
         Op::AdvanceClock { seconds: 3600 },
         Op::Export {
@@ -132,17 +133,19 @@ fn rich_world() -> Workspace {
             artifact: Artifact::Text(Text {
                 format: TextFormat::Markdown,
                 content: "# To do\n\n- call Chen\n".into(),
-            }),
+            })
+            .into(),
         },
         Op::Create {
             path: vp("/Misc/logo.bin"),
             artifact: Artifact::Binary(Binary {
                 bytes: vec![0, 159, 146, 150, 255],
-            }),
+            })
+            .into(),
         },
         Op::Create {
             path: vp("/Models/wide.csv"),
-            artifact: Artifact::Workbook(Workbook { sheets: vec![wide] }),
+            artifact: Artifact::Workbook(Workbook { sheets: vec![wide] }).into(),
         },
         Op::Mkdir {
             path: vp("/Archive/2025"),
@@ -162,7 +165,7 @@ fn rich_world() -> Workspace {
         Op::AdvanceClock { seconds: 86_400 },
         Op::Write {
             path: vp("/Data/prices.csv"),
-            artifact: csv("Ticker,Close\nVTI,262\n"),
+            artifact: csv("Ticker,Close\nVTI,262\n").into(),
         },
     ];
     for op in ops {

@@ -244,7 +244,7 @@ fn apply_input(cell: &mut Cell, input: &CellInput) {
         .formula
         .as_ref()
         .map(|f| f.trim_start_matches('=').to_owned());
-    cell.link.clone_from(&input.link);
+    cell.link = input.link.clone().map(Box::new);
     cell.value = input.value.clone().unwrap_or_default();
     if input.format.is_some() {
         cell.format.clone_from(&input.format);

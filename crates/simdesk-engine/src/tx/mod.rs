@@ -144,15 +144,21 @@ impl<'a> Tx<'a> {
 
     /// Stores new content if it differs (early cutoff), bumping the
     /// artifact's revision and marking snapshot/manual out-edges behind.
-    fn set_content(&mut self, id: ArtifactId, new: Artifact, cells: CellChanges) -> bool {
+    fn set_content(
+        &mut self,
+        id: ArtifactId,
+        new: impl Into<Arc<Artifact>>,
+        cells: CellChanges,
+    ) -> bool {
+        let new: Arc<Artifact> = new.into();
         let Some(slot) = self.st.slots.get(&id) else {
             return false;
         };
-        if *slot.artifact == new {
+        if Arc::ptr_eq(&slot.artifact, &new) || *slot.artifact == *new {
             return false;
         }
         let mut s = (**slot).clone();
-        s.artifact = Arc::new(new);
+        s.artifact = new;
         s.rev = self.rev;
         s.modified_at = self.st.clock;
         self.st.slots.insert(id, Arc::new(s));
@@ -209,7 +215,7 @@ impl<'a> Tx<'a> {
             Op::Mkdir { path } => self.mkdir(path),
             Op::Create { path, artifact } => {
                 validate::artifact(path, artifact)?;
-                self.insert_artifact(path, artifact.clone()).map(|_| ())
+                self.insert_artifact(path, Arc::clone(artifact)).map(|_| ())
             }
             Op::Write { path, artifact } => self.write(path, artifact),
             Op::Delete { path, recursive } => self.delete(path, *recursive),

@@ -161,7 +161,24 @@ impl Tx<'_> {
         } else {
             false
         };
-        let recalc = is_workbook && (sources.is_none() || !pulled.is_empty());
+        let mut recalc = is_workbook && (sources.is_none() || !pulled.is_empty());
+        // A workbook with no formula and nothing pulled has nothing to
+        // recalculate: its graph is empty and its content stays where it is
+        // stored, shared with the op that made it (an imported million-cell
+        // sheet is not copied).
+        if recalc
+            && sources.is_none()
+            && pulled.is_empty()
+            && let Artifact::Workbook(w) = self.artifact_of(id)
+            && !w
+                .sheets
+                .iter()
+                .any(|s| s.cells.values().any(|c| c.formula.is_some()))
+        {
+            let g = FormulaGraph::new(w);
+            self.st.formulas.insert(id, Arc::new(g));
+            recalc = false;
+        }
         // A workbook not fresh is copied and compared as before (its cells
         // decide the early cutoff).
         let copy = !texts.is_empty() || recalc || (is_workbook && !fresh);

@@ -83,8 +83,9 @@ impl Tx<'_> {
     pub(super) fn insert_artifact(
         &mut self,
         path: &VPath,
-        artifact: Artifact,
+        artifact: impl Into<Arc<Artifact>>,
     ) -> TxResult<ArtifactId> {
+        let artifact: Arc<Artifact> = artifact.into();
         self.check_new(path, None)?;
         validate::kind_fits(path, &artifact)?;
         self.make_parents(path);
@@ -101,7 +102,7 @@ impl Tx<'_> {
             id,
             Arc::new(Slot {
                 path: path.clone(),
-                artifact: Arc::new(artifact),
+                artifact,
                 rev: self.rev,
                 created: self.rev,
                 modified_at: self.st.clock,
@@ -129,13 +130,13 @@ impl Tx<'_> {
         }
     }
 
-    pub(super) fn write(&mut self, path: &VPath, artifact: &Artifact) -> TxResult<()> {
+    pub(super) fn write(&mut self, path: &VPath, artifact: &Arc<Artifact>) -> TxResult<()> {
         validate::artifact(path, artifact)?;
         let id = self.lookup(path)?;
         self.expect_kind(path, id, artifact.kind())?;
         validate::kind_fits(path, artifact)?;
         let old_refs = resolve::content_refs(self.artifact_of(id), path);
-        self.set_content(id, artifact.clone(), None);
+        self.set_content(id, Arc::clone(artifact), None);
         self.sync_refs(id, &old_refs)?;
         self.recompute(id, None, false)?;
         Ok(())

@@ -163,7 +163,10 @@ pub fn fixture_ops(fixture: &str) -> Vec<Op> {
                 text(&content, format)
             }
         };
-        ops.push(Op::Create { path, artifact });
+        ops.push(Op::Create {
+            path,
+            artifact: artifact.into(),
+        });
     }
     ops
 }

@@ -25,10 +25,10 @@ fn value(ws: &simdesk_engine::Workspace, path: &str, sheet: &str, cell: &str) ->
 
 fn live(source: &str) -> Cell {
     Cell {
-        link: Some(CellLink {
+        link: Some(Box::new(CellLink {
             source: r(source),
             policy: Policy::Live,
-        }),
+        })),
         ..Cell::default()
     }
 }
@@ -52,7 +52,8 @@ fn three_books() -> simdesk_engine::Workspace {
                     ("D1", Cell::formula("C1*5")),
                     ("E1", Cell::formula("A2+1")),
                 ],
-            )]),
+            )])
+            .into(),
         },
     );
     ok(
@@ -65,7 +66,8 @@ fn three_books() -> simdesk_engine::Workspace {
                     ("A1", live("/in.xlsx#S!B2")),
                     ("A2", Cell::formula("A1*10")),
                 ],
-            )]),
+            )])
+            .into(),
         },
     );
     ok(
@@ -78,14 +80,15 @@ fn three_books() -> simdesk_engine::Workspace {
                     ("A1", live("/mid.xlsx#T!A2")),
                     ("A2", Cell::formula("SUM(A1,1)")),
                 ],
-            )]),
+            )])
+            .into(),
         },
     );
     ok(
         &mut ws,
         Op::Create {
             path: p("/memo.docx"),
-            artifact: doc(vec![field_para("Total ", "/out.xlsx#U!A2", Some("#,##0"))]),
+            artifact: doc(vec![field_para("Total ", "/out.xlsx#U!A2", Some("#,##0"))]).into(),
         },
     );
     ws
@@ -133,7 +136,7 @@ fn circular_references_are_diagnosed_not_hung() {
         &mut ws,
         Op::Create {
             path: p("/c.xlsx"),
-            artifact: workbook(&[("S", &[("A1", Cell::value(1.0))])]),
+            artifact: workbook(&[("S", &[("A1", Cell::value(1.0))])]).into(),
         },
     );
     ok(&mut ws, formula("/c.xlsx", "S", "B1", "A1+C1"));
@@ -170,7 +173,8 @@ fn today_follows_the_simulated_clock() {
                     ("A1", Cell::formula("TODAY()").with_format("yyyy-mm-dd")),
                     ("B1", Cell::formula("A1+1").with_format("yyyy-mm-dd")),
                 ],
-            )]),
+            )])
+            .into(),
         },
     );
     let today = start().excel_serial().floor();
@@ -198,7 +202,7 @@ fn missing_sheets_and_hostile_formulas_give_error_values() {
         &mut ws,
         Op::Create {
             path: p("/h.xlsx"),
-            artifact: workbook(&[("S", &[])]),
+            artifact: workbook(&[("S", &[])]).into(),
         },
     );
     let out = ok(&mut ws, formula("/h.xlsx", "S", "A1", "Gone!B2*2"));
@@ -253,7 +257,7 @@ fn import_refresh_recomputes_formulas_reading_the_imported_sheet() {
         &mut ws,
         Op::Write {
             path: p("/Downloads/prices.csv"),
-            artifact: text(PRICES_V2, TextFormat::Csv),
+            artifact: text(PRICES_V2, TextFormat::Csv).into(),
         },
     );
     assert_eq!(

@@ -41,7 +41,7 @@ fn manual_goes_stale_until_refreshed_and_staleness_is_transitive() {
         &mut ws,
         Op::Write {
             path: p("/Downloads/prices.csv"),
-            artifact: text(PRICES_V2, TextFormat::Csv),
+            artifact: text(PRICES_V2, TextFormat::Csv).into(),
         },
     );
     // Workbook behind its import; report and pdf stale through it.
@@ -131,14 +131,14 @@ fn early_cutoff_keeps_downstream_fresh() {
         &mut ws,
         Op::Create {
             path: p("/w.xlsx"),
-            artifact: workbook(&[("S", &[("A1", Cell::value(1.2))])]),
+            artifact: workbook(&[("S", &[("A1", Cell::value(1.2))])]).into(),
         },
     );
     ok(
         &mut ws,
         Op::Create {
             path: p("/memo.docx"),
-            artifact: doc(vec![field_para("About ", "/w.xlsx#S!A1", Some("0"))]),
+            artifact: doc(vec![field_para("About ", "/w.xlsx#S!A1", Some("0"))]).into(),
         },
     );
     ok(
@@ -167,7 +167,7 @@ fn export_of_a_stale_source_reports_the_chain() {
         &mut ws,
         Op::Write {
             path: p("/Downloads/prices.csv"),
-            artifact: text(PRICES_V2, TextFormat::Csv),
+            artifact: text(PRICES_V2, TextFormat::Csv).into(),
         },
     );
     let out = ok(
@@ -234,7 +234,7 @@ fn refuse_policy_rejects_stale_exports() {
         &mut ws,
         Op::Write {
             path: p("/Downloads/prices.csv"),
-            artifact: text(PRICES_V2, TextFormat::Csv),
+            artifact: text(PRICES_V2, TextFormat::Csv).into(),
         },
     );
     let out = rejected(
@@ -284,21 +284,21 @@ fn cycles_are_refused_with_the_cycle_printed() {
         &mut ws,
         Op::Create {
             path: p("/a.docx"),
-            artifact: doc(vec![Block::heading(1, "A")]),
+            artifact: doc(vec![Block::heading(1, "A")]).into(),
         },
     );
     ok(
         &mut ws,
         Op::Create {
             path: p("/b.docx"),
-            artifact: doc(vec![field_para("", "/a.docx#heading:a", None)]),
+            artifact: doc(vec![field_para("", "/a.docx#heading:a", None)]).into(),
         },
     );
     ok(
         &mut ws,
         Op::Create {
             path: p("/c.docx"),
-            artifact: doc(vec![field_para("", "/b.docx", None)]),
+            artifact: doc(vec![field_para("", "/b.docx", None)]).into(),
         },
     );
     let out = rejected(
@@ -376,7 +376,8 @@ fn delete_turns_refs_into_broken_references_and_recreate_heals() {
             artifact: workbook(&[(
                 "Prices",
                 &[("B2", Cell::value(1.0)), ("B3", Cell::value(2.0))],
-            )]),
+            )])
+            .into(),
         },
     );
     assert!(
@@ -431,7 +432,7 @@ fn move_onto_a_dangling_path_reconnects() {
         &mut ws,
         Op::Create {
             path: p("/memo.docx"),
-            artifact: doc(vec![field_para("x=", "/data/w.xlsx#S!A1", None)]),
+            artifact: doc(vec![field_para("x=", "/data/w.xlsx#S!A1", None)]).into(),
         },
     );
     assert_eq!(ws.dangling().len(), 1);
@@ -439,7 +440,7 @@ fn move_onto_a_dangling_path_reconnects() {
         &mut ws,
         Op::Create {
             path: p("/tmp/w.xlsx"),
-            artifact: workbook(&[("S", &[("A1", Cell::value(42.0))])]),
+            artifact: workbook(&[("S", &[("A1", Cell::value(42.0))])]).into(),
         },
     );
     ok(
@@ -460,28 +461,28 @@ fn live_cell_links_across_workbooks() {
         &mut ws,
         Op::Create {
             path: p("/src.xlsx"),
-            artifact: workbook(&[("S", &[("A1", Cell::value(10.0))])]),
+            artifact: workbook(&[("S", &[("A1", Cell::value(10.0))])]).into(),
         },
     );
     let link = |policy| Cell {
-        link: Some(CellLink {
+        link: Some(Box::new(CellLink {
             source: r("/src.xlsx#S!A1"),
             policy,
-        }),
+        })),
         ..Cell::default()
     };
     ok(
         &mut ws,
         Op::Create {
             path: p("/live.xlsx"),
-            artifact: workbook(&[("T", &[("B1", link(Policy::Live))])]),
+            artifact: workbook(&[("T", &[("B1", link(Policy::Live))])]).into(),
         },
     );
     ok(
         &mut ws,
         Op::Create {
             path: p("/manual.xlsx"),
-            artifact: workbook(&[("T", &[("B1", link(Policy::Manual))])]),
+            artifact: workbook(&[("T", &[("B1", link(Policy::Manual))])]).into(),
         },
     );
     assert_eq!(
@@ -524,42 +525,43 @@ fn recomputes_exactly_the_dependents() {
         &mut ws,
         Op::Create {
             path: p("/a.xlsx"),
-            artifact: workbook(&[("S", &[("A1", Cell::value(1.0)), ("A2", Cell::value(2.0))])]),
+            artifact: workbook(&[("S", &[("A1", Cell::value(1.0)), ("A2", Cell::value(2.0))])])
+                .into(),
         },
     );
     ok(
         &mut ws,
         Op::Create {
             path: p("/other.xlsx"),
-            artifact: workbook(&[("S", &[("A1", Cell::value(1.0))])]),
+            artifact: workbook(&[("S", &[("A1", Cell::value(1.0))])]).into(),
         },
     );
     ok(
         &mut ws,
         Op::Create {
             path: p("/m1.docx"),
-            artifact: doc(vec![field_para("", "/a.xlsx#S!A1", None)]),
+            artifact: doc(vec![field_para("", "/a.xlsx#S!A1", None)]).into(),
         },
     );
     ok(
         &mut ws,
         Op::Create {
             path: p("/m2.docx"),
-            artifact: doc(vec![field_para("", "/a.xlsx#S!A2", None)]),
+            artifact: doc(vec![field_para("", "/a.xlsx#S!A2", None)]).into(),
         },
     );
     ok(
         &mut ws,
         Op::Create {
             path: p("/summary.docx"),
-            artifact: doc(vec![field_para("", "/m1.docx#heading:x", None)]),
+            artifact: doc(vec![field_para("", "/m1.docx#heading:x", None)]).into(),
         },
     );
     ok(
         &mut ws,
         Op::Create {
             path: p("/o.docx"),
-            artifact: doc(vec![field_para("", "/other.xlsx#S!A1", None)]),
+            artifact: doc(vec![field_para("", "/other.xlsx#S!A1", None)]).into(),
         },
     );
     // Only m1 quotes A1 (and summary quotes m1); m2 quotes A2 and is not
@@ -573,7 +575,7 @@ fn recomputes_exactly_the_dependents() {
         &mut ws,
         Op::Create {
             path: p("/unrelated.txt"),
-            artifact: text("x", TextFormat::Plain),
+            artifact: text("x", TextFormat::Plain).into(),
         },
     );
     assert!(out.recomputed.is_empty());
@@ -612,14 +614,14 @@ fn deleting_a_source_and_its_dependent_together_leaves_no_edge() {
         &mut ws,
         Op::Create {
             path: p("/d/n.docx"),
-            artifact: doc(vec![field_para("v ", "/d/m.xlsx#S!A1", None)]),
+            artifact: doc(vec![field_para("v ", "/d/m.xlsx#S!A1", None)]).into(),
         },
     );
     ok(
         &mut ws,
         Op::Create {
             path: p("/d/m.xlsx"),
-            artifact: workbook(&[("S", &[("A1", Cell::value(1.0))])]),
+            artifact: workbook(&[("S", &[("A1", Cell::value(1.0))])]).into(),
         },
     );
     assert_eq!(ws.edges().len(), 1);

@@ -25,7 +25,7 @@ fn mkdir() {
         &mut ws,
         Op::Create {
             path: p("/Clients/notes.txt"),
-            artifact: text("x", TextFormat::Plain),
+            artifact: text("x", TextFormat::Plain).into(),
         },
     );
     rejected(
@@ -75,7 +75,7 @@ fn create() {
         &mut ws,
         Op::Create {
             path: p("/a/b/notes.md"),
-            artifact: text("# hi", TextFormat::Markdown),
+            artifact: text("# hi", TextFormat::Markdown).into(),
         },
     );
     assert!(ws.is_folder(&p("/a/b")));
@@ -83,21 +83,21 @@ fn create() {
         &mut ws,
         Op::Create {
             path: p("/a/b/notes.md"),
-            artifact: text("again", TextFormat::Plain),
+            artifact: text("again", TextFormat::Plain).into(),
         },
     );
     rejected(
         &mut ws,
         Op::Create {
             path: p("/a/b/NOTES.md"),
-            artifact: text("case", TextFormat::Plain),
+            artifact: text("case", TextFormat::Plain).into(),
         },
     );
     rejected(
         &mut ws,
         Op::Create {
             path: p("/a/b/notes.md/x.txt"),
-            artifact: text("x", TextFormat::Plain),
+            artifact: text("x", TextFormat::Plain).into(),
         },
     );
     // Invalid content: bad sheet name, duplicate sheet, heading level 7.
@@ -105,21 +105,21 @@ fn create() {
         &mut ws,
         Op::Create {
             path: p("/w.xlsx"),
-            artifact: workbook(&[("a/b", &[])]),
+            artifact: workbook(&[("a/b", &[])]).into(),
         },
     );
     rejected(
         &mut ws,
         Op::Create {
             path: p("/w.xlsx"),
-            artifact: workbook(&[("S", &[]), ("s", &[])]),
+            artifact: workbook(&[("S", &[]), ("s", &[])]).into(),
         },
     );
     rejected(
         &mut ws,
         Op::Create {
             path: p("/d.docx"),
-            artifact: doc(vec![Block::heading(7, "x")]),
+            artifact: doc(vec![Block::heading(7, "x")]).into(),
         },
     );
 }
@@ -131,7 +131,7 @@ fn write() {
         &mut ws,
         Op::Create {
             path: p("/n.txt"),
-            artifact: text("one", TextFormat::Plain),
+            artifact: text("one", TextFormat::Plain).into(),
         },
     );
     let before = ws.revision_of(&p("/n.txt")).unwrap();
@@ -139,7 +139,7 @@ fn write() {
         &mut ws,
         Op::Write {
             path: p("/n.txt"),
-            artifact: text("two", TextFormat::Plain),
+            artifact: text("two", TextFormat::Plain).into(),
         },
     );
     assert!(ws.revision_of(&p("/n.txt")).unwrap() > before);
@@ -147,14 +147,14 @@ fn write() {
         &mut ws,
         Op::Write {
             path: p("/n.txt"),
-            artifact: doc(vec![]),
+            artifact: doc(vec![]).into(),
         },
     );
     rejected(
         &mut ws,
         Op::Write {
             path: p("/missing.txt"),
-            artifact: text("x", TextFormat::Plain),
+            artifact: text("x", TextFormat::Plain).into(),
         },
     );
 }
@@ -166,7 +166,7 @@ fn delete() {
         &mut ws,
         Op::Create {
             path: p("/f/a.txt"),
-            artifact: text("a", TextFormat::Plain),
+            artifact: text("a", TextFormat::Plain).into(),
         },
     );
     rejected(
@@ -207,14 +207,14 @@ fn move_and_rename() {
         &mut ws,
         Op::Create {
             path: p("/f/a.txt"),
-            artifact: text("a", TextFormat::Plain),
+            artifact: text("a", TextFormat::Plain).into(),
         },
     );
     ok(
         &mut ws,
         Op::Create {
             path: p("/g/b.txt"),
-            artifact: text("b", TextFormat::Plain),
+            artifact: text("b", TextFormat::Plain).into(),
         },
     );
     ok(
@@ -269,7 +269,7 @@ fn copy() {
         &mut ws,
         Op::Create {
             path: p("/a.txt"),
-            artifact: text("a", TextFormat::Plain),
+            artifact: text("a", TextFormat::Plain).into(),
         },
     );
     ok(
@@ -303,7 +303,7 @@ fn set_cells_and_ranges() {
         &mut ws,
         Op::Create {
             path: p("/w.xlsx"),
-            artifact: workbook(&[("S", &[])]),
+            artifact: workbook(&[("S", &[])]).into(),
         },
     );
     ok(&mut ws, set("/w.xlsx", "S", "B2", 4.5));
@@ -363,7 +363,7 @@ fn set_cells_and_ranges() {
         &mut ws,
         Op::Create {
             path: p("/t.txt"),
-            artifact: text("t", TextFormat::Plain),
+            artifact: text("t", TextFormat::Plain).into(),
         },
     );
     rejected(&mut ws, set("/t.txt", "S", "A1", 1.0));
@@ -392,14 +392,14 @@ fn edit_document() {
         &mut ws,
         Op::Create {
             path: p("/w.xlsx"),
-            artifact: workbook(&[("S", &[("A1", Cell::value(0.25))])]),
+            artifact: workbook(&[("S", &[("A1", Cell::value(0.25))])]).into(),
         },
     );
     ok(
         &mut ws,
         Op::Create {
             path: p("/d.docx"),
-            artifact: doc(vec![Block::heading(1, "Intro")]),
+            artifact: doc(vec![Block::heading(1, "Intro")]).into(),
         },
     );
     ok(
@@ -503,7 +503,7 @@ fn edit_slides() {
         &mut ws,
         Op::Create {
             path: p("/d.pptx"),
-            artifact: deck,
+            artifact: deck.into(),
         },
     );
     ok(
@@ -638,7 +638,7 @@ fn refresh() {
         &mut ws,
         Op::Write {
             path: p("/Downloads/prices.csv"),
-            artifact: text(PRICES_V2, TextFormat::Csv),
+            artifact: text(PRICES_V2, TextFormat::Csv).into(),
         },
     );
     assert!(ws.is_stale(&p("/Models/portfolio.xlsx")));

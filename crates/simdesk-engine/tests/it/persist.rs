@@ -13,7 +13,7 @@ fn busy_world() -> Workspace {
         &mut ws,
         Op::Write {
             path: p("/Downloads/prices.csv"),
-            artifact: text(PRICES_V2, TextFormat::Csv),
+            artifact: text(PRICES_V2, TextFormat::Csv).into(),
         },
     );
     ws.apply(Op::Delete {
@@ -236,7 +236,8 @@ fn views_render_every_kind() {
             path: p("/bin/blob.dat"),
             artifact: Artifact::Binary(Binary {
                 bytes: vec![0, 1, 2],
-            }),
+            })
+            .into(),
         },
     );
     let view = |path: &str| ws.view(&p(path)).unwrap();
@@ -326,7 +327,7 @@ fn floats_survive_save_and_load_exactly() {
         &mut ws,
         Op::Create {
             path: p("/f.xlsx"),
-            artifact: workbook(&[("S", &cells)]),
+            artifact: workbook(&[("S", &cells)]).into(),
         },
     );
     let back = Workspace::load(&ws.save().unwrap()).unwrap();

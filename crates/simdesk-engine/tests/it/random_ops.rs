@@ -42,11 +42,11 @@ fn arb_op() -> impl Strategy<Value = Op> {
         }),
         arb_path().prop_map(|path| Op::Create {
             path,
-            artifact: workbook(&[("S", &[("A1", Cell::value(1.0))])])
+            artifact: workbook(&[("S", &[("A1", Cell::value(1.0))])]).into()
         }),
         (arb_path(), arb_path()).prop_map(|(path, src)| Op::Create {
             path,
-            artifact: doc(vec![field_para("v ", &format!("{src}#S!A1"), None)])
+            artifact: doc(vec![field_para("v ", &format!("{src}#S!A1"), None)]).into()
         }),
         (arb_path(), arb_path()).prop_map(|(path, src)| Op::Create {
             path,
@@ -56,20 +56,21 @@ fn arb_op() -> impl Strategy<Value = Op> {
                     s.cells.insert(
                         a1("C1"),
                         Cell {
-                            link: Some(CellLink {
+                            link: Some(Box::new(CellLink {
                                 source: r(&format!("{src}#S!A1")),
                                 policy: Policy::Manual,
-                            }),
+                            })),
                             ..Cell::default()
                         },
                     );
                     s
                 }]
             })
+            .into()
         }),
         arb_path().prop_map(|path| Op::Create {
             path,
-            artifact: text("T,P\nA,1\n", TextFormat::Csv)
+            artifact: text("T,P\nA,1\n", TextFormat::Csv).into()
         }),
         (arb_path(), arb_path()).prop_map(|(a, b)| Op::Link {
             source: Ref::whole(a),

@@ -114,7 +114,7 @@ fn reserved_simdesk_paths_are_refused_by_apply_and_load() {
             &mut ws,
             Op::Create {
                 path: p(path),
-                artifact: text("x\n", TextFormat::Plain),
+                artifact: text("x\n", TextFormat::Plain).into(),
             },
         );
         assert_eq!(out.diagnostics[0].code, Code::InvalidPath);
@@ -129,7 +129,7 @@ fn reserved_simdesk_paths_are_refused_by_apply_and_load() {
         &mut ws,
         Op::Create {
             path: p("/notes.txt"),
-            artifact: text("x\n", TextFormat::Plain),
+            artifact: text("x\n", TextFormat::Plain).into(),
         },
     );
     rejected(
@@ -168,7 +168,7 @@ fn kind_and_extension_mismatch_is_refused() {
         &mut ws,
         Op::Create {
             path: p("/x.pdf"),
-            artifact: book,
+            artifact: book.into(),
         },
     );
     assert_eq!(
@@ -247,7 +247,8 @@ fn out_of_range_dates_and_bad_sheet_names_are_refused() {
             path: p("/d.xlsx"),
             artifact: Artifact::Workbook(Workbook {
                 sheets: vec![dated],
-            }),
+            })
+            .into(),
         },
     );
     let out = rejected(
@@ -256,7 +257,8 @@ fn out_of_range_dates_and_bad_sheet_names_are_refused() {
             path: p("/twice.xlsx"),
             artifact: Artifact::Workbook(Workbook {
                 sheets: vec![Sheet::new("Data"), Sheet::new("DATA")],
-            }),
+            })
+            .into(),
         },
     );
     assert_eq!(

@@ -19,8 +19,10 @@ fn malformed(reason: impl Into<String>) -> FormatError {
 /// What the sheet scan learnt about one worksheet.
 #[derive(Debug, Default)]
 struct SheetScan {
-    /// Style index of every cell that has a non-default one.
-    styles: BTreeMap<CellAddr, u32>,
+    /// Style index of every cell that has a non-default one, in address
+    /// order (a sorted list: a fully styled sheet costs 12 bytes a cell
+    /// here, not a tree node's share).
+    styles: Vec<(CellAddr, u32)>,
     /// A frozen pane below the first row.
     freeze_header: bool,
 }
@@ -166,12 +168,19 @@ fn scan_sheet(xml: &str, part: &str, limits: &Limits) -> Result<SheetScan, Forma
                 if let Some(s) = attr(e, "s").and_then(|s| s.parse::<u32>().ok())
                     && s > 0
                 {
-                    scan.styles.insert(CellAddr::new(r, c), s);
+                    scan.styles.push((CellAddr::new(r, c), s));
                 }
             }
             _ => {}
         }
     }
+    // Document order is address order in every file a writer makes; a
+    // stable sort and keeping the last of a repeated address give the
+    // same answer for any other.
+    scan.styles.sort_by_key(|(a, _)| *a);
+    scan.styles.reverse();
+    scan.styles.dedup_by_key(|(a, _)| *a);
+    scan.styles.reverse();
     Ok(scan)
 }
 
@@ -192,7 +201,7 @@ fn builtin_format(id: u32) -> Option<&'static str> {
         11 => "0.00E+00",
         12 => "# ?/?",
         13 => "# ??/??",
-        14 => "m/d/yy",
+        14 => super::write::BUILTIN_SHORT_DATE,
         15 => "d-mmm-yy",
         16 => "d-mmm",
         17 => "mmm-yy",
@@ -511,9 +520,112 @@ fn map_data(d: &Data) -> CellValue {
     }
 }
 
+/// A sheet's cells gathered in memory proportional to their count.
+///
+/// Cells arrive in batches; each batch becomes a tree of its own
+/// (`BTreeMap::from_iter` sorts it and fills every node) that is merged into
+/// the sheet's (`append` frees the nodes it has taken as it goes). So the
+/// cells are never held twice over, and the tree is not left with its
+/// nodes half empty as inserting cell after cell leaves it (that costs
+/// nearly twice the memory). A batch is an eighth of what is gathered,
+/// so merging moves each cell a bounded number of times.
+#[derive(Default)]
+struct CellBatches {
+    cells: BTreeMap<CellAddr, Cell>,
+    batch: Vec<(CellAddr, Cell)>,
+}
+
+impl CellBatches {
+    const MIN_BATCH: usize = 1 << 16;
+
+    /// Adds a cell; a later cell at the same address replaces an earlier.
+    fn push(&mut self, addr: CellAddr, cell: Cell) {
+        self.batch.push((addr, cell));
+        if self.batch.len() >= Self::MIN_BATCH.max(self.cells.len() / 8) {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let mut merged: BTreeMap<CellAddr, Cell> =
+            std::mem::take(&mut self.batch).into_iter().collect();
+        self.cells.append(&mut merged);
+    }
+
+    /// The cells, in address order.
+    fn finish(mut self) -> BTreeMap<CellAddr, Cell> {
+        self.flush();
+        self.cells
+    }
+}
+
+/// Reads the values of one sheet into `out`.
+trait SheetValues {
+    /// The reader's error.
+    type Error: std::error::Error + Send + Sync + 'static;
+    /// Every non-empty value of sheet `name`.
+    fn sheet_values(&mut self, name: &str, out: &mut CellBatches) -> Result<(), Self::Error>;
+}
+
+/// Values through calamine's dense range (`.xls`, `.ods`).
+fn values_of_range<R: Reader<Cursor<Vec<u8>>>>(
+    reader: &mut R,
+    name: &str,
+    out: &mut CellBatches,
+) -> Result<(), R::Error> {
+    let range = reader.worksheet_range(name)?;
+    if let Some((r0, c0)) = range.start() {
+        for (r, c, d) in range.used_cells() {
+            let addr = CellAddr::new(r0 + r as u32, c0 + c as u32);
+            out.push(addr, Cell::value(map_data(d)));
+        }
+    }
+    Ok(())
+}
+
+impl SheetValues for calamine::Xls<Cursor<Vec<u8>>> {
+    type Error = calamine::XlsError;
+    fn sheet_values(&mut self, name: &str, out: &mut CellBatches) -> Result<(), Self::Error> {
+        values_of_range(self, name, out)
+    }
+}
+
+impl SheetValues for calamine::Ods<Cursor<Vec<u8>>> {
+    type Error = calamine::OdsError;
+    fn sheet_values(&mut self, name: &str, out: &mut CellBatches) -> Result<(), Self::Error> {
+        values_of_range(self, name, out)
+    }
+}
+
+/// An xlsx sheet's values streamed cell by cell from its XML, with no
+/// dense range of the sheet's rectangle in between.
+impl SheetValues for calamine::Xlsx<Cursor<Vec<u8>>> {
+    type Error = calamine::XlsxError;
+    fn sheet_values(&mut self, name: &str, out: &mut CellBatches) -> Result<(), Self::Error> {
+        let mut cells = match self.worksheet_cells_reader(name) {
+            Ok(r) => r,
+            // A chart sheet: no cells (as calamine's own range reader).
+            Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        while let Some(c) = cells.next_cell()? {
+            if matches!(c.get_value(), calamine::DataRef::Empty) {
+                continue;
+            }
+            let (r, col) = c.get_position();
+            let d = Data::from(c.get_value().clone());
+            out.push(CellAddr::new(r, col), Cell::value(map_data(&d)));
+        }
+        Ok(())
+    }
+}
+
 /// Reads every sheet of a calamine reader into sheets, applying the styles
 /// and freeze flags found by the scan (by sheet name).
-fn read_sheets<R: Reader<Cursor<Vec<u8>>>>(
+fn read_sheets<R: Reader<Cursor<Vec<u8>>> + SheetValues>(
     reader: &mut R,
     scans: &BTreeMap<String, SheetScan>,
     styles: &Styles,
@@ -521,7 +633,7 @@ fn read_sheets<R: Reader<Cursor<Vec<u8>>>>(
     format: FileType,
 ) -> Result<Workbook, FormatError>
 where
-    R::Error: std::error::Error + Send + Sync + 'static,
+    <R as Reader<Cursor<Vec<u8>>>>::Error: std::error::Error + Send + Sync + 'static,
 {
     let names = reader.sheet_names();
     if names.len() > limits.max_items {
@@ -536,16 +648,12 @@ where
     for name in names {
         let mut sheet = Sheet::new(&name);
         let bad = |e| FormatError::malformed_by(format, format!("sheet {name:?}"), e);
-        // One of calamine's dense ranges alive at a time: values, then
-        // formulas (each is the whole rectangle of the sheet).
-        let range = reader.worksheet_range(&name).map_err(bad)?;
-        if let Some((r0, c0)) = range.start() {
-            for (r, c, d) in range.used_cells() {
-                let addr = CellAddr::new(r0 + r as u32, c0 + c as u32);
-                sheet.cells.insert(addr, Cell::value(map_data(d)));
-            }
-        }
-        drop(range);
+        let mut values = CellBatches::default();
+        <R as SheetValues>::sheet_values(reader, &name, &mut values)
+            .map_err(|e| FormatError::malformed_by(format, format!("sheet {name:?}"), e))?;
+        sheet.cells = values.finish();
+        // Formulas: calamine keeps only the formula cells (the range spans
+        // their rectangle).
         let formulas = reader.worksheet_formula(&name).map_err(bad)?;
         if let Some((r0, c0)) = formulas.start() {
             for (r, c, f) in formulas.used_cells() {

@@ -129,14 +129,14 @@ impl<'t> Gen<'t> {
                 let c = Cell {
                     value: CellValue::Number(v),
                     format: kp.and_then(|x| fmt_code(pack, x.format.as_deref())),
-                    link: Some(CellLink {
+                    link: Some(Box::new(CellLink {
                         source: Ref::cell(
                             e.wb.clone(),
                             &pack.workbook.summary_sheet,
                             CellAddr::new(krow - 1, 1),
                         ),
                         policy: Policy::Live,
-                    }),
+                    })),
                     ..Cell::default()
                 };
                 sheet.cells.insert(CellAddr::new(row, cols[k]), c);

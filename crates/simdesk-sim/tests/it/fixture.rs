@@ -50,7 +50,8 @@ pub fn world() -> Workspace {
             path: p(BOOK),
             artifact: Artifact::Workbook(Workbook {
                 sheets: vec![sheet],
-            }),
+            })
+            .into(),
         },
     );
     assert!(out.is_applied(), "{out:?}");
@@ -74,7 +75,7 @@ pub fn world() -> Workspace {
         "generator",
         Op::Create {
             path: p(MEMO),
-            artifact: Artifact::Document(memo),
+            artifact: Artifact::Document(memo).into(),
         },
     );
     assert!(out.is_applied(), "{out:?}");

@@ -74,15 +74,15 @@ fn world() -> (Workspace, BTreeMap<VPath, Vec<u8>>) {
             Op::Mkdir { path: vp("/Old") },
             Op::Create {
                 path: vp("/Notes/a.md"),
-                artifact: text(TextFormat::Markdown, "# A\n"),
+                artifact: text(TextFormat::Markdown, "# A\n").into(),
             },
             Op::Create {
                 path: vp("/Data/prices.csv"),
-                artifact: text(TextFormat::Csv, "Ticker,Close\nVTI,250\n"),
+                artifact: text(TextFormat::Csv, "Ticker,Close\nVTI,250\n").into(),
             },
             Op::Create {
                 path: vp("/Notes/gone.txt"),
-                artifact: text(TextFormat::Plain, "bye"),
+                artifact: text(TextFormat::Plain, "bye").into(),
             },
         ],
     );
