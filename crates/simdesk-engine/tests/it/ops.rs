@@ -907,3 +907,49 @@ fn validate_op_refuses_what_apply_refuses() {
     assert!(simdesk_engine::validate::op(&fine).is_ok());
     ok(&mut ws, fine);
 }
+
+/// A created artifact is stored as the very value the op carries (the
+/// trajectory and the world share one copy: an imported million-cell
+/// workbook is held once), and a formula's recalculation still gives the
+/// world its own copy without touching the op's.
+#[test]
+fn create_shares_the_ops_artifact() {
+    use std::sync::Arc;
+    let mut ws = empty();
+    let plain = Arc::new(workbook(&[("S", &[("A1", Cell::value(1.0))])]));
+    ok(
+        &mut ws,
+        Op::Create {
+            path: p("/plain.xlsx"),
+            artifact: Arc::clone(&plain),
+        },
+    );
+    let stored = ws.artifact_arc(&p("/plain.xlsx")).unwrap();
+    assert!(Arc::ptr_eq(&stored, &plain));
+
+    let with_formula = Arc::new(workbook(&[(
+        "S",
+        &[("A1", Cell::value(2.0)), ("A2", Cell::formula("A1*3"))],
+    )]));
+    ok(
+        &mut ws,
+        Op::Create {
+            path: p("/f.xlsx"),
+            artifact: Arc::clone(&with_formula),
+        },
+    );
+    let Some(Artifact::Workbook(w)) = ws.artifact(&p("/f.xlsx")) else {
+        panic!("workbook");
+    };
+    assert_eq!(
+        w.sheets[0].value("A2".parse().unwrap()),
+        &CellValue::Number(6.0)
+    );
+    let Artifact::Workbook(orig) = &*with_formula else {
+        panic!("workbook");
+    };
+    assert_eq!(
+        orig.sheets[0].value("A2".parse().unwrap()),
+        &CellValue::Empty
+    );
+}

@@ -786,6 +786,29 @@ mod tests {
     use super::*;
     use std::error::Error as _;
 
+    /// Cells gathered in batches come out in address order whatever order
+    /// they arrive in, a later cell at an address replacing an earlier one
+    /// (as calamine's range did), across batch boundaries too.
+    #[test]
+    fn cell_batches_sort_and_keep_the_last() {
+        let mut b = CellBatches::default();
+        let n = CellBatches::MIN_BATCH as u32 * 3 + 7;
+        // Rows in reverse order, so every batch merges in front.
+        for r in (0..n).rev() {
+            b.push(CellAddr::new(r, 0), Cell::value(f64::from(r)));
+        }
+        // The same address again, in a later batch: the later value wins.
+        b.push(CellAddr::new(5, 0), Cell::value("later"));
+        let cells = b.finish();
+        assert_eq!(cells.len(), n as usize);
+        assert!(cells.keys().zip(cells.keys().skip(1)).all(|(a, b)| a < b));
+        assert_eq!(cells[&CellAddr::new(5, 0)].value, CellValue::from("later"));
+        assert_eq!(
+            cells[&CellAddr::new(n - 1, 0)].value,
+            CellValue::Number(f64::from(n - 1))
+        );
+    }
+
     /// An `.xls` or `.ods` the importer refuses is named as what it is (it
     /// used to say "malformed Xlsx"), and calamine's error is the source.
     #[test]
