@@ -41,8 +41,8 @@ pub use invariant::{
 };
 pub use lower::{FAULT_ACTOR, GENERATOR, lower};
 pub use pack::{
-    DEFAULT_TEMPLATE, Template, builtin_template, builtin_templates, embedded_files,
-    templates_from_files,
+    Common, DEFAULT_TEMPLATE, NameEntry, Template, builtin_template, builtin_templates,
+    check_name_pools, embedded_files, templates_from_files,
 };
 pub use solve::{SolveError, arrival_order, solve};
 pub use spec::*;
@@ -80,6 +80,17 @@ pub enum GenError {
         path: String,
         /// The OS error.
         message: String,
+    },
+    /// Two templates' name pools hold the same person: a person belongs to
+    /// one template's worlds only.
+    #[error("{name:?} is in the name pools of both {first} and {second}")]
+    SharedName {
+        /// The display name found twice.
+        name: String,
+        /// The template whose pool holds it first.
+        first: String,
+        /// The other template.
+        second: String,
     },
     /// Generation failed (a template asked for something impossible).
     #[error("generating from {template}: {message}")]

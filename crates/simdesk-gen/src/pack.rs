@@ -21,21 +21,28 @@ pub struct Template {
     /// compiled once, by the first [`generate`](crate::generate) from this
     /// template; change them before that, not after.
     pub texts: BTreeMap<String, String>,
-    /// The shared data (`_common/`): names, styles.
+    /// The people of this template's worlds (`<id>/people.toml`): every
+    /// person of a computer is drawn from here, at most once; no name is in
+    /// two templates' pools.
+    pub names: Vec<NameEntry>,
+    /// The shared data (`_common/`): places, holidays, styles.
     pub common: Common,
     /// `texts` compiled once, for every computer generated from this
     /// template.
     pub(crate) prose: OnceLock<Result<minijinja::Environment<'static>, GenError>>,
 }
 
-/// Shared data for every pack: name pools, places and writing styles.
+/// Shared data for every pack: places, public holidays and writing styles.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Common {
-    /// People names from many cultures.
-    pub names: Vec<NameEntry>,
     /// Places a persona can live.
     pub locations: Vec<Location>,
+    /// Public holidays (`_common/holidays.toml`) by city or country, then
+    /// by local date (`2026-01-19`) with the holiday's name; a city's table
+    /// is used before its country's.
+    #[serde(default)]
+    pub holidays: BTreeMap<String, BTreeMap<String, String>>,
     /// Greetings and sign-offs per style.
     pub styles: BTreeMap<String, StyleText>,
     /// Personal mail domains for private clients.
@@ -52,6 +59,116 @@ pub struct NameEntry {
     pub given: String,
     /// Family name in Latin letters.
     pub family: String,
+    /// How colleagues greet them, in the script of `display` (`Анна`,
+    /// `山田さん`); `given` when absent (then `display` must contain it).
+    #[serde(default)]
+    pub called: Option<String>,
+    /// The name they sign with (`Анна`, `山田`); `given` when absent.
+    #[serde(default)]
+    pub signs: Option<String>,
+}
+
+impl NameEntry {
+    /// How colleagues greet them.
+    pub fn greeting_name(&self) -> &str {
+        self.called.as_deref().unwrap_or(&self.given)
+    }
+
+    /// The name they sign with.
+    pub fn signature(&self) -> &str {
+        self.signs.as_deref().unwrap_or(&self.given)
+    }
+}
+
+/// A template's `people.toml`: its pool of names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeopleFile {
+    names: Vec<NameEntry>,
+}
+
+impl Common {
+    /// The public holidays of a place: the city's table, else the
+    /// country's; empty when neither has one.
+    pub fn holidays_of(&self, city: &str, country: &str) -> Option<&BTreeMap<String, String>> {
+        self.holidays
+            .get(city)
+            .or_else(|| self.holidays.get(country))
+    }
+
+    /// Every holiday date is a calendar date and every place a persona can
+    /// live has a holiday table.
+    fn check(&self) -> Result<(), String> {
+        for (place, days) in &self.holidays {
+            if let Some(d) = days
+                .keys()
+                .find(|d| simdesk_sim::LocalDate::parse(d).is_none())
+            {
+                return Err(format!(
+                    "holidays.{place}: {d:?} is not a YYYY-MM-DD calendar date"
+                ));
+            }
+        }
+        if let Some(l) = self
+            .locations
+            .iter()
+            .find(|l| self.holidays_of(&l.city, &l.country).is_none())
+        {
+            return Err(format!(
+                "location {} ({}) has no holiday table (by city or country)",
+                l.city, l.country
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A template's name pool, checked: every name greets and signs in the
+/// script it is written in, and no name is there twice.
+fn check_pool(names: &[NameEntry]) -> Result<(), String> {
+    if names.is_empty() {
+        return Err("people.toml: the name pool is empty".into());
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for n in names {
+        if !seen.insert(n.display.as_str()) {
+            return Err(format!("people.toml: {:?} is listed twice", n.display));
+        }
+        let latin_inside = n.display.contains(&n.given);
+        if !latin_inside && (n.called.is_none() || n.signs.is_none()) {
+            return Err(format!(
+                "people.toml: {:?} does not contain its given name {:?}: say how it is greeted (called) and signed (signs)",
+                n.display, n.given
+            ));
+        }
+        if n.greeting_name().trim().is_empty() || n.signature().trim().is_empty() {
+            return Err(format!(
+                "people.toml: {:?} has an empty greeting or signature name",
+                n.display
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a name that two templates' pools share: a person belongs to one
+/// template's worlds only.
+pub fn check_name_pools(templates: &[Template]) -> Result<(), GenError> {
+    let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
+    for t in templates {
+        for n in &t.names {
+            if let Some(first) = owner.insert(n.display.as_str(), t.id.as_str())
+                && first != t.id
+            {
+                return Err(GenError::SharedName {
+                    name: n.display.clone(),
+                    first: first.to_owned(),
+                    second: t.id.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A city with its country and time zone.
@@ -652,16 +769,32 @@ fn parse_templates(
     files: &BTreeMap<String, String>,
     origin: &str,
 ) -> Result<Vec<Template>, GenError> {
-    let mut common_src = String::new();
+    // Each `_common/*.toml` is read on its own (a file ending in a table
+    // must not swallow the next file's keys), then their keys are merged.
+    let common_err = |message: String| GenError::Template {
+        template: "_common".into(),
+        message: format!("{origin}: {message}"),
+    };
+    let mut merged = toml::Table::new();
     for (p, c) in files {
         if p.starts_with("_common/") && p.ends_with(".toml") {
-            common_src.push_str(c);
-            common_src.push('\n');
+            let table: toml::Table =
+                toml::from_str(c).map_err(|e| common_err(format!("{p}: {e}")))?;
+            for (k, v) in table {
+                if merged.insert(k.clone(), v).is_some() {
+                    return Err(common_err(format!(
+                        "{p}: {k} is set by another _common file too"
+                    )));
+                }
+            }
         }
     }
-    let common: Common = toml::from_str(&common_src).map_err(|e| GenError::Template {
+    let common: Common = toml::Value::Table(merged)
+        .try_into()
+        .map_err(|e: toml::de::Error| common_err(e.to_string()))?;
+    common.check().map_err(|message| GenError::Template {
         template: "_common".into(),
-        message: format!("{origin}: {e}"),
+        message: format!("{origin}: {message}"),
     })?;
     let mut out = Vec::new();
     for (p, c) in files {
@@ -676,6 +809,21 @@ fn parse_templates(
             message: format!("pack.toml: {e}"),
         })?;
         let prefix = format!("{id}/");
+        let people =
+            files
+                .get(&format!("{prefix}people.toml"))
+                .ok_or_else(|| GenError::Template {
+                    template: id.to_owned(),
+                    message: "people.toml: missing (every template has its own name pool)".into(),
+                })?;
+        let people: PeopleFile = toml::from_str(people).map_err(|e| GenError::Template {
+            template: id.to_owned(),
+            message: format!("people.toml: {e}"),
+        })?;
+        check_pool(&people.names).map_err(|message| GenError::Template {
+            template: id.to_owned(),
+            message,
+        })?;
         let texts = files
             .iter()
             .filter_map(|(p, c)| {
@@ -688,11 +836,13 @@ fn parse_templates(
             id: id.to_owned(),
             pack,
             texts,
+            names: people.names,
             common: common.clone(),
             prose: OnceLock::new(),
         };
         crate::generate::check_template(&t)?;
         out.push(t);
     }
+    check_name_pools(&out)?;
     Ok(out)
 }

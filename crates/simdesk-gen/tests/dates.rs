@@ -2,18 +2,25 @@
 //! document named with a date says that date inside and nothing later (a
 //! data file nothing later); no email
 //! attaches a file dated after it; `Archive/<year>/` holds only that year
-//! or earlier; and every email and scheduled arrival falls inside the
-//! persona's working hours on a working day, in the persona's time zone.
+//! or earlier; and every email, scheduled arrival and due date falls inside
+//! the persona's working hours on a working day that is not a public
+//! holiday where they live, in the persona's time zone — the hours and days
+//! their profile states, which are also the ones the month is scheduled by.
 
 use std::sync::OnceLock;
 
 use simdesk_gen::WorldSpec;
 use simdesk_model::{Artifact, SimTime, VPath};
-use simdesk_sim::WorkingHours;
+use simdesk_sim::{ClockTime, LocalDate, WorkingHours};
 
 use crate::common::{make, templates};
 
-const SEEDS: std::ops::Range<u64> = 0..6;
+/// Seeds whose files are built and read for the date checks (building is
+/// the slow part).
+const FILE_SEEDS: u64 = 6;
+
+/// Seeds whose timestamps and due dates are checked.
+const SEEDS: std::ops::Range<u64> = 0..20;
 
 /// The ISO dates (`2026-01-05`) in a text, in order.
 fn iso_dates(s: &str) -> Vec<String> {
@@ -45,11 +52,40 @@ fn name_date(p: &VPath) -> Option<String> {
     iso_dates(p.file_name().unwrap_or("")).into_iter().next()
 }
 
-/// The persona's working hours (the session's defaults in the persona's
-/// time zone).
+/// The persona's working hours as their profile states them
+/// (`working_hours` `08:30-17:30`, `working_days` `Mon-Fri`) in their time
+/// zone, less the public holidays of where they live
+/// (`templates/_common/holidays.toml`, the city's table before the
+/// country's).
 fn hours(spec: &WorldSpec) -> WorkingHours {
+    let p = &spec.persona.profile;
+    let text = |k: &str| p.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+    let clock = |s: &str| {
+        let (h, m) = s.split_once(':').expect("HH:MM");
+        ClockTime(h.parse::<u16>().expect("hour") * 60 + m.parse::<u16>().expect("minute"))
+    };
+    let working = text("working_hours");
+    let (start, end) = working
+        .split_once('-')
+        .expect("working_hours is HH:MM-HH:MM");
+    assert_eq!(text("working_days"), "Mon-Fri", "{}", spec.persona.name);
+    let loc = &p["location"];
+    let (city, country) = (
+        loc["city"].as_str().unwrap_or(""),
+        loc["country"].as_str().unwrap_or(""),
+    );
+    let common = &templates()[0].common;
+    let table = common
+        .holidays_of(city, country)
+        .unwrap_or_else(|| panic!("no holidays for {city}, {country}"));
     WorkingHours {
+        start: clock(start),
+        end: clock(end),
         utc_offset_minutes: spec.scenario.as_ref().map_or(0, |s| s.utc_offset_minutes),
+        holidays: table
+            .keys()
+            .map(|d| LocalDate::parse(d).expect("a date"))
+            .collect(),
         ..WorkingHours::default()
     }
 }
@@ -69,14 +105,15 @@ fn texts(spec: &WorldSpec) -> Vec<(VPath, String)> {
         .collect()
 }
 
-/// Every template on every seed, generated once for both tests.
-fn worlds() -> &'static [(String, WorldSpec)] {
-    static WORLDS: OnceLock<Vec<(String, WorldSpec)>> = OnceLock::new();
+/// Every template on every seed, generated once for all tests: label,
+/// seed, spec.
+fn worlds() -> &'static [(String, u64, WorldSpec)] {
+    static WORLDS: OnceLock<Vec<(String, u64, WorldSpec)>> = OnceLock::new();
     WORLDS.get_or_init(|| {
         let mut out = Vec::new();
         for t in templates() {
             for seed in SEEDS {
-                out.push((format!("{} seed {seed}", t.id), make(&t, seed)));
+                out.push((format!("{} seed {seed}", t.id), seed, make(&t, seed)));
             }
         }
         out
@@ -162,14 +199,56 @@ fn mail(spec: &WorldSpec) -> Vec<(String, SimTime, Vec<VPath>)> {
     mail
 }
 
-/// Timestamps outside the persona's working hours in one computer.
+/// Every due date of a computer: of the objectives waiting at the start
+/// and of those the month's requests assign.
+fn due_dates(spec: &WorldSpec) -> Vec<(String, SimTime)> {
+    let mut out: Vec<(String, SimTime)> = spec
+        .objectives
+        .iter()
+        .map(|o| (format!("{} due", o.objective.id), o.objective.due))
+        .collect();
+    if let Some(s) = &spec.scenario {
+        for o in s.schedule.iter().filter_map(|x| x.objective.as_ref()) {
+            out.push((format!("{} due", o.id), o.due));
+        }
+    }
+    out
+}
+
+/// Timestamps and due dates outside the persona's working hours (on a
+/// weekend, a public holiday, or outside the day's hours) in one computer,
+/// and collaborators scheduled by other hours than the profile states.
 fn out_of_hours(spec: &WorldSpec) -> Vec<String> {
     let h = hours(spec);
-    mail(spec)
+    let mut bad: Vec<String> = mail(spec)
         .into_iter()
-        .filter(|(_, at, _)| h.next_open(*at) != *at)
-        .map(|(what, at, _)| format!("{what}: at {} local", local_iso(&h, at)))
-        .collect()
+        .map(|(what, at, _)| (what, at))
+        .chain(due_dates(spec))
+        .filter(|(_, at)| !h.is_open(*at))
+        .map(|(what, at)| format!("{what}: at {} local", local_iso(&h, at)))
+        .collect();
+    if let Some(s) = &spec.scenario {
+        for c in s.collaborators.iter().filter(|c| c.hours != h) {
+            bad.push(format!(
+                "{} works {:?}, the profile says {h:?}",
+                c.key, c.hours
+            ));
+        }
+    }
+    if let Some(listed) = spec.persona.profile.get("public_holidays")
+        && let Some(listed) = listed.as_object()
+    {
+        for d in listed.keys() {
+            if !LocalDate::parse(d).is_some_and(|d| h.holidays.contains(&d)) {
+                bad.push(format!(
+                    "profile lists {d} as a holiday, the table does not"
+                ));
+            }
+        }
+    } else {
+        bad.push("the profile lists no public holidays".into());
+    }
+    bad
 }
 
 fn local_iso(h: &WorkingHours, t: SimTime) -> String {
@@ -178,10 +257,11 @@ fn local_iso(h: &WorkingHours, t: SimTime) -> String {
     format!("{} {hh:02}:{mm:02}", l.date_string())
 }
 
-fn check(what: &str, f: fn(&WorldSpec) -> Vec<String>) {
+fn check(what: &str, seeds: u64, f: fn(&WorldSpec) -> Vec<String>) {
     let bad: Vec<String> = worlds()
         .iter()
-        .flat_map(|(label, spec)| f(spec).into_iter().map(move |d| format!("{label}: {d}")))
+        .filter(|(_, seed, _)| *seed < seeds)
+        .flat_map(|(label, _, spec)| f(spec).into_iter().map(move |d| format!("{label}: {d}")))
         .collect();
     assert!(
         bad.is_empty(),
@@ -193,12 +273,27 @@ fn check(what: &str, f: fn(&WorldSpec) -> Vec<String>) {
 
 #[test]
 fn file_names_content_attachments_and_archives_agree_on_dates() {
-    check("dates disagree", disagreements);
+    check("dates disagree", FILE_SEEDS, disagreements);
 }
 
 #[test]
-fn every_email_and_arrival_is_in_the_personas_working_hours() {
-    check("timestamps outside working hours", out_of_hours);
+fn every_email_arrival_and_due_date_is_in_the_personas_working_hours() {
+    check("timestamps outside working hours", SEEDS.end, out_of_hours);
+}
+
+/// The month does cross public holidays: the check above is not passing
+/// only because no computer's weeks hold one.
+#[test]
+fn some_computers_weeks_hold_a_public_holiday() {
+    let with = worlds()
+        .iter()
+        .filter(|(_, _, s)| {
+            s.persona.profile["public_holidays"]
+                .as_object()
+                .is_some_and(|m| !m.is_empty())
+        })
+        .count();
+    assert!(with * 5 >= worlds().len(), "{with} of {}", worlds().len());
 }
 
 #[test]
@@ -250,5 +345,15 @@ fn each_date_check_catches_what_it_names() {
     assert_ne!(
         h.next_open(at.plus_secs(-3 * 3600)),
         at.plus_secs(-3 * 3600)
+    );
+    // A public holiday is closed all day; the next morning is open.
+    let holiday = WorkingHours {
+        holidays: [LocalDate::parse("2026-01-05").expect("date")].into(),
+        ..h.clone()
+    };
+    assert!(!holiday.is_open(at));
+    assert_eq!(
+        holiday.next_open(at),
+        SimTime::parse("2026-01-06T01:00:00Z").expect("time") // Tue 09:00 local
     );
 }

@@ -6,4 +6,5 @@ mod dates;
 mod generate;
 mod invariants;
 mod malformed;
+mod people;
 mod schema;

@@ -22,6 +22,7 @@
 //! let scenario = Scenario {
 //!     version: simdesk_sim::SCENARIO_VERSION,
 //!     agent: Mailbox::new("Ana Ruiz", "ana@firm.example"),
+//!     agent_called: String::new(),
 //!     home: "/Users/ana".parse().unwrap(),
 //!     utc_offset_minutes: 0,
 //!     brief: "You are Ana Ruiz.".into(),

@@ -31,7 +31,7 @@ def world():
 
 # --- env steps per second for a read tool --------------------------------
 
-NOTE = "/C/Users/rezatehrani/Documents/Notes"
+NOTE = "/C/Users/clairefitzgerald/Documents/Notes"
 
 
 @pytest.fixture(scope="module")

@@ -52,13 +52,13 @@ def test_a_random_policy_episode(env):
 
 def test_reset_forks_so_episodes_do_not_leak(env):
     env.reset(seed=0)
-    env.step(call("create_note", path="/C/Users/rezatehrani/Desktop/todo.md", text="x"))
+    env.step(call("create_note", path="/C/Users/clairefitzgerald/Desktop/todo.md", text="x"))
     first = env.session.world
     env.reset(seed=0)
     assert env.session.steps() == []
     with pytest.raises(simdesk.PathError):
-        env.session.world.read("/C/Users/rezatehrani/Desktop/todo.md")
-    assert first.read("/C/Users/rezatehrani/Desktop/todo.md").startswith("x")
+        env.session.world.read("/C/Users/clairefitzgerald/Desktop/todo.md")
+    assert first.read("/C/Users/clairefitzgerald/Desktop/todo.md").startswith("x")
 
 
 def test_options_choose_the_template(env):

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use simdesk_model::{Email, Goal, Mailbox, Objective, Op, SimTime, VPath, path_matches};
 
-use crate::mail::{first_name, mail_path, paragraphs};
+use crate::mail::{mail_path, paragraphs};
 use crate::scenario::{CollaboratorSpec, FileDrop, Knowledge};
 use crate::session::{Arrival, Session};
 
@@ -410,8 +410,8 @@ impl Session {
         let sc = self.scenario.clone();
         let n = self.next_counter();
         let salt = format!("{}/{rule}", c.key);
-        let me = first_name(&c.name);
-        let name = first_name(&sc.agent.name);
+        let me = c.signature_name();
+        let name = sc.agent_greeting_name();
         let fill = |t: &str| {
             t.replace("{name}", name)
                 .replace("{me}", me)

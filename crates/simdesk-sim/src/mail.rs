@@ -15,11 +15,6 @@ const MAX_RECIPIENTS: usize = 50;
 /// Emails listed at most by `list_emails`.
 const MAX_LISTED: usize = 200;
 
-/// The first word of a name.
-pub(crate) fn first_name(name: &str) -> &str {
-    name.split_whitespace().next().unwrap_or(name)
-}
-
 /// A body split into paragraphs at blank lines.
 pub(crate) fn paragraphs(body: &str) -> Vec<Paragraph> {
     body.replace("\r\n", "\n")

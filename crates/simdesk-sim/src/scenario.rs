@@ -33,6 +33,10 @@ pub struct Scenario {
     pub version: u32,
     /// The agent: the persona's name and address.
     pub agent: Mailbox,
+    /// How collaborators greet the agent (`Анна`, `山田さん`); empty: the
+    /// first word of the agent's name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub agent_called: String,
     /// The persona's home folder (mail lives in `<home>/Mail/Inbox` and
     /// `<home>/Mail/Sent`, arriving files in `<home>/Downloads`).
     pub home: VPath,
@@ -115,8 +119,9 @@ impl Costs {
 }
 
 /// Message templates by rule, then by style, several variants each.
-/// Placeholders: `{name}` (recipient's first name), `{me}` (sender's first
-/// name), `{fact}`, `{files}`, `{title}`, `{due}`, `{problems}`, `{text}`.
+/// Placeholders: `{name}` (how the recipient is greeted:
+/// [`Scenario::agent_greeting_name`]), `{me}` (the name the sender signs
+/// with: [`CollaboratorSpec::signature_name`]), `{fact}`, `{files}`, `{title}`, `{due}`, `{problems}`, `{text}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Prose {
@@ -158,6 +163,14 @@ pub struct CollaboratorSpec {
     pub key: String,
     /// Full name.
     pub name: String,
+    /// How others greet them (`Анна`, `山田さん`); empty: the first word
+    /// of `name`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub called: String,
+    /// The name they sign with, the same on every message they write;
+    /// empty: the first word of `name`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub signature: String,
     /// Email address.
     pub email: String,
     /// Role or title.
@@ -182,6 +195,27 @@ pub struct CollaboratorSpec {
     /// Objective ids whose deliverables they review.
     #[serde(default)]
     pub reviews: Vec<String>,
+}
+
+impl CollaboratorSpec {
+    /// How others greet them: `called`, or the first word of the name.
+    pub fn greeting_name(&self) -> &str {
+        or_first_word(&self.called, &self.name)
+    }
+
+    /// The name they sign with: `signature`, or the first word of the name.
+    pub fn signature_name(&self) -> &str {
+        or_first_word(&self.signature, &self.name)
+    }
+}
+
+/// `given` unless empty, else the first word of `name`.
+fn or_first_word<'a>(given: &'a str, name: &'a str) -> &'a str {
+    if given.trim().is_empty() {
+        name.split_whitespace().next().unwrap_or(name)
+    } else {
+        given
+    }
 }
 
 fn formal() -> String {
@@ -352,6 +386,10 @@ pub struct WorkingHours {
     /// Their time zone as minutes east of UTC.
     #[serde(default)]
     pub utc_offset_minutes: i32,
+    /// Public holidays where they live, local dates (`2026-01-19`): no
+    /// work on these days even when `days` names their weekday.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub holidays: BTreeSet<LocalDate>,
 }
 
 fn nine() -> ClockTime {
@@ -374,7 +412,78 @@ impl Default for WorkingHours {
             end: five_thirty(),
             days: weekdays(),
             utc_offset_minutes: 0,
+            holidays: BTreeSet::new(),
         }
+    }
+}
+
+/// A calendar date without a time (`2026-01-19` in TOML and JSON), as the
+/// day number counted from 1970-01-01.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalDate(pub i64);
+
+impl LocalDate {
+    /// The date of a civil year, month and day; `None` for an impossible
+    /// date.
+    pub fn from_ymd(y: i64, m: u32, d: u32) -> Option<LocalDate> {
+        SimTime::from_ymd(y, m, d).map(|t| LocalDate(t.secs().div_euclid(86_400)))
+    }
+
+    /// Parses `YYYY-MM-DD`; `None` for anything else.
+    pub fn parse(s: &str) -> Option<LocalDate> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<i64> {
+            let t = &s[r];
+            t.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| t.parse().ok())
+                .flatten()
+        };
+        let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        LocalDate::from_ymd(y, u32::try_from(m).ok()?, u32::try_from(d).ok()?)
+    }
+
+    /// The weekday of this date.
+    pub fn weekday(self) -> Weekday {
+        Weekday::of_day(self.0)
+    }
+}
+
+impl std::fmt::Display for LocalDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&SimTime(self.0 * 86_400).date_string())
+    }
+}
+
+impl Serialize for LocalDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for LocalDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        LocalDate::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("date {s:?} is not a YYYY-MM-DD calendar date"))
+        })
+    }
+}
+
+impl JsonSchema for LocalDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LocalDate".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A calendar date, YYYY-MM-DD.",
+            "pattern": "^[0-9]{4}-[0-1][0-9]-[0-3][0-9]$"
+        })
     }
 }
 
@@ -446,7 +555,24 @@ impl JsonSchema for ClockTime {
 }
 
 impl WorkingHours {
-    /// The first moment at or after `t` inside these working hours.
+    /// Whether they work on local day `day` (counted from 1970-01-01): one
+    /// of their `days` and not a public holiday.
+    pub fn works_on(&self, day: i64) -> bool {
+        self.days.contains(&Weekday::of_day(day)) && !self.holidays.contains(&LocalDate(day))
+    }
+
+    /// The local day (counted from 1970-01-01) of `t` in their time zone.
+    pub fn local_day(&self, t: SimTime) -> i64 {
+        (t.secs() + i64::from(self.utc_offset_minutes) * 60).div_euclid(86_400)
+    }
+
+    /// Whether `t` falls inside these working hours.
+    pub fn is_open(&self, t: SimTime) -> bool {
+        self.next_open(t) == t
+    }
+
+    /// The first moment at or after `t` inside these working hours: on a
+    /// working day that is not a holiday, between `start` and `end`.
     pub fn next_open(&self, t: SimTime) -> SimTime {
         if self.days.is_empty() || self.start >= self.end {
             return t;
@@ -456,8 +582,10 @@ impl WorkingHours {
         let (start, end) = (i64::from(self.start.0) * 60, i64::from(self.end.0) * 60);
         let first = local.div_euclid(86_400);
         let mut sod = local.rem_euclid(86_400);
-        for day in first..first + 8 {
-            if self.days.contains(&Weekday::of_day(day)) && sod < end {
+        // A week, plus every holiday that could fall inside the search.
+        let span = 8 + self.holidays.len() as i64;
+        for day in first..first + span {
+            if self.works_on(day) && sod < end {
                 return SimTime(day * 86_400 + sod.max(start) - off);
             }
             sod = 0;
@@ -484,6 +612,12 @@ impl Scenario {
     /// The JSON Schema of a scenario, generated from the types.
     pub fn schema() -> serde_json::Value {
         schemars::schema_for!(Scenario).to_value()
+    }
+
+    /// How collaborators greet the agent: `agent_called`, or the first
+    /// word of the agent's name.
+    pub fn agent_greeting_name(&self) -> &str {
+        or_first_word(&self.agent_called, &self.agent.name)
     }
 
     /// The collaborator with this key.

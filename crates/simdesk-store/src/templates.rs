@@ -62,5 +62,6 @@ pub fn templates(extra: Option<&Path>) -> Result<Vec<Template>, StoreError> {
         }
     }
     ts.sort_by(|a, b| a.id.cmp(&b.id));
+    simdesk_gen::check_name_pools(&ts)?;
     Ok(ts)
 }

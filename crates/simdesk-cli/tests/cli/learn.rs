@@ -22,6 +22,7 @@ fn run(calls: &[(&str, serde_json::Value)]) -> Session {
     let scenario = Scenario {
         version: simdesk_sim::SCENARIO_VERSION,
         agent: Mailbox::new("Ana Ruiz", "ana@firm.example"),
+        agent_called: String::new(),
         home: "/Users/ana".parse().unwrap(),
         utc_offset_minutes: 0,
         brief: "You are Ana Ruiz.".into(),

@@ -58,8 +58,15 @@ impl<'t> Gen<'t> {
             if !s.asides.is_empty() && self.rng.chance(0.6) {
                 out.push(Paragraph::text(self.rng.pick(&s.asides).as_str()));
             }
+            // The closing varies; the name under it is always the one the
+            // sender signs with.
             let so = self.rng.pick(&s.signoffs).clone();
-            out.push(Paragraph::text(&format!("{so}\n{}", from.1.first())));
+            let signed = if so.contains("{me}") {
+                so.replace("{me}", &from.1.signs)
+            } else {
+                format!("{so}\n{}", from.1.signs)
+            };
+            out.push(Paragraph::text(&signed));
         }
         out
     }
@@ -76,7 +83,7 @@ impl<'t> Gen<'t> {
         let off = i64::from(hours.utc_offset_minutes) * 60;
         let first = (self.start.secs() + off).div_euclid(86_400);
         let days: Vec<i64> = (first + lo_day..=first + hi_day)
-            .filter(|d| hours.days.contains(&simdesk_sim::Weekday::of_day(*d)))
+            .filter(|d| hours.works_on(*d))
             .collect();
         let day = if days.is_empty() {
             first + lo_day

@@ -39,10 +39,12 @@ use simdesk_model::{
 use crate::expr::{self, Scope, Val};
 use crate::markup::{self, Resolved};
 use crate::pack::{
-    ArtifactRecipe, ColumnRecipe, DeliverableExt, ObjectiveRecipe, Pack, Party, Shape, Template,
+    ArtifactRecipe, ColumnRecipe, DeliverableExt, NameEntry, ObjectiveRecipe, Pack, Party, Shape,
+    Template,
 };
 use crate::spec::*;
 use crate::{GenError, GenOptions};
+use simdesk_sim::{ClockTime, LocalDate, WorkingHours};
 
 use book::*;
 use mail::*;
@@ -61,7 +63,9 @@ pub struct Profile {
     pub location: ProfileLocation,
     /// Years of professional experience.
     pub years_experience: u32,
-    /// Earlier positions, oldest first.
+    /// Positions, oldest first, the last at the current employer in the
+    /// current role (to this year): each starts the year the one before it
+    /// ends, and together they span `years_experience`.
     pub career: Vec<CareerStep>,
     /// `basic`, `intermediate`, `advanced` or `power_user`.
     pub skill_level: String,
@@ -69,8 +73,12 @@ pub struct Profile {
     pub tools: Vec<String>,
     /// Working hours (`08:30-17:30`, local time) and days.
     pub working_hours: String,
-    /// Working days.
+    /// Working days (`Mon-Fri`), less `public_holidays`.
     pub working_days: String,
+    /// The public holidays of the persona's place around the simulated
+    /// weeks (date → name): nobody works, writes or is due on them.
+    #[serde(default)]
+    pub public_holidays: BTreeMap<String, String>,
     /// Habits that shape the files: `keeps_versions`, `desktop_dumper`,
     /// `dated_folders`, `naming_by_client` / `naming_by_date`,
     /// `onedrive`, `separator_underscore` …
@@ -96,7 +104,7 @@ pub struct ProfileLocation {
     pub timezone: String,
 }
 
-/// One earlier position.
+/// One position.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CareerStep {
     /// Employer.
@@ -153,7 +161,12 @@ struct Gen<'t> {
     collab: BTreeMap<String, (Person, Collaborator)>,
     tracker: Option<TrackerCalc>,
     globals: BTreeMap<String, VPath>,
+    /// Display names, greeting and signature names and addresses already
+    /// given to someone in this computer.
     used_names: BTreeSet<String>,
+    /// The persona's (and colleagues') working hours, as the profile says
+    /// and as everything is scheduled by.
+    hours: WorkingHours,
     msg_n: u32,
     domain: String,
     /// Per entity, the parts of its prose context that never change (all
@@ -335,6 +348,8 @@ pub fn generate(
             display: String::new(),
             given: String::new(),
             family: String::new(),
+            called: String::new(),
+            signs: String::new(),
             email: String::new(),
         },
         style: Style::Formal,
@@ -347,6 +362,7 @@ pub fn generate(
         tracker: None,
         globals: BTreeMap::new(),
         used_names: BTreeSet::new(),
+        hours: WorkingHours::default(),
         msg_n: 0,
         domain: String::new(),
         ent_fixed: Vec::new(),

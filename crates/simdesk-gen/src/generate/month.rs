@@ -10,9 +10,7 @@
 
 use std::sync::OnceLock;
 
-use simdesk_sim::{
-    Conflict, FileDrop, FollowUps, Instruction, Knowledge, Scenario, Scheduled, WorkingHours,
-};
+use simdesk_sim::{Conflict, FileDrop, FollowUps, Instruction, Knowledge, Scenario, Scheduled};
 
 use super::objectives::Request;
 use super::*;
@@ -178,7 +176,7 @@ impl<'t> Gen<'t> {
     }
 
     /// The persona's time zone as minutes east of UTC (standard time).
-    fn utc_offset(&self) -> i32 {
+    pub(super) fn utc_offset(&self) -> i32 {
         let tz = self
             .spec
             .persona
@@ -193,12 +191,11 @@ impl<'t> Gen<'t> {
             .unwrap_or(0)
     }
 
-    /// The persona's (and colleagues') working hours.
+    /// The persona's (and colleagues') working hours: the profile's
+    /// `working_hours` and `working_days` in the persona's time zone, less
+    /// the place's public holidays.
     pub(super) fn hours(&self) -> WorkingHours {
-        WorkingHours {
-            utc_offset_minutes: self.utc_offset(),
-            ..WorkingHours::default()
-        }
+        self.hours.clone()
     }
 
     /// `t`'s date in the persona's time zone (`2026-01-05`).
@@ -227,7 +224,7 @@ impl<'t> Gen<'t> {
         let mut day = (self.now.secs() + off).div_euclid(86_400);
         while days.len() < 3 {
             day -= 1;
-            if hours.days.contains(&simdesk_sim::Weekday::of_day(day)) {
+            if hours.works_on(day) {
                 days.push(day);
             }
         }
@@ -264,34 +261,46 @@ impl<'t> Gen<'t> {
         let j = k - n;
         let span = (d.spread_business_days - 1) as usize;
         let business = 1 + j * span / (later - 1).max(1);
-        let off = i64::from(self.utc_offset()) * 60;
+        let hours = self.hours();
+        let off = i64::from(hours.utc_offset_minutes) * 60;
         let mut day = (self.now.secs() + off).div_euclid(86_400);
         let mut left = business;
         while left > 0 {
             day += 1;
-            if !matches!(
-                simdesk_sim::Weekday::of_day(day),
-                simdesk_sim::Weekday::Sat | simdesk_sim::Weekday::Sun
-            ) {
+            if hours.works_on(day) {
                 left -= 1;
             }
         }
-        let h = self.rng.int(9, 15) as u32;
-        let m = self.rng.int(0, 59) as u32;
-        Ok(self.local_at(SimTime(day * 86_400 - off), h, m))
+        // Inside the working day, leaving an hour before it closes.
+        let (open, close) = (i64::from(hours.start.0), i64::from(hours.end.0));
+        let minute = self.rng.int(open, (close - 60).max(open));
+        Ok(SimTime(day * 86_400 + minute * 60 - off))
     }
 
-    /// The due date of an objective arriving now: `days` later at 17:00
-    /// local, at least a day after it arrives and before the month ends.
+    /// The due date of an objective arriving now: `days` later, at least
+    /// a day after it arrives and before the month ends, on a working day
+    /// (not a weekend or public holiday), at 17:00 local or an hour before
+    /// the working day ends if that is earlier.
     pub(super) fn due_from(&mut self, days: [u32; 2]) -> SimTime {
         let n = self.rng.int(i64::from(days[0]), i64::from(days[1]));
-        let due = self.local_at(self.arrive.plus_secs(n * 86_400), 17, 0);
-        if self.round == 0 {
-            return due;
+        let hours = self.hours();
+        let day_of = |t: SimTime| hours.local_day(t);
+        let mut day = day_of(self.arrive) + n;
+        let mut lo = day_of(self.arrive) + 1;
+        let mut hi = i64::MAX;
+        if self.round > 0 {
+            hi = day_of(self.month_end()) - 1;
+            day = day.min(hi).max(lo);
         }
-        let last = self.local_at(self.month_end().plus_secs(-86_400), 17, 0);
-        let first = self.arrive.plus_secs(86_400);
-        due.min(last).max(first)
+        // The nearest working day at or after it, else before it.
+        lo = lo.min(day);
+        let forward = (day..=day.saturating_add(31).min(hi)).find(|d| hours.works_on(*d));
+        let day = forward
+            .or_else(|| (lo..day).rev().find(|d| hours.works_on(*d)))
+            .unwrap_or(day);
+        let close = i64::from(hours.end.0) - 60;
+        let minute = (17 * 60).min(close).max(i64::from(hours.start.0));
+        SimTime(day * 86_400 + minute * 60 - i64::from(hours.utc_offset_minutes) * 60)
     }
 
     /// Removes a file the generator created from the starting world: it
@@ -445,7 +454,7 @@ impl<'t> Gen<'t> {
                 ("label", label.as_str()),
                 ("new", other_value.as_str()),
                 ("old", value.as_str()),
-                ("other", other.1.given.as_str()),
+                ("other", other.1.called.as_str()),
             ];
             let ask = fill(&self.rng.pick(&d.conflict.instruction).clone(), &vars);
             let ask = self.compose(&other, &persona, &ask);
@@ -529,6 +538,8 @@ impl<'t> Gen<'t> {
             collaborators.push(simdesk_sim::CollaboratorSpec {
                 key: k.clone(),
                 name: p.display.clone(),
+                called: p.called.clone(),
+                signature: p.signs.clone(),
                 email: p.email.clone(),
                 role: c.role.clone(),
                 relation: c.relation.clone(),
@@ -574,6 +585,7 @@ impl<'t> Gen<'t> {
         self.spec.scenario = Some(Scenario {
             version: simdesk_sim::SCENARIO_VERSION,
             agent: Mailbox::new(&persona.name, &persona.email),
+            agent_called: self.persona.called.clone(),
             home: self.home.clone(),
             utc_offset_minutes: self.utc_offset(),
             brief,

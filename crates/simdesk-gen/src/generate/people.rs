@@ -14,7 +14,7 @@ impl<'t> Gen<'t> {
         }
         internal.truncate(5);
         for c in internal {
-            let mut p = self.new_person();
+            let mut p = self.new_person()?;
             let (org, domain) = match &c.organisation {
                 Some(o) => {
                     let name = self.render_str(o, &ctx_value(&Ctx::new()))?;
@@ -53,12 +53,13 @@ impl<'t> Gen<'t> {
             let mut tries = 0;
             loop {
                 tries += 1;
-                let mut contact = self.new_person();
+                let mut contact = self.new_person()?;
                 let ctx = self.pick_ctx(Some(&contact));
                 let ctx = ctx_value(&ctx);
                 let name = self.render_str(&pack.entity.name, &ctx)?.trim().to_owned();
                 let short = self.render_str(&pack.entity.short, &ctx)?.trim().to_owned();
                 if !names.insert(short.to_lowercase()) {
+                    self.release_person(&contact);
                     if tries > 30 {
                         if i >= drawn {
                             break 'entities;

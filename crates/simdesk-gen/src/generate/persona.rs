@@ -7,42 +7,82 @@ pub(super) struct Person {
     pub(super) display: String,
     pub(super) given: String,
     pub(super) family: String,
+    /// How others greet them, in the script of `display`.
+    pub(super) called: String,
+    /// The name they sign with, the same on every message.
+    pub(super) signs: String,
     pub(super) email: String,
 }
 
 impl Person {
     pub(super) fn json(&self, role: &str) -> J {
-        json!({"name": self.display, "first": self.first(), "given": self.given, "family": self.family, "email": self.email, "role": role})
+        json!({"name": self.display, "first": self.first(), "called": self.called, "signs": self.signs, "given": self.given, "family": self.family, "email": self.email, "role": role})
     }
+
+    /// How others greet or mention them: the given name in the script of
+    /// their display name, or their culture's form (`王芳`, `山田さん`).
     pub(super) fn first(&self) -> String {
-        if self.display.contains(&self.given) {
-            self.given.clone()
-        } else {
-            self.display.clone()
-        }
+        self.called.clone()
     }
 }
 
 impl<'t> Gen<'t> {
-    pub(super) fn new_person(&mut self) -> Person {
-        let names = &self.t.common.names;
-        for _ in 0..200 {
-            let n = self.rng.pick(names).clone();
-            if self.used_names.insert(n.display.clone()) {
-                return Person {
-                    display: n.display,
-                    given: n.given,
-                    family: n.family,
-                    email: String::new(),
-                };
-            }
+    /// A person of the template's pool not yet in this computer, whose
+    /// greeting, signature and address are not anyone else's here either.
+    pub(super) fn new_person(&mut self) -> Result<Person, GenError> {
+        let free: Vec<&NameEntry> = self
+            .t
+            .names
+            .iter()
+            .filter(|n| {
+                !self.used_names.contains(&n.display)
+                    && !self
+                        .used_names
+                        .contains(&format!("called:{}", n.greeting_name()))
+                    && !self
+                        .used_names
+                        .contains(&format!("signs:{}", n.signature()))
+                    && !self.used_names.contains(&format!(
+                        "addr:{}.{}",
+                        ascii_fold(&n.given),
+                        ascii_fold(&n.family)
+                    ))
+            })
+            .collect();
+        if free.is_empty() {
+            return Err(self.e(format!(
+                "the name pool ({} names in people.toml) is used up",
+                self.t.names.len()
+            )));
         }
-        let n = self.rng.pick(names).clone();
-        Person {
+        let n = (*self.rng.pick(&free)).clone();
+        for k in [
+            n.display.clone(),
+            format!("called:{}", n.greeting_name()),
+            format!("signs:{}", n.signature()),
+            format!("addr:{}.{}", ascii_fold(&n.given), ascii_fold(&n.family)),
+        ] {
+            self.used_names.insert(k);
+        }
+        Ok(Person {
+            called: n.greeting_name().to_owned(),
+            signs: n.signature().to_owned(),
             display: n.display,
             given: n.given,
             family: n.family,
             email: String::new(),
+        })
+    }
+
+    /// Gives a drawn person back to the pool (a draw that was not kept).
+    pub(super) fn release_person(&mut self, p: &Person) {
+        for k in [
+            p.display.clone(),
+            format!("called:{}", p.called),
+            format!("signs:{}", p.signs),
+            format!("addr:{}.{}", ascii_fold(&p.given), ascii_fold(&p.family)),
+        ] {
+            self.used_names.remove(&k);
         }
     }
 
@@ -56,7 +96,7 @@ impl<'t> Gen<'t> {
 
     pub(super) fn persona_and_home(&mut self) -> Result<(), GenError> {
         let pack = self.pack;
-        let p = self.new_person();
+        let p = self.new_person()?;
         let employer = self.rng.pick(&pack.meta.employers).clone();
         self.domain = employer.domain.clone();
         let role = self.rng.pick(&pack.meta.roles).clone();
@@ -134,28 +174,7 @@ impl<'t> Gen<'t> {
         }
         let years = self.rng.int(3, 24) as u32;
         let (y, _, _) = self.start.date();
-        let mut career = Vec::new();
-        let mut year = y - i64::from(years);
-        let steps = self.rng.int(1, 3);
-        for _ in 0..steps {
-            let len = self.rng.int(2, 5);
-            if year + len >= y - 1 {
-                break;
-            }
-            let emp = loop {
-                let e = self.rng.pick(&pack.meta.employers).name.clone();
-                if e != employer.name || pack.meta.employers.len() == 1 {
-                    break e;
-                }
-            };
-            career.push(CareerStep {
-                employer: emp,
-                role: self.rng.pick(&pack.meta.earlier_roles).clone(),
-                from: year,
-                to: year + len,
-            });
-            year += len;
-        }
+        let career = self.career(years, y, &employer.name, &role);
         let mut tools = pack.meta.tools.clone();
         self.rng.shuffle(&mut tools);
         tools.truncate(self.rng.int(3, tools.len().max(3) as i64) as usize);
@@ -170,8 +189,8 @@ impl<'t> Gen<'t> {
             template: self.t.id.clone(),
             industry: pack.meta.industry.clone(),
             location: ProfileLocation {
-                city: loc.city,
-                country: loc.country,
+                city: loc.city.clone(),
+                country: loc.country.clone(),
                 timezone: loc.timezone,
             },
             years_experience: years,
@@ -179,12 +198,10 @@ impl<'t> Gen<'t> {
             skill_level: skill,
             tools,
             working_hours: format!("{h:02}:{m:02}-{:02}:{m:02}", h + 9),
-            working_days: if self.rng.chance(0.85) {
-                "Mon-Fri"
-            } else {
-                "Mon-Thu, Fri mornings"
-            }
-            .to_owned(),
+            // The days `WorkingHours` schedules by: the weekdays, less the
+            // place's public holidays (listed below).
+            working_days: "Mon-Fri".to_owned(),
+            public_holidays: self.holidays_near(&loc.city, &loc.country),
             quirks: self.quirks.iter().cloned().collect(),
             os: if windows { "windows" } else { "macos" }.to_owned(),
             home: self.home.as_str().to_owned(),
@@ -206,6 +223,91 @@ impl<'t> Gen<'t> {
             profile: map.into_iter().collect(),
         };
         self.spec.home = self.home.clone();
+        self.hours = WorkingHours {
+            start: ClockTime((h * 60 + m) as u16),
+            end: ClockTime(((h + 9) * 60 + m) as u16),
+            utc_offset_minutes: self.utc_offset(),
+            holidays: self.holiday_dates(&loc.city, &loc.country),
+            ..WorkingHours::default()
+        };
         Ok(())
+    }
+
+    /// A career of `years` ending this year (`y`) at the current employer
+    /// in the current role: one to three earlier positions at other
+    /// employers, oldest first, each starting the year the one before it
+    /// ends, together spanning exactly `years`.
+    fn career(&mut self, years: u32, y: i64, current: &str, role: &str) -> Vec<CareerStep> {
+        let pack = self.pack;
+        let years = i64::from(years.max(1));
+        let tenure = self.rng.int(1, (years - 1).clamp(1, 6));
+        let earlier = years - tenure;
+        let mut lengths: Vec<i64> = Vec::new();
+        if earlier > 0 {
+            let steps = self.rng.int(1, earlier.min(3)) as usize;
+            lengths = vec![1; steps];
+            for _ in steps as i64..earlier {
+                let i = self.rng.below(steps);
+                lengths[i] += 1;
+            }
+        }
+        let mut out = Vec::new();
+        let mut from = y - years;
+        let mut last = current.to_owned();
+        for len in lengths {
+            let others: Vec<&String> = pack
+                .meta
+                .employers
+                .iter()
+                .map(|e| &e.name)
+                .filter(|e| e.as_str() != current && e.as_str() != last)
+                .collect();
+            let emp = if others.is_empty() {
+                current.to_owned()
+            } else {
+                (*self.rng.pick(&others)).clone()
+            };
+            out.push(CareerStep {
+                employer: emp.clone(),
+                role: self.rng.pick(&pack.meta.earlier_roles).clone(),
+                from,
+                to: from + len,
+            });
+            last = emp;
+            from += len;
+        }
+        out.push(CareerStep {
+            employer: current.to_owned(),
+            role: role.to_owned(),
+            from,
+            to: y,
+        });
+        out
+    }
+
+    /// The public holidays of a place as dates.
+    fn holiday_dates(&self, city: &str, country: &str) -> BTreeSet<LocalDate> {
+        self.t
+            .common
+            .holidays_of(city, country)
+            .into_iter()
+            .flat_map(|t| t.keys())
+            .filter_map(|d| LocalDate::parse(d))
+            .collect()
+    }
+
+    /// The place's public holidays from a week before the backlog starts
+    /// to a week after the month ends, date to name.
+    fn holidays_near(&self, city: &str, country: &str) -> BTreeMap<String, String> {
+        let lo = self.start.plus_secs(-7 * 86_400).date_string();
+        let hi = self.now.plus_secs(45 * 86_400).date_string();
+        self.t
+            .common
+            .holidays_of(city, country)
+            .into_iter()
+            .flat_map(|t| t.iter())
+            .filter(|(d, _)| **d >= lo && **d <= hi)
+            .map(|(d, n)| (d.clone(), n.clone()))
+            .collect()
     }
 }

@@ -27,6 +27,8 @@ pub fn scenario_for(spec: &WorldSpec) -> Arc<Scenario> {
         .map(|c| CollaboratorSpec {
             key: c.key.clone(),
             name: c.name.clone(),
+            called: String::new(),
+            signature: String::new(),
             email: c.email.clone(),
             role: c.role.clone(),
             relation: c.relation.clone(),
@@ -50,6 +52,7 @@ pub fn scenario_for(spec: &WorldSpec) -> Arc<Scenario> {
     Arc::new(Scenario {
         version: simdesk_sim::SCENARIO_VERSION,
         agent: Mailbox::new(&spec.persona.name, &spec.persona.email),
+        agent_called: String::new(),
         home: spec.home.clone(),
         utc_offset_minutes: 0,
         brief: format!("You are {}. Work through your inbox.", spec.persona.name),

@@ -83,7 +83,7 @@ async fn hostile_calls_are_tool_errors_and_the_session_goes_on() {
             "error: bad arguments for wait: invalid type: string \"soon\", expected u32",
             "error: string length in bytes exceeds the limit of 262144 (got 10485760)",
             "error: nesting depth exceeds the limit of 16 (got 17)",
-            "error: bad arguments for read_file: invalid path \"/Users/abebe.tesfaye/../../etc/passwd\": '..' component (component \"..\")",
+            "error: bad arguments for read_file: invalid path \"/Users/ifeoma.nwosu/../../etc/passwd\": '..' component (component \"..\")",
             "error: bad arguments for create_note: invalid path \"/../escape.md\": '..' component (component \"..\")",
             "error: the session is finished",
         ]

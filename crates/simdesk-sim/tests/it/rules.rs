@@ -298,3 +298,57 @@ fn hold_back_objective_cannot_be_completed_without_asking() {
     let score = simdesk_check::score(s.world(), Some("obj-1"));
     assert!(score.objectives[0].met, "{score:?}");
 }
+
+/// Replies greet the agent by the name they are called in their own
+/// script, never the full name, and sign with the collaborator's own
+/// signature; a public holiday where the collaborator lives moves the
+/// answer to their next working day.
+#[test]
+fn replies_greet_by_the_called_name_sign_alike_and_skip_holidays() {
+    let edits = [
+        (
+            "agent = { name = \"Ana Ruiz\", address = \"ana.ruiz@firm.example\" }\n",
+            "agent = { name = \"Ana Ruiz\", address = \"ana.ruiz@firm.example\" }\nagent_called = \"Анита\"\n",
+        ),
+        (
+            "name = \"Rita Ruiz\"\n",
+            "name = \"Rita Ruiz\"\nsignature = \"Рита\"\n",
+        ),
+        (
+            "utc_offset_minutes = -300 }",
+            "utc_offset_minutes = -300, holidays = [\"2026-01-05\"] }",
+        ),
+    ];
+    let mut text = SCENARIO.to_owned();
+    for (from, to) in edits {
+        assert_eq!(text.matches(from).count(), 1, "{from}");
+        text = text.replace(from, to);
+    }
+    let sc = std::sync::Arc::new(simdesk_sim::Scenario::from_toml(&text).unwrap());
+    assert_eq!(sc.agent_greeting_name(), "Анита");
+    let mut s = simdesk_sim::Session::new(world(), sc).unwrap();
+    run(
+        &mut s,
+        r#"
+        wait_for_email {}
+        send_email {"to": ["rita.ruiz@mail.example"], "subject": "Rate", "body": "Which fee rate did we agree?"}
+        wait_until {"time": "2026-01-07T12:00:00Z"}
+        "#,
+    );
+    let body = last_body(&s, "answer");
+    let lines: Vec<&str> = body.lines().collect();
+    assert!(
+        lines[0].contains("Анита") && !lines[0].contains("Ana"),
+        "{body}"
+    );
+    assert_eq!(lines.last(), Some(&"Рита"), "{body}");
+    // Monday 2026-01-05 is Rita's holiday: she answers Tuesday from 10:00
+    // her time (15:00 UTC), not on Monday afternoon.
+    let answered = s
+        .steps()
+        .flat_map(|st| st.result.arrived.iter())
+        .find(|a| a.rule == "answer")
+        .map(|a| a.time)
+        .expect("an answer");
+    assert_eq!(answered.to_string(), "2026-01-06T15:00:00Z");
+}

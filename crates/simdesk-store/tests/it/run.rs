@@ -23,6 +23,7 @@ fn session() -> Session {
     let scenario = Scenario {
         version: simdesk_sim::SCENARIO_VERSION,
         agent: Mailbox::new("Mei Chen", "mei@firm.example"),
+        agent_called: String::new(),
         home: vp("/Users/mei"),
         utc_offset_minutes: 0,
         brief: "You are Mei Chen.".into(),
