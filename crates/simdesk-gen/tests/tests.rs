@@ -7,3 +7,4 @@ mod generate;
 mod invariants;
 mod malformed;
 mod schema;
+mod variety;
