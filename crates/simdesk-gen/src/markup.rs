@@ -292,7 +292,9 @@ pub fn deck(title: &str, src: &str, resolve: &Resolver<'_>) -> Result<Deck, Stri
 /// alternatives, asking `pick(n)` for the index (below `n`) of each group
 /// in reading order; groups nest, and a `|` inside a `[[…]]` field marker
 /// does not separate alternatives. Alternatives are trimmed, so a group
-/// can be written across lines. Text without groups comes back unchanged.
+/// can be written across lines; an empty one takes the space before it
+/// along when punctuation, a space or a line end follows. Text without
+/// groups comes back unchanged.
 pub fn choose(src: &str, pick: &mut dyn FnMut(usize) -> usize) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = src;
@@ -301,7 +303,16 @@ pub fn choose(src: &str, pick: &mut dyn FnMut(usize) -> usize) -> Result<String,
         let (alts, after) = group(&rest[i + 2..])
             .ok_or_else(|| format!("unclosed {{? group in {:?}", clip(&rest[i..])))?;
         let k = pick(alts.len()).min(alts.len() - 1);
-        out.push_str(&choose(alts[k].trim(), pick)?);
+        let chosen = choose(alts[k].trim(), pick)?;
+        // An empty alternative leaves no stray space before punctuation,
+        // a line end or another space.
+        if chosen.is_empty()
+            && out.ends_with(' ')
+            && after.chars().next().is_none_or(|c| " \n.,;:!?".contains(c))
+        {
+            out.pop();
+        }
+        out.push_str(&chosen);
         rest = after;
     }
     out.push_str(rest);
@@ -463,6 +474,7 @@ mod tests {
             "A c [[kpi:x|0.0%]] e f h."
         );
         assert_eq!(choose("plain | text", &mut |_| 0).unwrap(), "plain | text");
+        assert_eq!(choose("Done {? | so far ?}. Next {? | step ?} here", &mut |_| 0).unwrap(), "Done. Next here");
         assert!(choose("open {? a | b", &mut |_| 0).is_err());
     }
 

@@ -20,12 +20,16 @@
 //!   repeat an artifact already counted and are not counted again.
 //!
 //! A unit of prose is a *form field*, not prose, when it is `Label: value`
-//! with a label of at most three words (`Date: 2026-01-10`,
-//! `Attendees: …`): those are labels a form repeats by design.
+//! with a label of at most five words (`Date: 2026-01-10`,
+//! `Estimated income: …`): those are labels a form or a slide repeats by
+//! design. A unit with no terminal punctuation (`.`, `!`, `?`) and fewer
+//! than seven words once masked (a name counts as one word) is a *fragment* — a title line, a byline, a to-do or a
+//! bullet such as `Agree rebalancing trades` — and is not prose either.
 //!
 //! **Sentences.** A unit is masked (below), then split after `.`, `!` or
-//! `?` followed by a space or the end. A sentence needs at least three
-//! words; shorter fragments (`Thanks,`, `Looks good.`) are not counted.
+//! `?` followed by a space or the end. A sentence needs at least four
+//! words; shorter ones (`Thanks, Ana.`, `Looks good.`, `In re Doe.`) are
+//! formulas, not sentences, and are not counted.
 //!
 //! **Skeletons.** A sentence's skeleton is the sentence with every name the
 //! spec knows (persona, employer, collaborators and their organisations,
@@ -207,6 +211,9 @@ impl Variety {
                 continue;
             }
             let masked = masks.skeleton(u);
+            if is_fragment(&masked) {
+                continue;
+            }
             for sentence in split_sentences(&masked) {
                 v.sentences += 1;
                 *v.skeletons.entry(sentence).or_default() += 1;
@@ -337,13 +344,19 @@ fn is_pdf_heading(line: &str) -> bool {
     line.split_whitespace().count() <= 6 && !line.contains(['.', ',', ';', ':', '!', '?'])
 }
 
-/// `Label: value` with a label of at most three words.
+/// A short unit without terminal punctuation: a title, byline or bullet.
+fn is_fragment(unit: &str) -> bool {
+    let t = unit.trim_end();
+    !t.ends_with(['.', '!', '?']) && t.split_whitespace().count() < 7
+}
+
+/// `Label: value` with a label of at most five words.
 fn is_form_field(unit: &str) -> bool {
     let Some((label, value)) = unit.split_once(": ") else {
         return false;
     };
     let words = label.split_whitespace().count();
-    (1..=3).contains(&words)
+    (1..=5).contains(&words)
         && !label.contains(['.', '!', '?', ',', ';'])
         && !value.trim().is_empty()
 }
@@ -459,7 +472,7 @@ fn normalise(s: &str) -> String {
         .replace("( ", "(")
 }
 
-/// Sentences of a masked unit with at least three words.
+/// Sentences of a masked unit with at least four words.
 fn split_sentences(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -474,7 +487,7 @@ fn split_sentences(s: &str) -> Vec<String> {
     out.push(cur);
     out.into_iter()
         .map(|s| s.trim().to_owned())
-        .filter(|s| s.split_whitespace().count() >= 3)
+        .filter(|s| s.split_whitespace().count() >= 4)
         .collect()
 }
 
@@ -514,7 +527,10 @@ mod tests {
             ["The total is <num>.", "Is the review done?"]
         );
         assert!(is_form_field("Date: 2026-01-10"));
-        assert!(!is_form_field("The plan is simple: rebalance in March and review in May."));
+        assert!(!is_form_field("We met with the client twice: once in March and once in May."));
+        assert!(is_fragment("Agree rebalancing trades"));
+        assert!(!is_fragment("Agree the trades."));
+        assert!(!is_fragment("Agree the rebalancing trades with the client before the meeting"));
     }
 
     #[test]
