@@ -469,12 +469,12 @@ mod tests {
             k % n
         };
         let src = "A {? b | c [[kpi:x|0.0%]] | d ?} e {? f {? g | h ?} | i ?}.";
-        assert_eq!(
-            choose(src, &mut next).unwrap(),
-            "A c [[kpi:x|0.0%]] e f h."
-        );
+        assert_eq!(choose(src, &mut next).unwrap(), "A c [[kpi:x|0.0%]] e f h.");
         assert_eq!(choose("plain | text", &mut |_| 0).unwrap(), "plain | text");
-        assert_eq!(choose("Done {? | so far ?}. Next {? | step ?} here", &mut |_| 0).unwrap(), "Done. Next here");
+        assert_eq!(
+            choose("Done {? | so far ?}. Next {? | step ?} here", &mut |_| 0).unwrap(),
+            "Done. Next here"
+        );
         assert!(choose("open {? a | b", &mut |_| 0).is_err());
     }
 

@@ -84,7 +84,8 @@ fn by_first_word(set: BTreeSet<String>) -> BTreeMap<String, Vec<String>> {
 
 /// The alphanumeric words of `s`.
 fn words(s: &str) -> impl Iterator<Item = &str> {
-    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 /// The strings of `index` that may occur in `s`, longest first.
@@ -102,7 +103,10 @@ fn candidates<'a>(index: &'a BTreeMap<String, Vec<String>>, s: &str) -> Vec<&'a 
 
 impl Masks {
     /// Masks from explicit lists of names and file names.
-    pub fn new(names: impl IntoIterator<Item = String>, files: impl IntoIterator<Item = String>) -> Masks {
+    pub fn new(
+        names: impl IntoIterator<Item = String>,
+        files: impl IntoIterator<Item = String>,
+    ) -> Masks {
         let mut names: BTreeSet<String> = names
             .into_iter()
             .map(|n| n.trim().to_owned())
@@ -116,10 +120,7 @@ impl Masks {
             .map(str::to_owned)
             .collect();
         names.extend(words);
-        let files: BTreeSet<String> = files
-            .into_iter()
-            .filter(|f| !f.is_empty())
-            .collect();
+        let files: BTreeSet<String> = files.into_iter().filter(|f| !f.is_empty()).collect();
         Masks {
             names: by_first_word(names),
             files: by_first_word(files),
@@ -146,7 +147,11 @@ impl Masks {
                 return;
             };
             let parts: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-            let dirs = if is_file { parts.len().saturating_sub(1) } else { parts.len() };
+            let dirs = if is_file {
+                parts.len().saturating_sub(1)
+            } else {
+                parts.len()
+            };
             names.extend(parts[..dirs].iter().map(|s| (*s).to_owned()));
             if is_file && let Some(f) = parts.last() {
                 files.push((*f).to_owned());
@@ -234,7 +239,11 @@ impl Variety {
 
     /// The skeletons seen most often, most frequent first, at most `n`.
     pub fn most_repeated(&self, n: usize) -> Vec<(&str, usize)> {
-        let mut v: Vec<(&str, usize)> = self.skeletons.iter().map(|(k, c)| (k.as_str(), *c)).collect();
+        let mut v: Vec<(&str, usize)> = self
+            .skeletons
+            .iter()
+            .map(|(k, c)| (k.as_str(), *c))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         v.truncate(n);
         v
@@ -285,7 +294,11 @@ pub fn prose_units(spec: &WorldSpec) -> Vec<String> {
             Artifact::Text(t) if !is_data_file(&a.path) => out.extend(text_lines(&t.content)),
             Artifact::Pdf(p) => {
                 for page in &p.pages {
-                    out.extend(text_lines(&page.text).into_iter().filter(|l| !is_pdf_heading(l)));
+                    out.extend(
+                        text_lines(&page.text)
+                            .into_iter()
+                            .filter(|l| !is_pdf_heading(l)),
+                    );
                 }
             }
             _ => {}
@@ -386,10 +399,37 @@ fn replace_whole(hay: &str, needle: &str, with: &str) -> String {
 }
 
 const MONTHS_AND_DAYS: [&str; 31] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ];
 
 /// Masks dates (`2026-01-10`, month and weekday names) as `<date>` and
@@ -404,20 +444,27 @@ fn mask_numbers_and_dates(s: &str) -> String {
         // A number: optional sign or currency, digits with , . separators.
         let starts_number = c.is_ascii_digit()
             || ((is_cur(c) || c == '-' || c == '+')
-                && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit() || is_cur(*d)));
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|d| d.is_ascii_digit() || is_cur(*d)));
         if starts_number && !chars[..i].last().is_some_and(|p| p.is_alphabetic()) {
             let mut j = i;
             while j < chars.len()
                 && (chars[j].is_ascii_digit()
                     || is_cur(chars[j])
-                    || ((chars[j] == ',' || chars[j] == '.' || chars[j] == '-' || chars[j] == '/' || chars[j] == ':')
+                    || ((chars[j] == ','
+                        || chars[j] == '.'
+                        || chars[j] == '-'
+                        || chars[j] == '/'
+                        || chars[j] == ':')
                         && chars.get(j + 1).is_some_and(char::is_ascii_digit))
                     || (j == i && (chars[j] == '-' || chars[j] == '+')))
             {
                 j += 1;
             }
             let run: String = chars[i..j].iter().collect();
-            let is_date = run.len() >= 8 && run.chars().filter(|c| *c == '-' || *c == '/').count() == 2;
+            let is_date =
+                run.len() >= 8 && run.chars().filter(|c| *c == '-' || *c == '/').count() == 2;
             // Suffixes: % and short units (k, m, bn, x, h, pp).
             let mut k = j;
             while k < chars.len() && (chars[k] == '%' || chars[k].is_alphabetic()) && k - j < 3 {
@@ -435,7 +482,9 @@ fn mask_numbers_and_dates(s: &str) -> String {
                 j += 1;
             }
             let word: String = chars[i..j].iter().collect::<String>().to_lowercase();
-            if MONTHS_AND_DAYS.contains(&word.as_str()) && (word != "may" || chars[i].is_uppercase()) {
+            if MONTHS_AND_DAYS.contains(&word.as_str())
+                && (word != "may" || chars[i].is_uppercase())
+            {
                 out.push_str(" <date> ");
             } else {
                 out.extend(&chars[i..j]);
@@ -479,7 +528,8 @@ fn split_sentences(s: &str) -> Vec<String> {
     let chars: Vec<char> = s.chars().collect();
     for (i, c) in chars.iter().enumerate() {
         cur.push(*c);
-        let end = matches!(c, '.' | '!' | '?') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        let end =
+            matches!(c, '.' | '!' | '?') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
         if end {
             out.push(std::mem::take(&mut cur));
         }
@@ -510,14 +560,23 @@ mod tests {
             "Ana Okafor holds $1,234,567.89 across 14 positions.",
             "<name> holds <num> across <num> positions.",
         );
-        check("Okafor's equity share is 61.3%, up 2.1pp.", "<name>'s equity share is <num>, up <num>.");
+        check(
+            "Okafor's equity share is 61.3%, up 2.1pp.",
+            "<name>'s equity share is <num>, up <num>.",
+        );
         check(
             "Sent Okafor Review 2026-01-10.docx on 2026-01-12 to  Northwind Advisors.",
             "sent <file> on <date> to <name>.",
         );
-        check("Book the next review for March.", "book the next review for <date>.");
+        check(
+            "Book the next review for March.",
+            "book the next review for <date>.",
+        );
         check("You may want a Q3 check-in.", "you may want a q3 check-in.");
-        check("Fees fell -0.25% to €4,100 a year.", "fees fell <num> to <num> a year.");
+        check(
+            "Fees fell -0.25% to €4,100 a year.",
+            "fees fell <num> to <num> a year.",
+        );
     }
 
     #[test]
@@ -527,17 +586,27 @@ mod tests {
             ["The total is <num>.", "Is the review done?"]
         );
         assert!(is_form_field("Date: 2026-01-10"));
-        assert!(!is_form_field("We met with the client twice: once in March and once in May."));
+        assert!(!is_form_field(
+            "We met with the client twice: once in March and once in May."
+        ));
         assert!(is_fragment("Agree rebalancing trades"));
         assert!(!is_fragment("Agree the trades."));
-        assert!(!is_fragment("Agree the rebalancing trades with the client before the meeting"));
+        assert!(!is_fragment(
+            "Agree the rebalancing trades with the client before the meeting"
+        ));
     }
 
     #[test]
     fn one_repeated_sentence_scores_low_and_varied_prose_high() {
         let m = masks();
         let same: Vec<String> = (0..20)
-            .map(|i| format!("Client {i} holds ${},000 across {} positions.", 100 + i, 5 + i))
+            .map(|i| {
+                format!(
+                    "Client {i} holds ${},000 across {} positions.",
+                    100 + i,
+                    5 + i
+                )
+            })
             .collect();
         let v = Variety::from_units(&m, &same);
         assert_eq!((v.sentences, v.skeletons.len()), (20, 1));
@@ -557,8 +626,20 @@ mod tests {
     #[test]
     fn recurrence_counts_skeletons_present_in_every_world() {
         let m = masks();
-        let a = Variety::from_units(&m, &["The review is done now.".into(), "Fees are 1% a year.".into()]);
-        let b = Variety::from_units(&m, &["The review is done now.".into(), "Fees came to 2% in total.".into()]);
+        let a = Variety::from_units(
+            &m,
+            &[
+                "The review is done now.".into(),
+                "Fees are 1% a year.".into(),
+            ],
+        );
+        let b = Variety::from_units(
+            &m,
+            &[
+                "The review is done now.".into(),
+                "Fees came to 2% in total.".into(),
+            ],
+        );
         // Three skeletons in all, one in both.
         assert!((recurrence(&[a.clone(), b]) - 1.0 / 3.0).abs() < 1e-9);
         assert_eq!(recurrence(&[a]), 1.0);
