@@ -32,6 +32,7 @@ mod pack;
 mod solve;
 mod spec;
 mod validate;
+pub mod variety;
 
 pub use build::{BuildError, build};
 pub use generate::{CareerStep, Profile, ProfileLocation, generate};

@@ -10,6 +10,8 @@
 //! > speaker notes    (decks)
 //! [[kpi:total_value]]  a field quoting a cell; `[[kpi:total_value|0.0%]]`
 //!                      overrides the number format
+//! {? one | other | third ?}  alternatives: one is kept, chosen by the
+//!                      generator's prose stream (groups nest)
 //! ```
 //!
 //! Which cell a marker names is decided by the caller's resolver.
@@ -286,6 +288,69 @@ pub fn deck(title: &str, src: &str, resolve: &Resolver<'_>) -> Result<Deck, Stri
     })
 }
 
+/// Resolves every `{? a | b | … ?}` group of `src` to one of its
+/// alternatives, asking `pick(n)` for the index (below `n`) of each group
+/// in reading order; groups nest, and a `|` inside a `[[…]]` field marker
+/// does not separate alternatives. Alternatives are trimmed, so a group
+/// can be written across lines; an empty one takes the space before it
+/// along when punctuation, a space or a line end follows. Text without
+/// groups comes back unchanged.
+pub fn choose(src: &str, pick: &mut dyn FnMut(usize) -> usize) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = src;
+    while let Some(i) = rest.find("{?") {
+        out.push_str(&rest[..i]);
+        let (alts, after) = group(&rest[i + 2..])
+            .ok_or_else(|| format!("unclosed {{? group in {:?}", clip(&rest[i..])))?;
+        let k = pick(alts.len()).min(alts.len() - 1);
+        let chosen = choose(alts[k].trim(), pick)?;
+        // An empty alternative leaves no stray space before punctuation,
+        // a line end or another space.
+        if chosen.is_empty()
+            && out.ends_with(' ')
+            && after.chars().next().is_none_or(|c| " \n.,;:!?".contains(c))
+        {
+            out.pop();
+        }
+        out.push_str(&chosen);
+        rest = after;
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The top-level alternatives of a group whose `{?` is already consumed,
+/// and the text after its closing `?}`.
+fn group(s: &str) -> Option<(Vec<&str>, &str)> {
+    let (mut depth, mut field, mut start, mut i) = (0usize, false, 0usize, 0usize);
+    let b = s.as_bytes();
+    let mut alts = Vec::new();
+    while i < b.len() {
+        let two = &b[i..(i + 2).min(b.len())];
+        match two {
+            b"[[" if !field => (field, i) = (true, i + 2),
+            b"]]" if field => (field, i) = (false, i + 2),
+            b"{?" => (depth, i) = (depth + 1, i + 2),
+            b"?}" if depth > 0 => (depth, i) = (depth - 1, i + 2),
+            b"?}" => {
+                alts.push(&s[start..i]);
+                return Some((alts, &s[i + 2..]));
+            }
+            [b'|', ..] if depth == 0 && !field => {
+                alts.push(&s[start..i]);
+                i += 1;
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn clip(s: &str) -> String {
+    s.chars().take(60).collect()
+}
+
 /// Converts rendered markup into PDF pages (`---` breaks pages).
 pub fn pdf_pages(src: &str, resolve: &Resolver<'_>) -> Result<Vec<PdfPage>, String> {
     let mut pages = vec![String::new()];
@@ -394,6 +459,23 @@ mod tests {
         assert_eq!(d.slides[1].bullets[1].level, 1);
         assert_eq!(d.slides[1].notes, "say it");
         assert!(d.slides[1].table.is_some());
+    }
+
+    #[test]
+    fn choose_keeps_one_alternative_per_group() {
+        let mut k = 0;
+        let mut next = |n: usize| {
+            k += 1;
+            k % n
+        };
+        let src = "A {? b | c [[kpi:x|0.0%]] | d ?} e {? f {? g | h ?} | i ?}.";
+        assert_eq!(choose(src, &mut next).unwrap(), "A c [[kpi:x|0.0%]] e f h.");
+        assert_eq!(choose("plain | text", &mut |_| 0).unwrap(), "plain | text");
+        assert_eq!(
+            choose("Done {? | so far ?}. Next {? | step ?} here", &mut |_| 0).unwrap(),
+            "Done. Next here"
+        );
+        assert!(choose("open {? a | b", &mut |_| 0).is_err());
     }
 
     #[test]

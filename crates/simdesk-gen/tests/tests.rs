@@ -8,3 +8,4 @@ mod invariants;
 mod malformed;
 mod people;
 mod schema;
+mod variety;

@@ -131,7 +131,7 @@ impl<'t> Gen<'t> {
                     else {
                         break;
                     };
-                    let body = self.render_str(&m.body, &ctx)?;
+                    let body = self.render_prose(&m.body, &ctx)?;
                     let body = {
                         let res = self.resolver(ent);
                         markup::text(&body, &res).map_err(|x| gerr(self.t, x))?

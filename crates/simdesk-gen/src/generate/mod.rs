@@ -141,6 +141,10 @@ struct Gen<'t> {
     t: &'t Template,
     pack: &'t Pack,
     rng: SeededRng,
+    /// The stream that picks prose alternatives (`{? a | b ?}`) and the
+    /// `roll` of each render: separate from `rng`, so how much a template
+    /// varies its wording never moves the world's numbers.
+    prose: RefCell<SeededRng>,
     env: &'t Environment<'t>,
     /// Inline templates (stems, subjects, bodies) compiled on first use.
     inline: RefCell<BTreeMap<&'t str, minijinja::Template<'t, 't>>>,
@@ -314,6 +318,7 @@ pub fn generate(
         t,
         pack: &t.pack,
         rng,
+        prose: RefCell::new(SeededRng::new(&format!("{}#prose", t.id), seed, index)),
         env,
         inline: RefCell::new(BTreeMap::new()),
         spec: WorldSpec {

@@ -593,7 +593,7 @@ impl<'t> Gen<'t> {
         let ctx = ctx_value(&req.ctx);
         let title = self.render_str(&o.title, &ctx)?.trim().to_owned();
         let subject = self.render_str(&o.subject, &ctx)?.trim().to_owned();
-        let body = self.render_str(&o.body, &ctx)?;
+        let body = self.render_prose(&o.body, &ctx)?;
         let body = {
             let res = self.resolver(req.ent);
             markup::text(&body, &res).map_err(|x| gerr(self.t, x))?

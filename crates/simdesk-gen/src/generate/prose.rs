@@ -145,13 +145,38 @@ impl<'t> Gen<'t> {
         text
     }
 
+    /// Renders a prose file of the template and resolves its alternatives.
     pub(super) fn render_file(&self, name: &str, ctx: &MV) -> Result<String, GenError> {
         let tpl = self
             .env
             .get_template(name)
             .map_err(|e| self.e(format!("{name}: {e}")))?;
-        tpl.render(ctx.clone())
-            .map_err(|e| self.e(format!("{name}: {e:#}")))
+        let out = tpl
+            .render(self.with_roll(ctx))
+            .map_err(|e| self.e(format!("{name}: {e:#}")))?;
+        self.vary(&out).map_err(|e| self.e(format!("{name}: {e}")))
+    }
+
+    /// Renders an inline prose template (a mail body) and resolves its
+    /// alternatives.
+    pub(super) fn render_prose(&self, src: &'t str, ctx: &MV) -> Result<String, GenError> {
+        let out = self.render_str(src, &self.with_roll(ctx))?;
+        self.vary(&out)
+            .map_err(|e| self.e(format!("template {src:?}: {e}")))
+    }
+
+    /// `ctx` with `roll`, a number in 0..=9999 from the prose stream, that a
+    /// template uses to choose among whole skeletons (`roll % 3`).
+    fn with_roll(&self, ctx: &MV) -> MV {
+        let roll = self.prose.borrow_mut().int(0, 9999);
+        minijinja::context! { roll => roll, ..ctx.clone() }
+    }
+
+    /// Resolves the `{? a | b ?}` alternatives of rendered prose from the
+    /// prose stream.
+    pub(super) fn vary(&self, text: &str) -> Result<String, String> {
+        let mut rng = self.prose.borrow_mut();
+        markup::choose(text, &mut |n| rng.below(n))
     }
 
     /// An entity's prose context: its figures (built once) and the names of
