@@ -15,7 +15,8 @@ use crate::GenError;
 pub struct Template {
     /// Template id (folder name, `financial-advisor`).
     pub id: String,
-    /// The parsed `pack.toml`.
+    /// The parsed `pack.toml` (money formats in dollars; each computer
+    /// works from a copy in its persona's currency, made on first use).
     pub pack: Pack,
     /// Prose templates by file name (`review.md.j2` → text). They are
     /// compiled once, by the first [`generate`](crate::generate) from this
@@ -26,6 +27,9 @@ pub struct Template {
     /// `texts` compiled once, for every computer generated from this
     /// template.
     pub(crate) prose: OnceLock<Result<minijinja::Environment<'static>, GenError>>,
+    /// `pack` localized for each locale its countries use, by locale id;
+    /// built once, like `prose`.
+    pub(crate) localized: OnceLock<BTreeMap<String, Pack>>,
 }
 
 /// Shared data for every pack: name pools, places and writing styles.
@@ -40,6 +44,10 @@ pub struct Common {
     pub styles: BTreeMap<String, StyleText>,
     /// Personal mail domains for private clients.
     pub personal_domains: Vec<String>,
+    /// How each country writes money and dates, and its terms
+    /// (`locales.toml`), by locale id.
+    #[serde(default)]
+    pub locales: BTreeMap<String, crate::locale::Locale>,
 }
 
 /// One person name.
@@ -116,6 +124,26 @@ pub struct Pack {
     pub invariants: Vec<crate::invariant::Invariant>,
 }
 
+impl Pack {
+    /// This pack with every money format in `locale`'s currency (see
+    /// [`Locale::localize_format`](crate::Locale::localize_format)).
+    pub fn localized(&self, locale: &crate::locale::Locale) -> Pack {
+        let mut p = self.clone();
+        let fix = |f: &mut Option<String>| {
+            if let Some(f) = f.as_mut() {
+                *f = locale.localize_format(f);
+            }
+        };
+        p.meta.money_format = locale.localize_format(&p.meta.money_format);
+        p.dataset.columns.iter_mut().for_each(|c| fix(&mut c.format));
+        p.workbook.model.iter_mut().for_each(|c| fix(&mut c.format));
+        p.workbook.assumptions.iter_mut().for_each(|c| fix(&mut c.format));
+        p.workbook.kpis.iter_mut().for_each(|c| fix(&mut c.format));
+        p.tracker.kpis.iter_mut().for_each(|c| fix(&mut c.format));
+        p
+    }
+}
+
 /// Who the persona is.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -137,9 +165,15 @@ pub struct Meta {
     /// Other folders under the work root.
     #[serde(default)]
     pub folders: Vec<String>,
-    /// Currency format for money (`$#,##0`).
+    /// Currency format for money (`$#,##0`; `$` becomes the persona's
+    /// currency).
     #[serde(default = "default_money")]
     pub money_format: String,
+    /// Countries the persona may live in (as `locations` spell them); each
+    /// needs a locale with every term the pack's prose uses. Empty: every
+    /// country a locale serves.
+    #[serde(default)]
+    pub countries: Vec<String>,
 }
 
 fn default_money() -> String {
@@ -652,17 +686,30 @@ fn parse_templates(
     files: &BTreeMap<String, String>,
     origin: &str,
 ) -> Result<Vec<Template>, GenError> {
-    let mut common_src = String::new();
+    // Each shared file is a TOML document of its own; their top-level keys
+    // are merged (a key in two files is an error).
+    let mut merged = toml::Table::new();
     for (p, c) in files {
         if p.starts_with("_common/") && p.ends_with(".toml") {
-            common_src.push_str(c);
-            common_src.push('\n');
+            let table: toml::Table = toml::from_str(c).map_err(|e| GenError::Template {
+                template: "_common".into(),
+                message: format!("{origin}: {p}: {e}"),
+            })?;
+            for (k, v) in table {
+                if merged.insert(k.clone(), v).is_some() {
+                    return Err(GenError::Template {
+                        template: "_common".into(),
+                        message: format!("{origin}: {p}: key {k} is defined in two files"),
+                    });
+                }
+            }
         }
     }
-    let common: Common = toml::from_str(&common_src).map_err(|e| GenError::Template {
+    let common: Common = merged.try_into().map_err(|e| GenError::Template {
         template: "_common".into(),
         message: format!("{origin}: {e}"),
     })?;
+    crate::locale::check_table(&common.locales)?;
     let mut out = Vec::new();
     for (p, c) in files {
         let Some(id) = p.strip_suffix("/pack.toml") else {
@@ -690,8 +737,16 @@ fn parse_templates(
             texts,
             common: common.clone(),
             prose: OnceLock::new(),
+            localized: OnceLock::new(),
         };
         crate::generate::check_template(&t)?;
+        crate::locale::check_pack_locales(
+            id,
+            &t.pack.meta.countries,
+            &t.common.locations,
+            &t.common.locales,
+            t.texts.values().map(String::as_str).chain([c.as_str()]),
+        )?;
         out.push(t);
     }
     Ok(out)

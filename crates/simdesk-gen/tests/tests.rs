@@ -5,5 +5,6 @@ mod common;
 mod dates;
 mod generate;
 mod invariants;
+mod locale;
 mod malformed;
 mod schema;

@@ -24,6 +24,7 @@ fn run(calls: &[(&str, serde_json::Value)]) -> Session {
         agent: Mailbox::new("Ana Ruiz", "ana@firm.example"),
         home: "/Users/ana".parse().unwrap(),
         utc_offset_minutes: 0,
+        date_format: None,
         brief: "You are Ana Ruiz.".into(),
         end: None,
         costs: Costs::builtin(),

@@ -576,6 +576,7 @@ impl<'t> Gen<'t> {
             agent: Mailbox::new(&persona.name, &persona.email),
             home: self.home.clone(),
             utc_offset_minutes: self.utc_offset(),
+            date_format: Some(self.locale.date_long.clone()),
             brief,
             end: Some(self.month_end()),
             costs: simdesk_sim::Costs::builtin(),

@@ -52,6 +52,7 @@ pub fn scenario_for(spec: &WorldSpec) -> Arc<Scenario> {
         agent: Mailbox::new(&spec.persona.name, &spec.persona.email),
         home: spec.home.clone(),
         utc_offset_minutes: 0,
+        date_format: None,
         brief: format!("You are {}. Work through your inbox.", spec.persona.name),
         end: None,
         costs: Costs::builtin(),

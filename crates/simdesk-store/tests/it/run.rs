@@ -25,6 +25,7 @@ fn session() -> Session {
         agent: Mailbox::new("Mei Chen", "mei@firm.example"),
         home: vp("/Users/mei"),
         utc_offset_minutes: 0,
+        date_format: None,
         brief: "You are Mei Chen.".into(),
         end: None,
         costs: Costs::builtin(),
