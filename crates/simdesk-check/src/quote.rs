@@ -275,7 +275,9 @@ pub(crate) fn scan_numbers(s: &str) -> Vec<Typed> {
         } else if let Some(code) = trimmed.strip_suffix(' ')
             && code.len() >= 3
             && code.is_char_boundary(code.len() - 3)
-            && code[code.len() - 3..].bytes().all(|b| b.is_ascii_uppercase())
+            && code[code.len() - 3..]
+                .bytes()
+                .all(|b| b.is_ascii_uppercase())
             && !code[..code.len() - 3]
                 .chars()
                 .next_back()

@@ -10,7 +10,10 @@ pub(crate) fn looks_numeric(t: &str) -> bool {
     // A currency written with letters before the amount: `S$`, `HK$`, `AED `.
     let signs = t.len() - t.trim_start_matches(['-', '−', '(']).len();
     let rest = &t[signs..];
-    let letters = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_uppercase()).len();
+    let letters = rest.len()
+        - rest
+            .trim_start_matches(|c: char| c.is_ascii_uppercase())
+            .len();
     let after = &rest[letters..];
     let prefixed = (1..=3).contains(&letters) && after.starts_with('$')
         || letters == 3 && after.starts_with(' ');
@@ -117,7 +120,19 @@ mod tests {
 
     #[test]
     fn numbers_totals_and_widths() {
-        for t in ["$1,234.50", "-3.1%", "(1,200)", "2026-01-05", " 42 ", "€7", "S$1,200", "AED 9,000", "-HK$5", "₹40", "04/03/2026"] {
+        for t in [
+            "$1,234.50",
+            "-3.1%",
+            "(1,200)",
+            "2026-01-05",
+            " 42 ",
+            "€7",
+            "S$1,200",
+            "AED 9,000",
+            "-HK$5",
+            "₹40",
+            "04/03/2026",
+        ] {
             assert!(looks_numeric(t), "{t}");
         }
         for t in ["", "Q4 2025", "VTI", "n/a", "-"] {

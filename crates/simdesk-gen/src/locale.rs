@@ -141,17 +141,29 @@ pub(crate) fn check_table(locales: &BTreeMap<String, Locale>) -> Result<(), Loca
             ));
         }
         if l.symbol.trim().is_empty() || l.symbol.contains('"') {
-            return Err(bad("symbol", l.symbol.clone(), "must be text without quotes"));
+            return Err(bad(
+                "symbol",
+                l.symbol.clone(),
+                "must be text without quotes",
+            ));
         }
         if l.currency.len() != 3 || !l.currency.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(bad("currency", l.currency.clone(), "is not an ISO 4217 code"));
+            return Err(bad(
+                "currency",
+                l.currency.clone(),
+                "is not an ISO 4217 code",
+            ));
         }
         for (field, code) in [("date_long", &l.date_long), ("date_short", &l.date_short)] {
             // 2026-03-04 must show its day, month and year.
             let shown = format_value(&CellValue::Date(46_085.0), Some(code));
             let has_month = shown.contains("03") || shown.contains("Mar");
             if !(shown.contains("2026") && shown.contains('4') && has_month) {
-                return Err(bad(field, code.clone(), "does not show day, month and year"));
+                return Err(bad(
+                    field,
+                    code.clone(),
+                    "does not show day, month and year",
+                ));
             }
         }
     }
@@ -327,12 +339,18 @@ impl Locale {
 
     /// A date in prose (`4 March 2026`).
     pub fn long_date(&self, t: SimTime) -> String {
-        format_value(&CellValue::Date(t.excel_serial().floor()), Some(&self.date_long))
+        format_value(
+            &CellValue::Date(t.excel_serial().floor()),
+            Some(&self.date_long),
+        )
     }
 
     /// A date in a table (`04/03/2026`).
     pub fn short_date(&self, t: SimTime) -> String {
-        format_value(&CellValue::Date(t.excel_serial().floor()), Some(&self.date_short))
+        format_value(
+            &CellValue::Date(t.excel_serial().floor()),
+            Some(&self.date_short),
+        )
     }
 
     /// The terms prose sees as `locale.DOMAIN.KEY`, with `city`'s
@@ -373,18 +391,27 @@ mod tests {
     #[test]
     fn money_formats_take_the_locale_symbol() {
         let gb = loc("£", Placement::Before);
-        assert_eq!(gb.localize_format("$#,##0;($#,##0)"), "\"£\"#,##0;(\"£\"#,##0)");
+        assert_eq!(
+            gb.localize_format("$#,##0;($#,##0)"),
+            "\"£\"#,##0;(\"£\"#,##0)"
+        );
         assert_eq!(gb.localize_format("0.0%"), "0.0%");
         assert_eq!(gb.localize_format("\"$\"0 [$€-407]0"), "\"$\"0 [$€-407]0");
         let de = loc("€", Placement::After);
         assert_eq!(de.localize_format("$#,##0.00"), "#,##0.00\" €\"");
         assert_eq!(
-            de.show(&CellValue::Number(-1234.5), Some(&de.localize_format("$#,##0.00"))),
+            de.show(
+                &CellValue::Number(-1234.5),
+                Some(&de.localize_format("$#,##0.00"))
+            ),
             "-1.234,50 €"
         );
         let sg = loc("S$", Placement::Before);
         assert_eq!(
-            format_value(&CellValue::Number(1500.0), Some(&sg.localize_format("$#,##0"))),
+            format_value(
+                &CellValue::Number(1500.0),
+                Some(&sg.localize_format("$#,##0"))
+            ),
             "S$1,500"
         );
     }

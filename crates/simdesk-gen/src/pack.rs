@@ -135,9 +135,15 @@ impl Pack {
             }
         };
         p.meta.money_format = locale.localize_format(&p.meta.money_format);
-        p.dataset.columns.iter_mut().for_each(|c| fix(&mut c.format));
+        p.dataset
+            .columns
+            .iter_mut()
+            .for_each(|c| fix(&mut c.format));
         p.workbook.model.iter_mut().for_each(|c| fix(&mut c.format));
-        p.workbook.assumptions.iter_mut().for_each(|c| fix(&mut c.format));
+        p.workbook
+            .assumptions
+            .iter_mut()
+            .for_each(|c| fix(&mut c.format));
         p.workbook.kpis.iter_mut().for_each(|c| fix(&mut c.format));
         p.tracker.kpis.iter_mut().for_each(|c| fix(&mut c.format));
         p

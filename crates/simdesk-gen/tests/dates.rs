@@ -226,7 +226,10 @@ fn each_date_check_catches_what_it_names() {
         ["/D/2026-01-05 Review.docx: named 2026-01-05, latest date inside 2026-01-12"]
     );
     assert_eq!(
-        file("/D/2026-01-05 Chronology.docx", "- 12/01/2026: Draft motion"),
+        file(
+            "/D/2026-01-05 Chronology.docx",
+            "- 12/01/2026: Draft motion"
+        ),
         ["/D/2026-01-05 Chronology.docx: named 2026-01-05, latest date inside 2026-01-12"]
     );
     assert_eq!(

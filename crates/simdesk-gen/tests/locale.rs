@@ -113,7 +113,9 @@ fn problems(t: &Template, spec: &WorldSpec) -> Vec<String> {
             };
             match style {
                 DateStyle::DayMonth | DateStyle::MonthDay if style != want => {
-                    bad.push(format!("{p}: date {d} written {style:?}, locale writes {want:?}"));
+                    bad.push(format!(
+                        "{p}: date {d} written {style:?}, locale writes {want:?}"
+                    ));
                 }
                 DateStyle::DayMonth | DateStyle::MonthDay => long_dates += 1,
                 // A document's own prose writes no ISO dates (file names in
@@ -133,7 +135,10 @@ fn problems(t: &Template, spec: &WorldSpec) -> Vec<String> {
     let symbol = l.symbol.as_str();
     for (s, n) in &symbols {
         if *s != symbol {
-            bad.push(format!("{n} amounts in {s}, locale {} uses {symbol}", l.currency));
+            bad.push(format!(
+                "{n} amounts in {s}, locale {} uses {symbol}",
+                l.currency
+            ));
         }
     }
     if !symbols.contains_key(symbol) && SYMBOLS.contains(&symbol) {
@@ -197,7 +202,12 @@ fn money_dates_and_terms_follow_the_personas_country() {
             all.push(format!("{}: personas only in {countries:?}", t.id));
         }
     }
-    assert!(all.is_empty(), "{} problems:\n{}", all.len(), all.join("\n"));
+    assert!(
+        all.is_empty(),
+        "{} problems:\n{}",
+        all.len(),
+        all.join("\n")
+    );
 }
 
 /// The check itself catches a world whose locale is not applied: a

@@ -76,11 +76,18 @@ fn locale_str(l: &MV, k: &str) -> Result<String, minijinja::Error> {
 /// `{{ 500 | money }}`: an amount in the persona's currency (`S$500`).
 fn money_filter(state: &minijinja::State, v: f64) -> Result<String, minijinja::Error> {
     let l = ctx_locale(state)?;
-    let text = format_value(&CellValue::Number(v), Some(&locale_str(&l, "money_format")?));
+    let text = format_value(
+        &CellValue::Number(v),
+        Some(&locale_str(&l, "money_format")?),
+    );
     let sep = |k| -> Result<char, minijinja::Error> {
         Ok(locale_str(&l, k)?.chars().next().unwrap_or(' '))
     };
-    Ok(crate::locale::with_separators(&text, sep("decimal")?, sep("thousands")?))
+    Ok(crate::locale::with_separators(
+        &text,
+        sep("decimal")?,
+        sep("thousands")?,
+    ))
 }
 
 /// `{{ r.date | date }}`: an ISO date (`2026-03-04`) as the persona's
@@ -348,9 +355,15 @@ impl<'t> Gen<'t> {
             })
             .unwrap_or_default();
         Ctx::from([
-            (key("today"), mj(&J::String(self.locale.long_date(self.now)))),
+            (
+                key("today"),
+                mj(&J::String(self.locale.long_date(self.now))),
+            ),
             (key("today_iso"), mj(&J::String(self.now.date_string()))),
-            (key("start"), mj(&J::String(self.locale.long_date(self.start)))),
+            (
+                key("start"),
+                mj(&J::String(self.locale.long_date(self.start))),
+            ),
             (key("start_iso"), mj(&J::String(self.start.date_string()))),
             (key("locale"), mj(&self.locale_json())),
             (key("year"), mj(&json!(y))),
