@@ -288,7 +288,7 @@ impl Locale {
         let flush = |section: &mut String, had_money: &mut bool, out: &mut String| {
             if *had_money && self.placement == Placement::After {
                 let at = section
-                    .rfind(|c: char| matches!(c, '0' | '#' | '?'))
+                    .rfind(['0', '#', '?'])
                     .map_or(section.len(), |i| i + 1);
                 section.insert_str(at, &format!("\" {}\"", self.symbol.trim()));
             }
