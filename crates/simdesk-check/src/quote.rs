@@ -267,10 +267,25 @@ pub(crate) fn scan_numbers(s: &str) -> Vec<Typed> {
         let mut currency = false;
         let mut trimmed = before;
         if let Some(c) = trimmed.chars().next_back()
-            && matches!(c, '$' | '€' | '£' | '¥')
+            && matches!(c, '$' | '€' | '£' | '¥' | '₹')
         {
             currency = true;
             trimmed = &trimmed[..trimmed.len() - c.len_utf8()];
+            start = trimmed.len();
+        } else if let Some(code) = trimmed.strip_suffix(' ')
+            && code.len() >= 3
+            && code.is_char_boundary(code.len() - 3)
+            && code[code.len() - 3..]
+                .bytes()
+                .all(|b| b.is_ascii_uppercase())
+            && !code[..code.len() - 3]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        {
+            // An ISO currency code before the amount (`AED 1,200`).
+            currency = true;
+            trimmed = &code[..code.len() - 3];
             start = trimmed.len();
         }
         if let Some(c) = trimmed.chars().next_back()
@@ -599,6 +614,18 @@ mod tests {
         );
         assert!(nums("due 2026-01-31 at 09:30, ref A1").is_empty());
         assert_eq!(nums("12 clients")[0].1, 12.0);
+    }
+
+    #[test]
+    fn amounts_in_other_currencies_are_money_not_years() {
+        assert_eq!(
+            nums("Fees: AED 2000, ₹2025 and £1,200; in 2026 (FY 2025)."),
+            vec![
+                ("AED 2000".to_owned(), 2000.0),
+                ("₹2025".to_owned(), 2025.0),
+                ("£1,200".to_owned(), 1200.0),
+            ]
+        );
     }
 
     #[test]

@@ -4,12 +4,23 @@
 
 /// Whether a cell reads as a number: digits with currency signs,
 /// separators, percent, sign or accounting parentheses only (`$1,234.50`,
-/// `-3.1%`, `(1,200)`, `2026-01-05`).
+/// `-3.1%`, `(1,200)`, `2026-01-05`, `04/03/2026`, `S$1,200`, `AED 900`).
 pub(crate) fn looks_numeric(t: &str) -> bool {
     let t = t.trim();
+    // A currency written with letters before the amount: `S$`, `HK$`, `AED `.
+    let signs = t.len() - t.trim_start_matches(['-', '−', '(']).len();
+    let rest = &t[signs..];
+    let letters = rest.len()
+        - rest
+            .trim_start_matches(|c: char| c.is_ascii_uppercase())
+            .len();
+    let after = &rest[letters..];
+    let prefixed = (1..=3).contains(&letters) && after.starts_with('$')
+        || letters == 3 && after.starts_with(' ');
+    let t = if prefixed { after } else { t };
     t.chars().any(|c| c.is_ascii_digit())
         && t.chars()
-            .all(|c| c.is_ascii_digit() || " .,%$€£¥₹()+-−".contains(c))
+            .all(|c| c.is_ascii_digit() || " .,%$€£¥₹()+-−/".contains(c))
 }
 
 /// Whether a row whose first cell reads `first` is a total row (`Total`,
@@ -109,7 +120,19 @@ mod tests {
 
     #[test]
     fn numbers_totals_and_widths() {
-        for t in ["$1,234.50", "-3.1%", "(1,200)", "2026-01-05", " 42 ", "€7"] {
+        for t in [
+            "$1,234.50",
+            "-3.1%",
+            "(1,200)",
+            "2026-01-05",
+            " 42 ",
+            "€7",
+            "S$1,200",
+            "AED 9,000",
+            "-HK$5",
+            "₹40",
+            "04/03/2026",
+        ] {
             assert!(looks_numeric(t), "{t}");
         }
         for t in ["", "Q4 2025", "VTI", "n/a", "-"] {

@@ -26,6 +26,7 @@ mod build;
 mod expr;
 mod generate;
 mod invariant;
+mod locale;
 mod lower;
 mod markup;
 mod pack;
@@ -35,11 +36,12 @@ mod validate;
 pub mod variety;
 
 pub use build::{BuildError, build};
-pub use generate::{CareerStep, Profile, ProfileLocation, generate};
+pub use generate::{CareerStep, Profile, ProfileLocale, ProfileLocation, generate};
 pub use invariant::{
     GrowsRule, Invariant, MonotonicRule, OneValueRule, RangeRule, RatioRule, ShareRule, Subject,
     TieredRule, ValueScope, Violation, check_invariants,
 };
+pub use locale::{Locale, LocaleError, Placement};
 pub use lower::{FAULT_ACTOR, GENERATOR, lower};
 pub use pack::{
     Common, DEFAULT_TEMPLATE, NameEntry, Template, builtin_template, builtin_templates,
@@ -101,6 +103,9 @@ pub enum GenError {
         /// What went wrong.
         message: String,
     },
+    /// The locale table, or a pack's use of it, is wrong.
+    #[error(transparent)]
+    Locale(#[from] LocaleError),
 }
 
 /// Which computers of `count` belong to shard `k` of `n` (0-based `k`):

@@ -15,7 +15,8 @@ use crate::GenError;
 pub struct Template {
     /// Template id (folder name, `financial-advisor`).
     pub id: String,
-    /// The parsed `pack.toml`.
+    /// The parsed `pack.toml` (money formats in dollars; each computer
+    /// works from a copy in its persona's currency, made on first use).
     pub pack: Pack,
     /// Prose templates by file name (`review.md.j2` → text). They are
     /// compiled once, by the first [`generate`](crate::generate) from this
@@ -30,6 +31,9 @@ pub struct Template {
     /// `texts` compiled once, for every computer generated from this
     /// template.
     pub(crate) prose: OnceLock<Result<minijinja::Environment<'static>, GenError>>,
+    /// `pack` localized for each locale its countries use, by locale id;
+    /// built once, like `prose`.
+    pub(crate) localized: OnceLock<BTreeMap<String, Pack>>,
 }
 
 /// Shared data for every pack: places, public holidays and writing styles.
@@ -47,6 +51,10 @@ pub struct Common {
     pub styles: BTreeMap<String, StyleText>,
     /// Personal mail domains for private clients.
     pub personal_domains: Vec<String>,
+    /// How each country writes money and dates, and its terms
+    /// (`locales.toml`), by locale id.
+    #[serde(default)]
+    pub locales: BTreeMap<String, crate::locale::Locale>,
 }
 
 /// One person name.
@@ -233,6 +241,32 @@ pub struct Pack {
     pub invariants: Vec<crate::invariant::Invariant>,
 }
 
+impl Pack {
+    /// This pack with every money format in `locale`'s currency (see
+    /// [`Locale::localize_format`](crate::Locale::localize_format)).
+    pub fn localized(&self, locale: &crate::locale::Locale) -> Pack {
+        let mut p = self.clone();
+        let fix = |f: &mut Option<String>| {
+            if let Some(f) = f.as_mut() {
+                *f = locale.localize_format(f);
+            }
+        };
+        p.meta.money_format = locale.localize_format(&p.meta.money_format);
+        p.dataset
+            .columns
+            .iter_mut()
+            .for_each(|c| fix(&mut c.format));
+        p.workbook.model.iter_mut().for_each(|c| fix(&mut c.format));
+        p.workbook
+            .assumptions
+            .iter_mut()
+            .for_each(|c| fix(&mut c.format));
+        p.workbook.kpis.iter_mut().for_each(|c| fix(&mut c.format));
+        p.tracker.kpis.iter_mut().for_each(|c| fix(&mut c.format));
+        p
+    }
+}
+
 /// Who the persona is.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -254,9 +288,15 @@ pub struct Meta {
     /// Other folders under the work root.
     #[serde(default)]
     pub folders: Vec<String>,
-    /// Currency format for money (`$#,##0`).
+    /// Currency format for money (`$#,##0`; `$` becomes the persona's
+    /// currency).
     #[serde(default = "default_money")]
     pub money_format: String,
+    /// Countries the persona may live in (as `locations` spell them); each
+    /// needs a locale with every term the pack's prose uses. Empty: every
+    /// country a locale serves.
+    #[serde(default)]
+    pub countries: Vec<String>,
 }
 
 fn default_money() -> String {
@@ -796,6 +836,7 @@ fn parse_templates(
         template: "_common".into(),
         message: format!("{origin}: {message}"),
     })?;
+    crate::locale::check_table(&common.locales)?;
     let mut out = Vec::new();
     for (p, c) in files {
         let Some(id) = p.strip_suffix("/pack.toml") else {
@@ -839,8 +880,16 @@ fn parse_templates(
             names: people.names,
             common: common.clone(),
             prose: OnceLock::new(),
+            localized: OnceLock::new(),
         };
         crate::generate::check_template(&t)?;
+        crate::locale::check_pack_locales(
+            id,
+            &t.pack.meta.countries,
+            &t.common.locations,
+            &t.common.locales,
+            t.texts.values().map(String::as_str).chain([c.as_str()]),
+        )?;
         out.push(t);
     }
     check_name_pools(&out)?;

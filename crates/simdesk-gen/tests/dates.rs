@@ -13,7 +13,7 @@ use simdesk_gen::WorldSpec;
 use simdesk_model::{Artifact, SimTime, VPath};
 use simdesk_sim::{ClockTime, LocalDate, WorkingHours};
 
-use crate::common::{make, templates};
+use crate::common::{dates_in, make, short_date_code, templates};
 
 /// Seeds whose files are built and read for the date checks (building is
 /// the slow part).
@@ -124,7 +124,11 @@ fn worlds() -> &'static [(String, u64, WorldSpec)] {
 fn disagreements(spec: &WorldSpec) -> Vec<String> {
     let h = hours(spec);
     let files = texts(spec);
-    let mut bad: Vec<String> = files.iter().flat_map(|(p, t)| file_dates(p, t)).collect();
+    let short = short_date_code(spec);
+    let mut bad: Vec<String> = files
+        .iter()
+        .flat_map(|(p, t)| file_dates(p, t, &short))
+        .collect();
     for (what, at, attached) in mail(spec) {
         bad.extend(attached_dates(&h, &what, at, &attached));
     }
@@ -133,10 +137,11 @@ fn disagreements(spec: &WorldSpec) -> Vec<String> {
 
 /// A file's dates: a document named with a date says that day inside; data
 /// (a workbook, a CSV) holds nothing later than its name's day; a file in
-/// `Archive/<year>/` is of that year or earlier.
-fn file_dates(p: &VPath, text: &str) -> Vec<String> {
+/// `Archive/<year>/` is of that year or earlier. Dates inside are read in
+/// every style the persona's locale writes (`short` orders numeric ones).
+fn file_dates(p: &VPath, text: &str, short: &str) -> Vec<String> {
     let mut bad = Vec::new();
-    let inside = iso_dates(text);
+    let inside: Vec<String> = dates_in(text, short).into_iter().map(|(d, _)| d).collect();
     if let Some(d) = name_date(p)
         && let Some(last) = inside.iter().max()
     {
@@ -308,8 +313,20 @@ fn iso_dates_are_found_whole() {
 /// by finding nothing.
 #[test]
 fn each_date_check_catches_what_it_names() {
-    let file = |p: &str, text: &str| file_dates(&p.parse().expect("path"), text);
+    let file = |p: &str, text: &str| file_dates(&p.parse().expect("path"), text, "dd/mm/yyyy");
     assert!(file("/D/2026-01-05 Review.docx", "Prepared 2026-01-05.").is_empty());
+    assert!(file("/D/2026-01-05 Review.docx", "Prepared 5 January 2026.").is_empty());
+    assert_eq!(
+        file("/D/2026-01-05 Review.docx", "Prepared January 12, 2026."),
+        ["/D/2026-01-05 Review.docx: named 2026-01-05, latest date inside 2026-01-12"]
+    );
+    assert_eq!(
+        file(
+            "/D/2026-01-05 Chronology.docx",
+            "- 12/01/2026: Draft motion"
+        ),
+        ["/D/2026-01-05 Chronology.docx: named 2026-01-05, latest date inside 2026-01-12"]
+    );
     assert_eq!(
         file("/D/2026-01-05 Review.docx", "Prepared 2026-01-12."),
         ["/D/2026-01-05 Review.docx: named 2026-01-05, latest date inside 2026-01-12"]

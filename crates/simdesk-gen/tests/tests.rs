@@ -5,6 +5,7 @@ mod common;
 mod dates;
 mod generate;
 mod invariants;
+mod locale;
 mod malformed;
 mod people;
 mod schema;

@@ -412,11 +412,18 @@ impl Session {
         let salt = format!("{}/{rule}", c.key);
         let me = c.signature_name();
         let name = sc.agent_greeting_name();
+        let due_text = match &sc.date_format {
+            Some(f) => simdesk_model::format_value(
+                &simdesk_model::CellValue::Date(due.excel_serial().floor()),
+                Some(f),
+            ),
+            None => due.date_string(),
+        };
         let fill = |t: &str| {
             t.replace("{name}", name)
                 .replace("{me}", me)
                 .replace("{title}", title)
-                .replace("{due}", &due.date_string())
+                .replace("{due}", &due_text)
                 .replace("{fact}", extra)
                 .replace("{problems}", extra)
                 .replace("{text}", extra)

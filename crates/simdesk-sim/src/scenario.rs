@@ -43,6 +43,10 @@ pub struct Scenario {
     /// The persona's time zone as minutes east of UTC.
     #[serde(default)]
     pub utc_offset_minutes: i32,
+    /// How the persona's country writes a date in prose, as an Excel date
+    /// code (`d mmmm yyyy`); ISO dates when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_format: Option<String>,
     /// What the agent is told when the session starts.
     #[serde(default)]
     pub brief: String,

@@ -363,7 +363,8 @@ impl<'t> Gen<'t> {
         // The file's date: its name (for a persona who names files by
         // date) and `{{ today }}` inside say the same day.
         let date = self.file_date(&r.place);
-        ctx.insert(key("today"), mj(&J::String(date.date_string())));
+        ctx.insert(key("today"), mj(&J::String(self.locale.long_date(date))));
+        ctx.insert(key("today_iso"), mj(&J::String(date.date_string())));
         let ctx = ctx_value(&ctx);
         let stem_txt = self.render_str(&r.stem, &ctx)?;
         let stem = self.file_stem(&stem_txt, ent.map(|i| &self.entities[i]), date);

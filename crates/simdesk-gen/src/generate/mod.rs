@@ -37,6 +37,7 @@ use simdesk_model::{
 };
 
 use crate::expr::{self, Scope, Val};
+use crate::locale::Locale;
 use crate::markup::{self, Resolved};
 use crate::pack::{
     ArtifactRecipe, ColumnRecipe, DeliverableExt, NameEntry, ObjectiveRecipe, Pack, Party, Shape,
@@ -91,6 +92,25 @@ pub struct Profile {
     pub home: String,
     /// How the persona writes email.
     pub email_style: Style,
+    /// How the persona's country writes money and dates.
+    #[serde(default)]
+    pub locale: ProfileLocale,
+}
+
+/// The locale a persona's country uses (`templates/_common/locales.toml`),
+/// as the world records it for whoever writes in the persona's name later.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ProfileLocale {
+    /// Locale id (`uk`, `sg`).
+    pub id: String,
+    /// ISO 4217 currency code.
+    pub currency: String,
+    /// Currency symbol as amounts show it.
+    pub symbol: String,
+    /// A date in prose, as an Excel date code (`d mmmm yyyy`).
+    pub date_long: String,
+    /// A date in tables, as an Excel date code (`dd/mm/yyyy`).
+    pub date_short: String,
 }
 
 /// A city with its country and time zone.
@@ -139,7 +159,14 @@ struct Entity {
 
 struct Gen<'t> {
     t: &'t Template,
+    /// The template's pack with money in the persona's currency.
     pack: &'t Pack,
+    /// Where the persona lives.
+    place: crate::pack::Location,
+    /// How the persona's country writes money and dates, and its terms.
+    locale: &'t Locale,
+    /// The locale's id.
+    locale_id: &'t str,
     rng: SeededRng,
     /// The stream that picks prose alternatives (`{? a | b ?}`) and the
     /// `roll` of each render: separate from `rng`, so how much a template
@@ -299,6 +326,20 @@ pub(crate) fn check_template(t: &Template) -> Result<(), GenError> {
     Ok(())
 }
 
+/// `t`'s pack with money in the currency of locale `id`; the copies for
+/// every locale the pack's places use are made once per template.
+fn localized_pack<'t>(t: &'t Template, id: &str) -> Result<&'t Pack, GenError> {
+    let all = t.localized.get_or_init(|| {
+        persona::places(t)
+            .iter()
+            .filter_map(|p| crate::locale::for_country(&t.common.locales, &p.country))
+            .map(|(id, l)| (id.to_owned(), t.pack.localized(l)))
+            .collect()
+    });
+    all.get(id)
+        .ok_or_else(|| gerr(t, format!("no localized pack for locale {id}")))
+}
+
 /// Generates one computer: a pure function of the template, seed, index and
 /// options.
 pub fn generate(
@@ -313,10 +354,26 @@ pub fn generate(
     let start = base.plus_secs(rng.int(0, 90) * 7 * 86_400).at(8, 0, 0);
     let now = start.plus_secs(21 * 86_400);
     let env = prose_env(t)?;
+    // The place has a stream of its own: it decides the pack's money
+    // formats before anything else is drawn.
+    let place = {
+        let places = persona::places(t);
+        if places.is_empty() {
+            return Err(gerr(t, "no location in the countries the pack operates in"));
+        }
+        let mut place_rng = SeededRng::new(&format!("{}#place", t.id), seed, index);
+        place_rng.pick(&places).clone()
+    };
+    let (locale_id, locale) = crate::locale::for_country(&t.common.locales, &place.country)
+        .ok_or_else(|| gerr(t, format!("no locale serves {}", place.country)))?;
+    let pack = localized_pack(t, locale_id)?;
     let placeholder = VPath::root();
     let mut g = Gen {
         t,
-        pack: &t.pack,
+        pack,
+        place,
+        locale,
+        locale_id,
         rng,
         prose: RefCell::new(SeededRng::new(&format!("{}#prose", t.id), seed, index)),
         env,

@@ -588,6 +588,7 @@ impl<'t> Gen<'t> {
             agent_called: self.persona.called.clone(),
             home: self.home.clone(),
             utc_offset_minutes: self.utc_offset(),
+            date_format: Some(self.locale.date_long.clone()),
             brief,
             end: Some(self.month_end()),
             costs: simdesk_sim::Costs::builtin(),

@@ -101,7 +101,10 @@ impl<'t> Gen<'t> {
             deliverable: None,
             renamed: None,
         };
+        // `due` names files (ISO); `due_date` is the day as prose writes it.
         req.extra.insert("due".into(), J::String(due.date_string()));
+        req.extra
+            .insert("due_date".into(), J::String(self.locale.long_date(due)));
         req.extra.insert("requester".into(), from.1.json(""));
         if let Some(i) = ent {
             req.ctx.insert(key("entity"), self.entity_ctx(i));

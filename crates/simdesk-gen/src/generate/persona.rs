@@ -26,6 +26,24 @@ impl Person {
     }
 }
 
+/// The places a persona of `t` may live: locations in the pack's
+/// countries (every country a locale serves when it names none).
+pub(super) fn places(t: &Template) -> Vec<crate::pack::Location> {
+    let countries = &t.pack.meta.countries;
+    t.common
+        .locations
+        .iter()
+        .filter(|l| {
+            if countries.is_empty() {
+                crate::locale::for_country(&t.common.locales, &l.country).is_some()
+            } else {
+                countries.contains(&l.country)
+            }
+        })
+        .cloned()
+        .collect()
+}
+
 impl<'t> Gen<'t> {
     /// A person of the template's pool not yet in this computer, whose
     /// greeting, signature and address are not anyone else's here either.
@@ -100,7 +118,10 @@ impl<'t> Gen<'t> {
         let employer = self.rng.pick(&pack.meta.employers).clone();
         self.domain = employer.domain.clone();
         let role = self.rng.pick(&pack.meta.roles).clone();
-        let loc = self.rng.pick(&self.t.common.locations).clone();
+        // The place was drawn before the pack was localized, from a stream
+        // of its own; this draw keeps the rest of the persona as it was.
+        let _ = self.rng.below(self.t.common.locations.len());
+        let loc = self.place.clone();
         let windows = self.rng.chance(0.55);
         let login = if !p.display.is_ascii() && windows && self.rng.chance(0.4) {
             component(&p.display.replace(' ', ""))
@@ -206,6 +227,13 @@ impl<'t> Gen<'t> {
             os: if windows { "windows" } else { "macos" }.to_owned(),
             home: self.home.as_str().to_owned(),
             email_style: style,
+            locale: ProfileLocale {
+                id: self.locale_id.to_owned(),
+                currency: self.locale.currency.clone(),
+                symbol: self.locale.symbol.clone(),
+                date_long: self.locale.date_long.clone(),
+                date_short: self.locale.date_short.clone(),
+            },
         };
         let email = self.address(&p, &employer.domain);
         self.persona = Person {

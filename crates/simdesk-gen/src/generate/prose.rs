@@ -43,6 +43,8 @@ pub(super) fn prose_env(t: &Template) -> Result<&Environment<'_>, GenError> {
             .build()
             .map_err(|e| gerr(t, e))?;
         env.set_syntax(syntax);
+        env.add_filter("money", money_filter);
+        env.add_filter("date", date_filter);
         for (name, src) in &t.texts {
             env.add_template_owned(name.clone(), src.clone())
                 .map_err(|e| gerr(t, format!("{name}: {e}")))?;
@@ -50,6 +52,55 @@ pub(super) fn prose_env(t: &Template) -> Result<&Environment<'_>, GenError> {
         Ok(env)
     });
     built.as_ref().map_err(Clone::clone)
+}
+
+/// The context's `locale` (see [`Gen::locale_json`]), for filters.
+fn ctx_locale(state: &minijinja::State) -> Result<MV, minijinja::Error> {
+    state.lookup("locale").ok_or_else(|| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::UndefinedError,
+            "no locale in the context",
+        )
+    })
+}
+
+fn locale_str(l: &MV, k: &str) -> Result<String, minijinja::Error> {
+    l.get_attr(k)?.as_str().map(str::to_owned).ok_or_else(|| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::UndefinedError,
+            format!("locale.{k} is not text"),
+        )
+    })
+}
+
+/// `{{ 500 | money }}`: an amount in the persona's currency (`S$500`).
+fn money_filter(state: &minijinja::State, v: f64) -> Result<String, minijinja::Error> {
+    let l = ctx_locale(state)?;
+    let text = format_value(
+        &CellValue::Number(v),
+        Some(&locale_str(&l, "money_format")?),
+    );
+    let sep = |k| -> Result<char, minijinja::Error> {
+        Ok(locale_str(&l, k)?.chars().next().unwrap_or(' '))
+    };
+    Ok(crate::locale::with_separators(
+        &text,
+        sep("decimal")?,
+        sep("thousands")?,
+    ))
+}
+
+/// `{{ r.date | date }}`: an ISO date (`2026-03-04`) as the persona's
+/// country writes it in a table (`04/03/2026`); other text unchanged.
+fn date_filter(state: &minijinja::State, v: String) -> Result<String, minijinja::Error> {
+    let l = ctx_locale(state)?;
+    Ok(match SimTime::parse(&v) {
+        Ok(t) => format_value(
+            &CellValue::Date(t.excel_serial().floor()),
+            Some(&locale_str(&l, "date_short")?),
+        ),
+        Err(_) => v,
+    })
 }
 
 /// Makes a string safe as one path component.
@@ -140,7 +191,7 @@ impl<'t> Gen<'t> {
         if let Some(text) = self.shown.borrow().get(&key) {
             return text.clone();
         }
-        let text = format_value(value, format);
+        let text = self.locale.show(value, format);
         self.shown.borrow_mut().insert(key, text.clone());
         text
     }
@@ -284,6 +335,31 @@ impl<'t> Gen<'t> {
         ctx
     }
 
+    /// The context's `locale`: currency, formats, place and the terms of
+    /// the persona's country and city by domain (`locale.legal.court`).
+    pub(super) fn locale_json(&self) -> J {
+        let l = self.locale;
+        let mut m = serde_json::Map::new();
+        for (domain, terms) in l.terms_for(&self.place.city) {
+            m.insert(domain, json!(terms));
+        }
+        for (k, v) in [
+            ("id", json!(self.locale_id)),
+            ("country", json!(self.place.country)),
+            ("city", json!(self.place.city)),
+            ("currency", json!(l.currency)),
+            ("symbol", json!(l.symbol)),
+            ("money_format", json!(self.pack.meta.money_format)),
+            ("decimal", json!(l.decimal.to_string())),
+            ("thousands", json!(l.thousands.to_string())),
+            ("date_long", json!(l.date_long)),
+            ("date_short", json!(l.date_short)),
+        ] {
+            m.insert(k.to_owned(), v);
+        }
+        J::Object(m)
+    }
+
     /// The parts of the base prose context that are the same for every
     /// artifact, thread and objective.
     pub(super) fn base_fixed_ctx(&self) -> Ctx {
@@ -304,8 +380,17 @@ impl<'t> Gen<'t> {
             })
             .unwrap_or_default();
         Ctx::from([
-            (key("today"), mj(&J::String(self.now.date_string()))),
-            (key("start"), mj(&J::String(self.start.date_string()))),
+            (
+                key("today"),
+                mj(&J::String(self.locale.long_date(self.now))),
+            ),
+            (key("today_iso"), mj(&J::String(self.now.date_string()))),
+            (
+                key("start"),
+                mj(&J::String(self.locale.long_date(self.start))),
+            ),
+            (key("start_iso"), mj(&J::String(self.start.date_string()))),
+            (key("locale"), mj(&self.locale_json())),
             (key("year"), mj(&json!(y))),
             (
                 key("month"),
