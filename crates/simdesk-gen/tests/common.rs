@@ -59,21 +59,6 @@ pub fn goal_met_in_spec(spec: &WorldSpec, g: &Goal) -> bool {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// How a date was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateStyle {
@@ -153,7 +138,7 @@ pub fn dates_in(s: &str, short: &str) -> Vec<(String, DateStyle)> {
             .flatten()
     };
     for (k, w) in words.iter().enumerate() {
-        let Some(m) = MONTHS.iter().position(|x| x == w) else {
+        let Some(m) = simdesk_model::MONTH_NAMES.iter().position(|x| x == w) else {
             continue;
         };
         let m = m + 1;

@@ -203,16 +203,25 @@ impl<'t> Gen<'t> {
         t.plus_secs(i64::from(self.utc_offset()) * 60).date_string()
     }
 
-    /// `t`'s local date at `h:m` local time, as UTC.
-    fn local_at(&self, t: SimTime, h: u32, m: u32) -> SimTime {
-        let off = i64::from(self.utc_offset()) * 60;
-        SimTime(t.secs() + off).at(h, m, 0).plus_secs(-off)
-    }
-
-    /// The end of the month.
+    /// The end of the month: `month_days` calendar days after the start,
+    /// or later when weekends and public holidays push the last request's
+    /// working day (and the two working days its due date needs: one to
+    /// work, one to deliver) past that, so every request of the month
+    /// arrives, and falls due, before the session ends.
     fn month_end(&self) -> SimTime {
-        let days = month_data().map_or(30, |d| d.month_days);
-        self.local_at(self.now.plus_secs(i64::from(days) * 86_400), 18, 0)
+        let (days, spread) = month_data().map_or((30, 0), |d| (d.month_days, d.spread_business_days));
+        let hours = self.hours();
+        let start = hours.local_day(self.now);
+        let mut day = start;
+        let mut left = spread + 2;
+        while left > 0 && day < start + 366 {
+            day += 1;
+            if hours.works_on(day) {
+                left -= 1;
+            }
+        }
+        let day = day.max(start + i64::from(days));
+        SimTime(day * 86_400 + 18 * 3600 - i64::from(hours.utc_offset_minutes) * 60)
     }
 
     /// `n` moments inside working hours on the three working days before

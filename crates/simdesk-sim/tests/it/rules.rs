@@ -256,7 +256,7 @@ fn push_back_names_what_is_wrong() {
     );
     expect![[r#"
         Hi,
-        This does not work: expected /Users/ana/Models/fees.xlsx#Summary!B2 = 0.0075 ± 0.000000001, but found /Users/ana/Models/fees.xlsx#Summary!B2 = 0.01.
+        Needs another pass: expected /Users/ana/Models/fees.xlsx#Summary!B2 = 0.0075 ± 0.000000001, but found /Users/ana/Models/fees.xlsx#Summary!B2 = 0.01.
         - Sam"#]].assert_eq(&last_body(&s, "review_fail"));
 }
 

@@ -60,6 +60,23 @@ fn renderings(v: &CellValue) -> Vec<String> {
     out
 }
 
+/// Whether a workbook outside the folder of `goal` (the goal's own
+/// workbook, its copies and versions) holds `expected` in a cell.
+fn held_elsewhere(
+    ws: &simdesk_engine::Workspace,
+    goal: Option<&simdesk_model::VPath>,
+    expected: &CellValue,
+) -> bool {
+    let folder = goal.and_then(|p| p.parent());
+    ws.artifacts().any(|(p, a)| {
+        p.parent() != folder
+            && matches!(a, simdesk_model::Artifact::Workbook(wb) if wb
+                .sheets
+                .iter()
+                .any(|s| s.cells.values().any(|c| &c.value == expected)))
+    })
+}
+
 /// Whether `needle` stands in `haystack` as a whole value: not part of a
 /// longer number (`253925.28` does not show `53925`).
 fn find(haystack: &[u8], needle: &str) -> bool {
@@ -97,11 +114,18 @@ fn no_expected_value_goal_or_fault_is_under_files() {
             for g in &o.goals {
                 secrets.push(serde_json::to_string(g).unwrap());
                 match g {
-                    Goal::CellEquals { expected, .. } => secrets.extend(
-                        renderings(expected)
-                            .into_iter()
-                            .filter(|r| !find(shown.as_bytes(), r)),
-                    ),
+                    // A number another folder's workbook also holds (one
+                    // study's 10 of 13 enrolled is another's amended 10/13)
+                    // is a coincidence of small figures, not the answer.
+                    Goal::CellEquals { cell, expected, .. }
+                        if !held_elsewhere(&ws, cell.path.as_ref(), expected) =>
+                    {
+                        secrets.extend(
+                            renderings(expected)
+                                .into_iter()
+                                .filter(|r| !find(shown.as_bytes(), r)),
+                        )
+                    }
                     Goal::Contains { needle, .. } if needle.len() >= 5 => {
                         secrets.push(needle.clone());
                     }
