@@ -209,7 +209,8 @@ impl<'t> Gen<'t> {
     /// work, one to deliver) past that, so every request of the month
     /// arrives, and falls due, before the session ends.
     fn month_end(&self) -> SimTime {
-        let (days, spread) = month_data().map_or((30, 0), |d| (d.month_days, d.spread_business_days));
+        let (days, spread) =
+            month_data().map_or((30, 0), |d| (d.month_days, d.spread_business_days));
         let hours = self.hours();
         let start = hours.local_day(self.now);
         let mut day = start;

@@ -10,6 +10,7 @@ impl<'t> Gen<'t> {
     ) -> Result<BTreeSet<usize>, GenError> {
         let pack = self.pack;
         let mut used = BTreeSet::new();
+        let mut worked_on: BTreeMap<usize, i64> = BTreeMap::new();
         let total = self.plan_month()?;
         let n_rec = pack.objectives.len();
         for k in 0..total {
@@ -49,13 +50,47 @@ impl<'t> Gen<'t> {
                 if cands.is_empty() {
                     return Err(self.e("not enough entities for the objectives"));
                 }
-                let i = *self.rng.pick(&cands);
-                used.insert(i);
-                Some(i)
+                // New data must move the figure, but the world has one
+                // price per security and day: an entity worked on earlier
+                // the same day already shows that day's values. Prefer
+                // one that was not.
+                let today = self.hours().local_day(self.arrive);
+                let fresh: Vec<usize> = cands
+                    .iter()
+                    .copied()
+                    .filter(|i| o.change.is_none() || worked_on.get(i) != Some(&today))
+                    .collect();
+                let cands = if fresh.is_empty() { cands } else { fresh };
+                Some(cands)
             } else {
                 None
             };
-            self.objective(k, o, ent, mails, faults > 0)?;
+            let Some(mut cands) = ent else {
+                self.objective(k, o, None, mails, faults > 0)?;
+                continue;
+            };
+            // The day's prices may leave one entity's figure where it was
+            // (the world has one price per security and day, so drawing
+            // again cannot help): the request then goes to another.
+            loop {
+                let at = self.rng.below(cands.len());
+                let i = cands.remove(at);
+                let fresh = used.insert(i);
+                match self.objective(k, o, Some(i), mails, faults > 0) {
+                    Err(GenError::Generate { message, .. })
+                        if message == NO_MOVE && !cands.is_empty() =>
+                    {
+                        if fresh {
+                            used.remove(&i);
+                        }
+                    }
+                    r => {
+                        r?;
+                        worked_on.insert(i, self.hours().local_day(self.arrive));
+                        break;
+                    }
+                }
+            }
         }
         self.confidentiality();
         Ok(used)
@@ -246,8 +281,7 @@ impl<'t> Gen<'t> {
                 break;
             }
         }
-        let (rows, b) =
-            found.ok_or_else(|| self.e("objective: new data does not change the figure"))?;
+        let (rows, b) = found.ok_or_else(|| self.e(NO_MOVE))?;
         let stem_ctx = o
             .new_data
             .as_deref()
@@ -740,6 +774,10 @@ pub(super) struct Request {
 pub(super) fn tol(v: f64) -> f64 {
     (v.abs() * 1e-7).max(1e-6)
 }
+
+/// Why new data was refused: at the day's prices the key figure did not
+/// move (the objective goes to another entity).
+const NO_MOVE: &str = "objective: new data does not change the figure";
 
 /// Whether `after` differs from `before` by enough that a value goal on
 /// `after` is meaningful: well beyond the goal's tolerance, so the
