@@ -8,9 +8,22 @@ use simdesk_model::VPath;
 /// The words of a text, as compared between a file and a rendering:
 /// whitespace-separated, with punctuation trimmed from both ends (`$`, `%`,
 /// `#` and `!` stay, so `$1,204` and `#REF!` are one word each). Table
-/// rules and bullets vanish.
+/// rules and bullets vanish. A run of CJK, kana or Hangul is a word of its
+/// own: a PDF sets it in another font than the Latin beside it, so
+/// `김민지's` reads back as `김민지 's`.
 pub(crate) fn words(s: &str) -> Vec<String> {
-    s.split_whitespace()
+    let mut spaced = String::with_capacity(s.len());
+    let mut prev: Option<bool> = None;
+    for c in s.chars() {
+        let cjk = is_cjk(c);
+        if prev.is_some_and(|p| p != cjk) && !c.is_whitespace() {
+            spaced.push(' ');
+        }
+        prev = if c.is_whitespace() { None } else { Some(cjk) };
+        spaced.push(c);
+    }
+    spaced
+        .split_whitespace()
         .map(|w| {
             w.trim_matches(|c: char| {
                 !(c.is_alphanumeric() || matches!(c, '$' | '%' | '#' | '!' | '€' | '£'))
@@ -19,6 +32,13 @@ pub(crate) fn words(s: &str) -> Vec<String> {
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .map(str::to_owned)
         .collect()
+}
+
+/// Whether `c` is set in a CJK font: Han, kana or Hangul.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF | 0x3040..=0x30FF | 0x3130..=0x318F | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
 }
 
 /// How much two word lists share, in [0, 1]: twice the common words
@@ -195,6 +215,14 @@ mod tests {
             words("| Total | $1,204,331 | 12.4% |\n- shows #REF! today."),
             ["Total", "$1,204,331", "12.4%", "shows", "#REF!", "today"]
         );
+    }
+
+    #[test]
+    fn a_cjk_run_is_a_word_of_its_own_in_a_file_and_its_pdf_alike() {
+        assert_eq!(words("김민지's plan"), ["김민지", "s", "plan"]);
+        assert_eq!(words("김민지's plan"), words("김민지 's plan"));
+        assert_eq!(words("王芳の件"), ["王芳の件"]);
+        assert_eq!(words("Maria's plan"), ["Maria's", "plan"]);
     }
 
     #[test]

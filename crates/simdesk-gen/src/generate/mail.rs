@@ -45,7 +45,7 @@ impl<'t> Gen<'t> {
         let s = st.get(from.2.as_str());
         let mut out = Vec::new();
         if let Some(s) = s {
-            let g = self.rng.pick(&s.greetings).replace("{name}", &to.first());
+            let g = self.rng.pick(&s.greetings).replace("{name}", &to.called);
             out.push(Paragraph::text(&g));
         }
         for p in body.split("\n\n") {

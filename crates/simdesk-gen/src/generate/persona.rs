@@ -19,10 +19,13 @@ impl Person {
         json!({"name": self.display, "first": self.first(), "called": self.called, "signs": self.signs, "given": self.given, "family": self.family, "email": self.email, "role": role})
     }
 
-    /// How others greet or mention them: the given name in the script of
-    /// their display name, or their culture's form (`王芳`, `山田さん`).
+    /// How running text mentions them: the name they sign with, in the
+    /// script of their display name and without the honorific a greeting
+    /// adds (`王芳`, `山田`, `최준호`; `called` is the greeting's
+    /// `山田さん`, `최준호 님`), so a possessive reads `최준호's`, never
+    /// `최준호 님's`.
     pub(super) fn first(&self) -> String {
-        self.called.clone()
+        self.signs.clone()
     }
 }
 
