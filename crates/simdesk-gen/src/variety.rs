@@ -38,8 +38,10 @@
 //! replaced by `<name>`, every file name by `<file>`, every ISO date,
 //! month or weekday name by `<date>`, every number (with its currency
 //! sign, separators, sign, `%` or unit suffix) by `<num>`, field values by
-//! `<num>`, then lower-cased with whitespace collapsed. Masking more than
-//! strictly needed only makes the measure stricter.
+//! `<num>`, then lower-cased with whitespace collapsed. Content-free hedges
+//! ([`HEDGES`]: `so far`, `to date`, `at present`, `currently` …) are
+//! dropped, so tacking one onto a sentence cannot make a new skeleton.
+//! Masking more than strictly needed only makes the measure stricter.
 //!
 //! ```
 //! use simdesk_gen::{GenOptions, builtin_template, generate, variety::Variety};
@@ -499,8 +501,59 @@ fn mask_numbers_and_dates(s: &str) -> String {
 }
 
 /// Lower case, whitespace collapsed, runs of one placeholder joined.
+/// Phrases that say nothing about the matter at hand; a skeleton drops
+/// them, so they cannot pass for variety.
+pub const HEDGES: &[&str] = &[
+    "so far",
+    "to date",
+    "at present",
+    "at this stage",
+    "as things stand",
+    "as it stands",
+    "currently",
+    "for now",
+    "at the moment",
+    "right now",
+    "presently",
+];
+
+/// `s` (lower-case) without its [`HEDGES`]. Punctuation after a dropped
+/// hedge moves to the word before it; commas around it go with it.
+fn strip_hedges(s: &str) -> String {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    'words: while i < words.len() {
+        for h in HEDGES {
+            let hw: Vec<&str> = h.split(' ').collect();
+            let Some(window) = words.get(i..i + hw.len()) else {
+                continue;
+            };
+            let last = window[hw.len() - 1];
+            let bare = last.trim_end_matches([',', '.', ';', ':', '!', '?']);
+            let tail = &last[bare.len()..];
+            let matches = window[..hw.len() - 1] == hw[..hw.len() - 1] && bare == hw[hw.len() - 1];
+            if !matches {
+                continue;
+            }
+            let rest = tail.trim_start_matches(',');
+            if let Some(prev) = out.last_mut() {
+                if !rest.is_empty() || tail.starts_with(',') {
+                    prev.truncate(prev.trim_end_matches(',').len());
+                }
+                prev.push_str(rest);
+            }
+            i += hw.len();
+            continue 'words;
+        }
+        out.push(words[i].to_owned());
+        i += 1;
+    }
+    out.join(" ")
+}
+
 fn normalise(s: &str) -> String {
-    let lower = s.to_lowercase();
+    let lower = strip_hedges(&s.to_lowercase());
     let mut words: Vec<&str> = Vec::new();
     for w in lower.split_whitespace() {
         let joinable = w.starts_with('<') && w.ends_with('>');
@@ -576,6 +629,26 @@ mod tests {
         check(
             "Fees fell -0.25% to €4,100 a year.",
             "fees fell <num> to <num> a year.",
+        );
+    }
+
+    #[test]
+    fn hedges_do_not_make_a_new_skeleton() {
+        let m = masks();
+        let plain = m.skeleton("Fees are billed quarterly in arrears.");
+        for hedged in [
+            "Fees are billed quarterly in arrears so far.",
+            "Fees are billed quarterly in arrears to date.",
+            "Currently, fees are billed quarterly in arrears.",
+            "Fees are, at present, billed quarterly in arrears.",
+            "Fees are billed quarterly in arrears as things stand.",
+        ] {
+            assert_eq!(m.skeleton(hedged), plain, "{hedged}");
+        }
+        // A word that only contains a hedge is kept.
+        assert_ne!(
+            m.skeleton("Fees are billed currentlyish."),
+            m.skeleton("Fees are billed.")
         );
     }
 
