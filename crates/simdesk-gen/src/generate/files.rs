@@ -365,6 +365,13 @@ impl<'t> Gen<'t> {
         let date = self.file_date(&r.place);
         ctx.insert(key("today"), mj(&J::String(self.locale.long_date(date))));
         ctx.insert(key("today_iso"), mj(&J::String(date.date_string())));
+        // So do its month and year ("Market Commentary May" is not dated
+        // in April); `next_month` is the month after the file's.
+        let (y, m, _) = date.date();
+        let month = |m: u32| simdesk_model::MONTH_NAMES[(m - 1) as usize % 12].to_owned();
+        ctx.insert(key("month"), mj(&J::String(month(m))));
+        ctx.insert(key("next_month"), mj(&J::String(month(m + 1))));
+        ctx.insert(key("year"), mj(&serde_json::json!(y)));
         let ctx = ctx_value(&ctx);
         let stem_txt = self.render_str(&r.stem, &ctx)?;
         let stem = self.file_stem(&stem_txt, ent.map(|i| &self.entities[i]), date);
