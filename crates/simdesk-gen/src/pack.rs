@@ -228,7 +228,7 @@ pub struct Pack {
     /// The tables of this pack taken from `country_tables`, set by
     /// [`Pack::localized`]: their values are already in the persona's
     /// currency and units. No table value is ever scaled (a money scale
-    /// applies to drawn amounts only; see [`ColumnRecipe::from_table`]);
+    /// applies to drawn amounts only; see [`ColumnRecipe::takes_table_values`]);
     /// this names the tables that are local, not converted.
     #[serde(skip)]
     pub local_tables: BTreeSet<String>,
@@ -397,7 +397,7 @@ pub struct ColumnRecipe {
     /// Header text.
     pub header: String,
     /// Take this field of the row's record, as the table writes it (see
-    /// [`ColumnRecipe::from_table`]).
+    /// [`ColumnRecipe::takes_table_values`]).
     #[serde(default)]
     pub field: Option<String>,
     /// Pick from this vocab list (with replacement).
@@ -442,7 +442,7 @@ impl ColumnRecipe {
     /// written), so whatever multiplies drawn money amounts for a locale
     /// must skip these columns (their `jitter` is a relative move and
     /// keeps the value local).
-    pub fn from_table(&self) -> bool {
+    pub fn takes_table_values(&self) -> bool {
         self.field.is_some()
     }
 }

@@ -442,11 +442,19 @@ fn load_edited_adviser(
     simdesk_gen::templates_from_files(files, "test")
 }
 
+/// A case of the load check: what is wrong, the edit that makes it so,
+/// and the error it must give.
+type LoadCase = (
+    &'static str,
+    Box<dyn Fn(&str) -> String>,
+    fn(&simdesk_gen::LocaleError) -> bool,
+);
+
 #[test]
 fn country_tables_and_data_terms_are_checked_when_templates_load() {
     use simdesk_gen::{GenError, LocaleError};
     let uk = "[country_tables.\"United Kingdom\"]\nsecurities = [";
-    let cases: Vec<(&str, Box<dyn Fn(&str) -> String>, fn(&LocaleError) -> bool)> = vec![
+    let cases: Vec<LoadCase> = vec![
         (
             "a country the pack does not operate in",
             Box::new(|c: &str| c.replace("[country_tables.Ireland]", "[country_tables.Germany]")),
