@@ -4,9 +4,13 @@
 //! A persona's country picks one [`Locale`]. The generator rewrites every
 //! money format of the pack for it ([`Locale::localize_format`]), writes
 //! dates in prose in its formats and gives prose its terms as
-//! `locale.DOMAIN.KEY`. [`check_pack_locales`] refuses, when templates
-//! load, a pack that operates in a country no locale serves or whose prose
-//! uses a term that country's locale lacks.
+//! `locale.DOMAIN.KEY`; data strings of the pack (vocab, table text,
+//! roles) get the terms filled in once per locale ([`fill_pack_terms`]),
+//! and a pack's `[country_tables]` replace its base tables for personas in
+//! that country. [`check_pack_locales`] refuses, when templates load, a
+//! pack that operates in a country no locale serves or whose prose uses a
+//! term that country's locale lacks; [`check_pack_data`] one whose
+//! country tables or data strings do not fit.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -105,6 +109,74 @@ pub enum LocaleError {
         locale: String,
         /// `DOMAIN.KEY`.
         term: String,
+    },
+    /// `[country_tables]` names a country the pack does not operate in.
+    #[error(
+        "template {template}: country_tables.{country:?}: the pack does not operate in {country} (meta.countries)"
+    )]
+    TableCountry {
+        /// Template id.
+        template: String,
+        /// The country.
+        country: String,
+    },
+    /// Two countries one locale serves both have their own tables: the
+    /// pack in that locale's currency could hold only one of them.
+    #[error(
+        "template {template}: country_tables for both {first} and {second}, which locale {locale} serves together"
+    )]
+    TableLocale {
+        /// Template id.
+        template: String,
+        /// Locale id.
+        locale: String,
+        /// The country listed first.
+        first: String,
+        /// The other country.
+        second: String,
+    },
+    /// A country table has no `[tables]` table of its name to replace.
+    #[error(
+        "template {template}: country_tables.{country:?}.{table}: no table {table} in [tables] to replace"
+    )]
+    TableUnknown {
+        /// Template id.
+        template: String,
+        /// The country.
+        country: String,
+        /// The table.
+        table: String,
+    },
+    /// A country table's record does not have the base table's columns,
+    /// or a column holds another kind of value (text for a number).
+    #[error("template {template}: country_tables.{country:?}.{table} record {record}: {problem}")]
+    TableRecord {
+        /// Template id.
+        template: String,
+        /// The country.
+        country: String,
+        /// The table.
+        table: String,
+        /// The record's position (1-based; 0 when the table is empty).
+        record: usize,
+        /// What is wrong (`column yield missing`, `column price is text,
+        /// the base table's is a number`).
+        problem: String,
+    },
+    /// A data string (vocab, table value, role, employer, expression)
+    /// holds `{{ … }}` that is not a term (`{{ locale.DOMAIN.KEY }}`,
+    /// optionally `| capitalize`, `| upper` or `| lower`): data is not a
+    /// template, only terms are filled in.
+    #[error("template {template}: {place}: {text:?} {problem}")]
+    DataText {
+        /// Template id.
+        template: String,
+        /// Where the string is (`vocab.stage`, `tables.securities`).
+        place: String,
+        /// The string.
+        text: String,
+        /// What is wrong.
+        problem: String,
     },
 }
 
@@ -210,6 +282,79 @@ pub(crate) fn used_terms(text: &str, out: &mut BTreeSet<String>) {
     }
 }
 
+/// `text` with every `{{ locale.DOMAIN.KEY }}` (optionally followed by
+/// `| capitalize`, `| upper` or `| lower`) replaced by the term `terms`
+/// hold, and what could not be filled in: a `{{ … }}` that is not a term,
+/// a term `terms` lack or an unclosed `{{`. What cannot be filled in is
+/// left as written.
+pub(crate) fn fill_terms(
+    text: &str,
+    terms: &BTreeMap<String, BTreeMap<String, String>>,
+) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(text.len());
+    let mut problems = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("}}") else {
+            problems.push("has a {{ without }}".to_owned());
+            out.push_str(&rest[open..]);
+            return (out, problems);
+        };
+        let inner = after[..close].trim();
+        let whole = &rest[open..open + 2 + close + 2];
+        rest = &after[close + 2..];
+        let (name, filter) = match inner.split_once('|') {
+            Some((n, f)) => (n.trim(), Some(f.trim())),
+            None => (inner, None),
+        };
+        let term = name
+            .strip_prefix("locale.")
+            .and_then(|t| t.split_once('.'))
+            .filter(|(d, k)| {
+                let ident = |s: &str| {
+                    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                };
+                ident(d) && ident(k)
+            });
+        let Some((domain, key)) = term else {
+            problems.push(format!(
+                "holds {whole}, which is not a term (data strings take only {{{{ locale.DOMAIN.KEY }}}})"
+            ));
+            out.push_str(whole);
+            continue;
+        };
+        let Some(value) = terms.get(domain).and_then(|d| d.get(key)) else {
+            problems.push(format!("uses term {domain}.{key}, which the locale lacks"));
+            out.push_str(whole);
+            continue;
+        };
+        match filter {
+            None => out.push_str(value),
+            Some("upper") => out.push_str(&value.to_uppercase()),
+            Some("lower") => out.push_str(&value.to_lowercase()),
+            // As minijinja's `capitalize`: the first letter upper case,
+            // the rest lower.
+            Some("capitalize") => {
+                let mut cs = value.chars();
+                if let Some(first) = cs.next() {
+                    out.extend(first.to_uppercase());
+                    out.push_str(&cs.as_str().to_lowercase());
+                }
+            }
+            Some(f) => {
+                problems.push(format!(
+                    "filters a term with {f:?} (data strings know capitalize, upper and lower)"
+                ));
+                out.push_str(whole);
+            }
+        }
+    }
+    out.push_str(rest);
+    (out, problems)
+}
+
 /// The locale serving `country`, with its id.
 pub(crate) fn for_country<'l>(
     locales: &'l BTreeMap<String, Locale>,
@@ -258,6 +403,190 @@ pub(crate) fn check_pack_locales<'a>(
         }
     }
     Ok(())
+}
+
+/// Refuses a pack whose `[country_tables]` name a country it does not
+/// operate in (or two countries one locale serves), replace no
+/// `[tables]` table, or hold records without the base table's columns
+/// and kinds of value; and a pack whose data strings (see
+/// [`Pack::localized`](crate::pack::Pack::localized)) hold a `{{ … }}`
+/// that is not a term of each country it operates in.
+pub(crate) fn check_pack_data(
+    template: &str,
+    pack: &crate::pack::Pack,
+    locales: &BTreeMap<String, Locale>,
+) -> Result<(), LocaleError> {
+    let countries = &pack.meta.countries;
+    for (country, tables) in &pack.country_tables {
+        let operates = if countries.is_empty() {
+            for_country(locales, country).is_some()
+        } else {
+            countries.contains(country)
+        };
+        if !operates {
+            return Err(LocaleError::TableCountry {
+                template: template.to_owned(),
+                country: country.clone(),
+            });
+        }
+        for (name, records) in tables {
+            let base = pack
+                .tables
+                .get(name)
+                .ok_or_else(|| LocaleError::TableUnknown {
+                    template: template.to_owned(),
+                    country: country.clone(),
+                    table: name.clone(),
+                })?;
+            let bad = |record: usize, problem: String| LocaleError::TableRecord {
+                template: template.to_owned(),
+                country: country.clone(),
+                table: name.clone(),
+                record,
+                problem,
+            };
+            if records.is_empty() {
+                return Err(bad(0, "the table is empty".into()));
+            }
+            let Some(first) = base.first() else {
+                return Err(bad(
+                    0,
+                    "the base table is empty: it has no columns to match".into(),
+                ));
+            };
+            for (i, r) in records.iter().enumerate() {
+                for (column, want) in first {
+                    let Some(v) = r.get(column) else {
+                        return Err(bad(i + 1, format!("column {column} missing")));
+                    };
+                    if value_kind(v) != value_kind(want) {
+                        return Err(bad(
+                            i + 1,
+                            format!(
+                                "column {column} is {}, the base table's is {}",
+                                value_kind(v),
+                                value_kind(want)
+                            ),
+                        ));
+                    }
+                }
+                if let Some(extra) = r.keys().find(|k| !first.contains_key(*k)) {
+                    return Err(bad(
+                        i + 1,
+                        format!("column {extra} is not in the base table"),
+                    ));
+                }
+            }
+        }
+    }
+    for (id, l) in locales {
+        let mut served = pack
+            .country_tables
+            .keys()
+            .filter(|c| l.countries.contains(c));
+        if let (Some(first), Some(second)) = (served.next(), served.next()) {
+            return Err(LocaleError::TableLocale {
+                template: template.to_owned(),
+                locale: id.clone(),
+                first: first.clone(),
+                second: second.clone(),
+            });
+        }
+    }
+    for country in countries {
+        let Some((_, l)) = for_country(locales, country) else {
+            continue;
+        };
+        let mut p = pack.clone();
+        if let Some((place, text, problem)) = fill_pack_terms(&mut p, &l.terms).into_iter().next() {
+            return Err(LocaleError::DataText {
+                template: template.to_owned(),
+                place,
+                text,
+                problem: format!("(for {country}): {problem}"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Fills `{{ locale.DOMAIN.KEY }}` (optionally `| capitalize`, `| upper`
+/// or `| lower`) in the pack's data strings with `terms`: vocab words,
+/// text values of tables, job titles and earlier roles, employer
+/// names, collaborator roles, the entity's contact role and string
+/// literals of expressions (`countif(stage, "{{ locale.legal.x }}")`
+/// counts the word the vocab now holds). Returns what could not be
+/// filled, as (where, string, problem); those strings stay as written.
+///
+/// Sheet names, column headers and labels stay as the pack writes them
+/// (the invariant checker finds a workbook's figures by label), and so
+/// do values an invariant names (band keys, `equals`): write those in
+/// words every country uses. Strings that are minijinja templates
+/// (names, stems, subjects, bodies) see the terms as `locale` when
+/// they render.
+pub(crate) fn fill_pack_terms(
+    p: &mut crate::pack::Pack,
+    terms: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Vec<(String, String, String)> {
+    let mut problems = Vec::new();
+    let mut fill = |place: String, s: &mut String| {
+        if !s.contains("{{") {
+            return;
+        }
+        let (filled, found) = crate::locale::fill_terms(s, terms);
+        problems.extend(found.into_iter().map(|p| (place.clone(), s.clone(), p)));
+        *s = filled;
+    };
+    for (i, r) in p.meta.roles.iter_mut().enumerate() {
+        fill(format!("meta.roles[{i}]"), r);
+    }
+    for (i, r) in p.meta.earlier_roles.iter_mut().enumerate() {
+        fill(format!("meta.earlier_roles[{i}]"), r);
+    }
+    for (i, e) in p.meta.employers.iter_mut().enumerate() {
+        fill(format!("meta.employers[{i}].name"), &mut e.name);
+    }
+    for (name, words) in &mut p.vocab {
+        for w in words {
+            fill(format!("vocab.{name}"), w);
+        }
+    }
+    for (name, records) in &mut p.tables {
+        for r in records {
+            for (column, v) in r.iter_mut() {
+                if let toml::Value::String(s) = v {
+                    fill(format!("tables.{name}.{column}"), s);
+                }
+            }
+        }
+    }
+    for c in &mut p.collaborators {
+        fill(format!("collaborators.{}.role", c.key), &mut c.role);
+    }
+    fill("entity.contact_role".to_owned(), &mut p.entity.contact_role);
+    for m in &mut p.workbook.model {
+        fill(format!("workbook.model.{}.expr", m.key), &mut m.expr);
+    }
+    for k in &mut p.workbook.kpis {
+        fill(format!("workbook.kpis.{}.expr", k.key), &mut k.expr);
+    }
+    for k in &mut p.tracker.kpis {
+        fill(format!("tracker.kpis.{}.expr", k.key), &mut k.expr);
+    }
+    problems
+}
+
+/// What kind of value a table cell holds (integers and floats are both
+/// numbers).
+fn value_kind(v: &toml::Value) -> &'static str {
+    match v {
+        toml::Value::String(_) => "text",
+        toml::Value::Integer(_) | toml::Value::Float(_) => "a number",
+        toml::Value::Boolean(_) => "a boolean",
+        toml::Value::Datetime(_) => "a date",
+        toml::Value::Array(_) => "a list",
+        toml::Value::Table(_) => "a table",
+    }
 }
 
 impl Locale {
@@ -422,6 +751,36 @@ mod tests {
         let ie = loc("€", Placement::Before);
         assert_eq!(ie.long_date(t), "4 March 2026");
         assert_eq!(ie.short_date(t), "04/03/2026");
+    }
+
+    #[test]
+    fn data_strings_take_terms_and_nothing_else() {
+        let terms = BTreeMap::from([(
+            "construction".to_owned(),
+            BTreeMap::from([("retention".to_owned(), "retention".to_owned())]),
+        )]);
+        let fill = |s: &str| fill_terms(s, &terms);
+        assert_eq!(
+            fill(
+                "{{ locale.construction.retention | capitalize }} held, {{locale.construction.retention}}"
+            ),
+            ("Retention held, retention".to_owned(), vec![])
+        );
+        assert_eq!(fill("no terms"), ("no terms".to_owned(), vec![]));
+        for (text, problem) in [
+            ("{{ locale.construction.punch_list }}", "lacks"),
+            ("{{ one.place }}", "not a term"),
+            ("{{ locale.construction }}", "not a term"),
+            ("{{ locale.construction.retention | title }}", "filters"),
+            ("open {{ locale.construction.retention", "without"),
+        ] {
+            let (out, found) = fill(text);
+            assert_eq!(out, text, "{text}: left as written");
+            assert!(
+                found.len() == 1 && found[0].contains(problem),
+                "{text}: {found:?}"
+            );
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! minijinja prose templates), loaded from the embedded `templates/` folder
 //! or from disk. See `templates/README.md` for the format.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -15,8 +15,10 @@ use crate::GenError;
 pub struct Template {
     /// Template id (folder name, `financial-advisor`).
     pub id: String,
-    /// The parsed `pack.toml` (money formats in dollars; each computer
-    /// works from a copy in its persona's currency, made on first use).
+    /// The parsed `pack.toml` (money formats in dollars, the base
+    /// `[tables]`, terms in data strings unfilled; each computer works from
+    /// a copy for its persona's locale, made on first use: see
+    /// [`Pack::localized`]).
     pub pack: Pack,
     /// Prose templates by file name (`review.md.j2` → text). They are
     /// compiled once, by the first [`generate`](crate::generate) from this
@@ -216,6 +218,20 @@ pub struct Pack {
     /// Tables of records (a security with ticker, name, class, price).
     #[serde(default)]
     pub tables: BTreeMap<String, Vec<BTreeMap<String, toml::Value>>>,
+    /// Tables that replace a `[tables]` table for personas in one country
+    /// (`[country_tables."United Kingdom"] securities = [...]`): the same
+    /// columns with the same kinds of value, written as that country
+    /// writes them (prices in its currency). Loading refuses a country the
+    /// pack does not operate in.
+    #[serde(default)]
+    pub country_tables: BTreeMap<String, BTreeMap<String, Vec<BTreeMap<String, toml::Value>>>>,
+    /// The tables of this pack taken from `country_tables`, set by
+    /// [`Pack::localized`]: their values are already in the persona's
+    /// currency and units. No table value is ever scaled (a money scale
+    /// applies to drawn amounts only; see [`ColumnRecipe::takes_table_values`]);
+    /// this names the tables that are local, not converted.
+    #[serde(skip)]
+    pub local_tables: BTreeSet<String>,
     /// The unit of work the persona handles many of (client, project …).
     pub entity: EntityRecipe,
     /// The data file each entity's workbook imports.
@@ -242,10 +258,28 @@ pub struct Pack {
 }
 
 impl Pack {
-    /// This pack with every money format in `locale`'s currency (see
-    /// [`Locale::localize_format`](crate::Locale::localize_format)).
+    /// This pack as a persona in `locale`'s country sees it: every money
+    /// format in the locale's currency (see
+    /// [`Locale::localize_format`](crate::Locale::localize_format)), the
+    /// `[country_tables]` of the locale's country in place of the base
+    /// tables (named in `local_tables`), and the locale's terms filled in
+    /// its data strings (job titles, employers, roles, vocab, table text,
+    /// expression literals; see `templates/README.md`, "Locale").
     pub fn localized(&self, locale: &crate::locale::Locale) -> Pack {
         let mut p = self.clone();
+        // Loading refuses country tables for two countries of one locale.
+        if let Some(tables) = locale
+            .countries
+            .iter()
+            .find_map(|c| self.country_tables.get(c))
+        {
+            for (name, records) in tables {
+                p.tables.insert(name.clone(), records.clone());
+                p.local_tables.insert(name.clone());
+            }
+        }
+        // Loading refuses a data string whose terms cannot be filled.
+        let _ = crate::locale::fill_pack_terms(&mut p, &locale.terms);
         let fix = |f: &mut Option<String>| {
             if let Some(f) = f.as_mut() {
                 *f = locale.localize_format(f);
@@ -362,7 +396,8 @@ pub struct ColumnRecipe {
     pub key: String,
     /// Header text.
     pub header: String,
-    /// Take this field of the row's record.
+    /// Take this field of the row's record, as the table writes it (see
+    /// [`ColumnRecipe::takes_table_values`]).
     #[serde(default)]
     pub field: Option<String>,
     /// Pick from this vocab list (with replacement).
@@ -397,6 +432,19 @@ pub struct ColumnRecipe {
     /// Number format in the workbook.
     #[serde(default)]
     pub format: Option<String>,
+}
+
+impl ColumnRecipe {
+    /// Whether the column takes its values from a table record (`field`).
+    /// Such values are never scaled: a table holds prices as the country
+    /// it serves writes them (a `[country_tables]` table, listed in
+    /// [`Pack::local_tables`], in the persona's currency; a base table as
+    /// written), so whatever multiplies drawn money amounts for a locale
+    /// must skip these columns (their `jitter` is a relative move and
+    /// keeps the value local).
+    pub fn takes_table_values(&self) -> bool {
+        self.field.is_some()
+    }
 }
 
 /// Each entity's workbook.
@@ -890,6 +938,7 @@ fn parse_templates(
             &t.common.locales,
             t.texts.values().map(String::as_str).chain([c.as_str()]),
         )?;
+        crate::locale::check_pack_data(id, &t.pack, &t.common.locales)?;
         out.push(t);
     }
     check_name_pools(&out)?;
