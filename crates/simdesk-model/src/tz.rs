@@ -292,7 +292,11 @@ mod tests {
 
     #[test]
     fn european_transitions_are_at_one_utc() {
-        for (zone, std) in [("Europe/London", 0), ("Europe/Dublin", 0), ("Europe/Berlin", 60)] {
+        for (zone, std) in [
+            ("Europe/London", 0),
+            ("Europe/Dublin", 0),
+            ("Europe/Berlin", 60),
+        ] {
             check(
                 zone,
                 &[
