@@ -27,7 +27,9 @@
 //!
 //! # Determinism
 //!
-//! The `Date` header comes from [`Email::date`], the `Message-ID` from
+//! The `Date` header comes from [`Email::date`], written in the options'
+//! time zone with its offset on that day (`-0400` for New York in July,
+//! `-0500` in January; UTC without one), the `Message-ID` from
 //! [`Email::message_id`] (or, when that is empty, from the export ident),
 //! and the MIME boundary is a digest of the options' ident and the
 //! message's content, so the same message and options give the same bytes.
@@ -57,7 +59,7 @@ use mail_builder::headers::message_id::MessageId;
 use mail_builder::headers::raw::Raw;
 use mail_builder::mime::{BodyPart, MimePart};
 use mail_parser::{MessageParser, MimeHeaders};
-use simdesk_model::{Artifact, Email, Inline, Mailbox, Paragraph, VPath, inlines_text};
+use simdesk_model::{Artifact, Email, Inline, Mailbox, Paragraph, SimTime, VPath, inlines_text};
 
 use crate::{ExportOptions, Format, FormatError, Limits};
 
@@ -182,6 +184,22 @@ fn message_id(email: &Email, opts: &ExportOptions) -> String {
     }
 }
 
+/// The `Date` header of a message sent at `t`: in the options' time zone,
+/// with its offset on that day, else in UTC. `mail-builder` writes UTC
+/// only, so its text of the local wall-clock time gets the zone's offset
+/// in place of `+0000`.
+fn date_header(t: SimTime, opts: &ExportOptions) -> Raw<'static> {
+    let minutes = opts.timezone.map_or(0, |z| z.offset_minutes_at(t));
+    let local = Date::new(t.secs() + i64::from(minutes) * 60).to_rfc822();
+    let sign = if minutes < 0 { '-' } else { '+' };
+    let m = minutes.unsigned_abs();
+    let text = match local.strip_suffix("+0000") {
+        Some(head) => format!("{head}{sign}{:02}{:02}", m / 60, m % 60),
+        None => Date::new(t.secs()).to_rfc822(),
+    };
+    Raw::new(text)
+}
+
 /// Writes an [`Artifact::Email`] as an `.eml` file, attachments as
 /// `text/x-simdesk-ref` parts naming their paths (see the module docs).
 pub fn export_eml(artifact: &Artifact, opts: &ExportOptions) -> Result<Vec<u8>, FormatError> {
@@ -206,7 +224,7 @@ pub fn export_eml_with(
     let mut msg = MessageBuilder::new()
         .from(address(&email.from))
         .subject(email.subject.as_str())
-        .date(Date::new(email.date.secs()))
+        .header("Date", date_header(email.date, opts))
         .message_id(MessageId::new(id.as_str()));
     if !email.to.is_empty() {
         msg = msg.to(address_list(&email.to));
@@ -330,7 +348,7 @@ pub fn export_mbox(emails: &[&Email], opts: &ExportOptions) -> Result<Vec<u8>, F
 }
 
 /// `Mon Jan  5 09:00:00 2026`, the date form of mbox `From ` lines.
-fn asctime(t: simdesk_model::SimTime) -> String {
+fn asctime(t: SimTime) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

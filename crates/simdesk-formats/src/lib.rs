@@ -13,7 +13,7 @@
 
 use std::io::{Cursor, Write as _};
 
-use simdesk_model::{ArtifactKind, SimTime};
+use simdesk_model::{ArtifactKind, SimTime, TimeZone};
 
 pub mod csv;
 mod dispatch;
@@ -74,6 +74,10 @@ pub struct ExportOptions {
     /// The paper documents, sheets and PDFs are set on: the persona's
     /// country decides it ([`PaperSize::for_country`]).
     pub paper: PaperSize,
+    /// The persona's time zone: an email's `Date` header is written in
+    /// local time with the zone's offset on that day (daylight saving
+    /// included); none: UTC (`+0000`).
+    pub timezone: Option<TimeZone>,
 }
 
 /// The paper size pages are laid out for.
@@ -155,6 +159,7 @@ impl Default for ExportOptions {
             author: "simdesk".to_owned(),
             ident: "simdesk".to_owned(),
             paper: PaperSize::default(),
+            timezone: None,
         }
     }
 }

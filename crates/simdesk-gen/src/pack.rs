@@ -189,8 +189,9 @@ pub struct Location {
     pub city: String,
     /// Country.
     pub country: String,
-    /// IANA time zone.
-    pub timezone: String,
+    /// IANA time zone; a name `simdesk_model::tz` does not know is an
+    /// error when the templates load.
+    pub timezone: simdesk_model::TimeZone,
 }
 
 /// How one style opens and closes a message.

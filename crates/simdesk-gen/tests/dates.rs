@@ -10,7 +10,7 @@
 use std::sync::OnceLock;
 
 use simdesk_gen::WorldSpec;
-use simdesk_model::{Artifact, SimTime, VPath};
+use simdesk_model::{Artifact, SimTime, TimeZone, VPath};
 use simdesk_sim::{ClockTime, LocalDate, WorkingHours};
 
 use crate::common::{dates_in, make, short_date_code, templates};
@@ -54,7 +54,7 @@ fn name_date(p: &VPath) -> Option<String> {
 
 /// The persona's working hours as their profile states them
 /// (`working_hours` `08:30-17:30`, `working_days` `Mon-Fri`) in their time
-/// zone, less the public holidays of where they live
+/// zone (`location.timezone`, daylight saving included), less the public holidays of where they live
 /// (`templates/_common/holidays.toml`, the city's table before the
 /// country's).
 fn hours(spec: &WorldSpec) -> WorkingHours {
@@ -82,6 +82,9 @@ fn hours(spec: &WorldSpec) -> WorkingHours {
         start: clock(start),
         end: clock(end),
         utc_offset_minutes: spec.scenario.as_ref().map_or(0, |s| s.utc_offset_minutes),
+        timezone: Some(
+            TimeZone::named(loc["timezone"].as_str().unwrap_or("")).expect("a known time zone"),
+        ),
         holidays: table
             .keys()
             .map(|d| LocalDate::parse(d).expect("a date"))
@@ -92,8 +95,7 @@ fn hours(spec: &WorldSpec) -> WorkingHours {
 
 /// `t`'s date in the persona's time zone.
 fn local_date(h: &WorkingHours, t: SimTime) -> String {
-    t.plus_secs(i64::from(h.utc_offset_minutes) * 60)
-        .date_string()
+    h.local(t).date_string()
 }
 
 /// Every artifact of the built world with its text (exports included).
@@ -257,7 +259,7 @@ fn out_of_hours(spec: &WorldSpec) -> Vec<String> {
 }
 
 fn local_iso(h: &WorkingHours, t: SimTime) -> String {
-    let l = t.plus_secs(i64::from(h.utc_offset_minutes) * 60);
+    let l = h.local(t);
     let (hh, mm, _) = l.time_of_day();
     format!("{} {hh:02}:{mm:02}", l.date_string())
 }
@@ -284,6 +286,113 @@ fn file_names_content_attachments_and_archives_agree_on_dates() {
 #[test]
 fn every_email_arrival_and_due_date_is_in_the_personas_working_hours() {
     check("timestamps outside working hours", SEEDS.end, out_of_hours);
+}
+
+/// Every file of a computer (at the start, exported, or arriving later)
+/// whose date is not a working day of the persona: a weekend or a public
+/// holiday where they live. A file's date is the one in its name, else
+/// (a document) the latest date inside, which is the day it was written
+/// (`file_names_content_attachments_and_archives_agree_on_dates`).
+fn off_day_files(spec: &WorldSpec) -> Vec<String> {
+    let h = hours(spec);
+    let short = short_date_code(spec);
+    let mut files: Vec<(&VPath, &Artifact)> = spec
+        .artifacts
+        .iter()
+        .map(|a| (&a.path, &a.artifact))
+        .collect();
+    if let Some(s) = &spec.scenario {
+        let drops = s.schedule.iter().flat_map(|x| &x.files).chain(
+            s.collaborators
+                .iter()
+                .flat_map(|c| &c.knows)
+                .filter_map(|k| k.file.as_ref()),
+        );
+        files.extend(drops.map(|f| (&f.path, &f.artifact)));
+    }
+    let mut dated: Vec<(String, String)> = Vec::new();
+    for (p, a) in files {
+        if matches!(a, Artifact::Email(_)) {
+            continue;
+        }
+        let data = matches!(p.extension(), Some("xlsx" | "csv"));
+        let date = name_date(p).or_else(|| {
+            let text = simdesk_engine::plain_text(a);
+            (!data)
+                .then(|| dates_in(&text, &short).into_iter().map(|(d, _)| d).max())
+                .flatten()
+        });
+        if let Some(d) = date {
+            dated.push((p.to_string(), d));
+        }
+    }
+    dated.extend(
+        spec.exports
+            .iter()
+            .filter_map(|x| name_date(&x.target).map(|d| (x.target.to_string(), d))),
+    );
+    dated
+        .into_iter()
+        .filter(|(_, d)| !LocalDate::parse(d).is_some_and(|d| h.works_on(d.0)))
+        .map(|(p, d)| {
+            let day = LocalDate::parse(&d).map(|d| format!("{:?}", d.weekday()));
+            format!("{p}: dated {d} ({})", day.unwrap_or_default())
+        })
+        .collect()
+}
+
+/// Documents are written, and data exported, on working days: no file is
+/// dated on a weekend or a public holiday of the persona's calendar.
+#[test]
+fn every_dated_file_is_dated_on_a_working_day() {
+    check("files dated on a day off", SEEDS.end, off_day_files);
+}
+
+/// Daylight saving: a Boston persona's mail sits in their working hours
+/// in summer (UTC-4) and in winter (UTC-5). Read with New York's fixed
+/// standard offset, the summer month's timestamps fall an hour early, so
+/// a generator (or a check) that ignored daylight saving would be caught.
+#[test]
+fn a_boston_personas_mail_keeps_local_hours_in_summer_and_winter() {
+    let mut t = templates()
+        .into_iter()
+        .find(|t| t.id == "financial-advisor")
+        .expect("the financial-advisor template");
+    t.common.locations.retain(|l| l.city == "Boston");
+    assert_eq!(t.common.locations.len(), 1, "Boston is a persona's place");
+    let (mut summer, mut winter) = (None, None);
+    for seed in 0..80 {
+        let spec = make(&t, seed);
+        // The backlog starts three weeks before the session, whose month
+        // ends some seven weeks later: all of it in daylight saving time
+        // from May to August, all in standard time from mid-November.
+        let (_, m, d) = spec.start.date();
+        if (5..=8).contains(&m) && summer.is_none() {
+            summer = Some(spec);
+        } else if (m == 12 || m == 11 && d >= 10) && winter.is_none() {
+            winter = Some(spec);
+        }
+    }
+    let (summer, winter) = (
+        summer.expect("a summer month"),
+        winter.expect("a winter month"),
+    );
+    let mut early = Vec::new();
+    for spec in [&summer, &winter] {
+        let h = hours(spec);
+        assert_eq!(h.timezone.map(TimeZone::name), Some("America/New_York"));
+        let bad = out_of_hours(spec);
+        assert!(bad.is_empty(), "{} {bad:#?}", spec.start);
+        let fixed = WorkingHours {
+            timezone: None,
+            utc_offset_minutes: -300,
+            ..h
+        };
+        let stamps = mail(spec).into_iter().map(|(_, at, _)| at);
+        early.push(stamps.filter(|at| !fixed.is_open(*at)).count());
+    }
+    assert!(early[0] > 0, "summer mail read at UTC-5 sits inside hours");
+    assert_eq!(early[1], 0, "winter mail is in standard time");
 }
 
 /// The month does cross public holidays: the check above is not passing

@@ -1,6 +1,7 @@
 //! The data model of a simdesk world: validated paths ([`VPath`]), typed
 //! artifacts ([`Artifact`]), pointers into them ([`Ref`]), simulated time
-//! ([`SimTime`]), number formats and diagnostics.
+//! ([`SimTime`]) and time zones with daylight saving ([`tz`]), number
+//! formats and diagnostics.
 //!
 //! Pure data: nothing here does IO, reads a clock or the environment. Every
 //! type has a stable, documented JSON form through serde.
@@ -47,6 +48,7 @@ mod persona;
 mod refs;
 pub mod render;
 mod time;
+pub mod tz;
 mod vpath;
 
 pub use actor::Actor;
@@ -63,6 +65,7 @@ pub use refs::{
     slug,
 };
 pub use time::{MONTH_NAMES, SimTime, TimeError, civil_from_days, days_from_civil, days_in_month};
+pub use tz::TimeZone;
 pub use vpath::{
     MAX_COMPONENT_BYTES, MAX_PATH_BYTES, PathError, PathRule, VPath, check_component, fold,
 };

@@ -192,7 +192,7 @@ impl Session {
         let requester = self
             .scenario
             .collaborator_by_email(&o.requested_by)
-            .map(|c| c.hours.clone());
+            .map(CollaboratorSpec::working_hours);
         if let Some(hours) = requester {
             let at = o.due.plus_secs(-i64::from(f.remind_hours_before) * 3600);
             if at > self.now {
@@ -210,7 +210,7 @@ impl Session {
             .and_then(|m| self.scenario.collaborator(m))
         {
             let at = m
-                .hours
+                .working_hours()
                 .next_open(o.due.plus_secs(i64::from(f.escalate_hours_after) * 3600));
             self.enqueue(
                 at,
@@ -515,7 +515,7 @@ impl Session {
                 continue;
             }
             let when = c
-                .hours
+                .working_hours()
                 .next_open(self.now.plus_secs(i64::from(c.latency_minutes) * 60));
             let reply_to = |rule: &'static str, from: &str, body: String| {
                 let subject = if email.subject.to_lowercase().starts_with("re:") {
@@ -587,7 +587,7 @@ impl Session {
                     let body =
                         self.compose(w, "resolution", (&title, due), Some(email), &k.resolution);
                     let at = w
-                        .hours
+                        .working_hours()
                         .next_open(self.now.plus_secs(i64::from(w.latency_minutes) * 60));
                     let d = reply_to("resolution", &w.key, body);
                     self.enqueue(at, Pending::Deliver(Box::new(d)));

@@ -64,8 +64,8 @@ pub use limits::ToolLimits;
 pub use reference::tool_call_for;
 pub use scenario::{
     BUILTIN_COSTS, BUILTIN_PROSE, ClockTime, CollaboratorSpec, Conflict, Costs, FileDrop,
-    FollowUps, Instruction, Knowledge, LocalDate, Prose, SCENARIO_VERSION, Scenario, Scheduled,
-    Weekday, WorkingHours,
+    FollowUps, Instruction, Knowledge, LocalDate, Place, Prose, SCENARIO_VERSION, Scenario,
+    Scheduled, Weekday, WorkingHours,
 };
 pub use session::{
     AGENT_ACTOR, Arrival, CLOCK_ACTOR, MAX_ARRIVAL_BODY, ReplayError, Session, Step, ToolResult,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use simdesk_engine::Workspace;
-use simdesk_model::{Artifact, Mailbox, Objective, SimTime, VPath};
+use simdesk_model::{Artifact, Mailbox, Objective, SimTime, TimeZone, VPath};
 
 use crate::error::ScenarioError;
 use crate::tools::TOOL_NAMES;
@@ -187,9 +187,15 @@ pub struct CollaboratorSpec {
     /// `chatty`, `formal`).
     #[serde(default = "formal")]
     pub style: String,
-    /// When they work.
+    /// When they work, local to where they live (see `location`).
     #[serde(default)]
     pub hours: WorkingHours,
+    /// Where they live when that is not where the persona lives (a
+    /// colleague abroad): their `hours` are then read in this place's time
+    /// zone, and `hours.holidays` should list this place's public
+    /// holidays. None: the persona's place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Place>,
     /// Minutes between reading a message and answering it.
     #[serde(default = "sixty")]
     pub latency_minutes: u32,
@@ -211,6 +217,31 @@ impl CollaboratorSpec {
     pub fn signature_name(&self) -> &str {
         or_first_word(&self.signature, &self.name)
     }
+
+    /// The hours they answer in: `hours`, read in the time zone of their
+    /// `location` when they have one.
+    pub fn working_hours(&self) -> WorkingHours {
+        let mut h = self.hours.clone();
+        if let Some(l) = &self.location {
+            h.timezone = Some(l.timezone);
+        }
+        h
+    }
+}
+
+/// A place someone lives: city, country and time zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Place {
+    /// City (`Bengaluru`).
+    #[serde(default)]
+    pub city: String,
+    /// Country (`India`).
+    #[serde(default)]
+    pub country: String,
+    /// IANA time zone (`Asia/Kolkata`); an unknown name is an error when
+    /// the scenario is read.
+    pub timezone: TimeZone,
 }
 
 /// `given` unless empty, else the first word of `name`.
@@ -387,9 +418,16 @@ pub struct WorkingHours {
     /// Working days.
     #[serde(default = "weekdays")]
     pub days: BTreeSet<Weekday>,
-    /// Their time zone as minutes east of UTC.
+    /// Their time zone as minutes east of UTC, used when `timezone` is
+    /// not set.
     #[serde(default)]
     pub utc_offset_minutes: i32,
+    /// Their time zone by IANA name (`America/New_York`): when set, the
+    /// offset on each day follows the zone's daylight-saving rule
+    /// ([`simdesk_model::tz`]) and `utc_offset_minutes` is not used. An
+    /// unknown name is an error when the scenario is read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<TimeZone>,
     /// Public holidays where they live, local dates (`2026-01-19`): no
     /// work on these days even when `days` names their weekday.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
@@ -416,6 +454,7 @@ impl Default for WorkingHours {
             end: five_thirty(),
             days: weekdays(),
             utc_offset_minutes: 0,
+            timezone: None,
             holidays: BTreeSet::new(),
         }
     }
@@ -565,9 +604,32 @@ impl WorkingHours {
         self.days.contains(&Weekday::of_day(day)) && !self.holidays.contains(&LocalDate(day))
     }
 
+    /// Their UTC offset at `t`, minutes east: the zone's on that day when
+    /// `timezone` is set, else `utc_offset_minutes`.
+    pub fn offset_minutes_at(&self, t: SimTime) -> i32 {
+        self.timezone
+            .map_or(self.utc_offset_minutes, |z| z.offset_minutes_at(t))
+    }
+
+    /// `t` as their wall clock reads it (a local time written as if it
+    /// were UTC).
+    pub fn local(&self, t: SimTime) -> SimTime {
+        t.plus_secs(i64::from(self.offset_minutes_at(t)) * 60)
+    }
+
+    /// The instant their wall clock reads `secs` seconds into local day
+    /// `day` (counted from 1970-01-01).
+    pub fn at_local(&self, day: i64, secs: i64) -> SimTime {
+        let local = SimTime(day * 86_400 + secs);
+        match self.timezone {
+            Some(z) => z.utc_of_local(local),
+            None => local.plus_secs(-i64::from(self.utc_offset_minutes) * 60),
+        }
+    }
+
     /// The local day (counted from 1970-01-01) of `t` in their time zone.
     pub fn local_day(&self, t: SimTime) -> i64 {
-        (t.secs() + i64::from(self.utc_offset_minutes) * 60).div_euclid(86_400)
+        self.local(t).secs().div_euclid(86_400)
     }
 
     /// Whether `t` falls inside these working hours.
@@ -576,13 +638,13 @@ impl WorkingHours {
     }
 
     /// The first moment at or after `t` inside these working hours: on a
-    /// working day that is not a holiday, between `start` and `end`.
+    /// working day that is not a holiday, between `start` and `end`, in
+    /// local time on that day (daylight saving included).
     pub fn next_open(&self, t: SimTime) -> SimTime {
         if self.days.is_empty() || self.start >= self.end {
             return t;
         }
-        let off = i64::from(self.utc_offset_minutes) * 60;
-        let local = t.secs() + off;
+        let local = self.local(t).secs();
         let (start, end) = (i64::from(self.start.0) * 60, i64::from(self.end.0) * 60);
         let first = local.div_euclid(86_400);
         let mut sod = local.rem_euclid(86_400);
@@ -590,7 +652,11 @@ impl WorkingHours {
         let span = 8 + self.holidays.len() as i64;
         for day in first..first + span {
             if self.works_on(day) && sod < end {
-                return SimTime(day * 86_400 + sod.max(start) - off);
+                return if sod >= start {
+                    t
+                } else {
+                    self.at_local(day, start)
+                };
             }
             sod = 0;
         }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use simdesk_engine::Workspace;
 use simdesk_formats::{ExportOptions, Format, FormatError, PaperSize, eml};
-use simdesk_model::{Artifact, ArtifactKind, VPath};
+use simdesk_model::{Artifact, ArtifactKind, TimeZone, VPath};
 
 use crate::error::{StoreError, io};
 use crate::fsio::{
@@ -125,9 +125,21 @@ fn paper(ws: &Workspace) -> PaperSize {
     PaperSize::for_country(country)
 }
 
+/// The persona's time zone (`persona.profile.location.timezone`, as the
+/// generator records it); none when the world names none or a zone
+/// simdesk does not know (mail is then dated in UTC).
+fn timezone(ws: &Workspace) -> Option<TimeZone> {
+    ws.persona()
+        .profile
+        .get("location")
+        .and_then(|l| l.get("timezone"))
+        .and_then(serde_json::Value::as_str)
+        .and_then(|name| TimeZone::named(name).ok())
+}
+
 /// The options an export of `ws` writes the file at `path` with: its
 /// times from the simulated clock, the persona as author, an ident from
-/// the path, and the paper of the persona's country.
+/// the path, the paper of the persona's country and their time zone.
 pub fn export_options(ws: &Workspace, path: &VPath) -> ExportOptions {
     let modified = ws.modified_at(path).unwrap_or_else(|| ws.now());
     let author = &ws.persona().name;
@@ -141,6 +153,7 @@ pub fn export_options(ws: &Workspace, path: &VPath) -> ExportOptions {
         },
         ident: ident(path),
         paper: paper(ws),
+        timezone: timezone(ws),
     }
 }
 

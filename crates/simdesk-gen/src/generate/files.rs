@@ -56,18 +56,18 @@ impl<'t> Gen<'t> {
             e.deliver_dir = deliver;
         }
         // CSVs first (sources), then workbooks. The data came in 12 to 16
-        // days before the start (`data_cut`); each workbook was made the
-        // day its data came, the documents quoting them after
-        // (`file_date`).
+        // days before the start (`data_cut`), on a working day; each
+        // workbook was made the day its data came, the documents quoting
+        // them after (`file_date`).
         let mut data_dates = Vec::new();
         for i in 0..self.entities.len() {
-            let date = self.data_cut().plus_secs(self.rng.int(0, 4) * 86_400);
+            let date = self.data_date();
             data_dates.push(date);
             let stem = format!(
                 "{}_{}_{}",
                 ascii_fold(&self.entities[i].short.replace(' ', "_")),
                 pack.dataset.stem,
-                date.date_string()
+                self.local_date(date)
             );
             let dl = self.downloads.clone();
             let p = self.claim(&dl, &stem, "csv")?;
@@ -361,13 +361,14 @@ impl<'t> Gen<'t> {
             ctx.insert(key("entity"), self.entity_ctx(i));
         }
         // The file's date: its name (for a persona who names files by
-        // date) and `{{ today }}` inside say the same day.
+        // date) and `{{ today }}` inside say the same day, the persona's.
         let date = self.file_date(&r.place);
-        ctx.insert(key("today"), mj(&J::String(self.locale.long_date(date))));
-        ctx.insert(key("today_iso"), mj(&J::String(date.date_string())));
+        let local = self.hours.local(date);
+        ctx.insert(key("today"), mj(&J::String(self.locale.long_date(local))));
+        ctx.insert(key("today_iso"), mj(&J::String(local.date_string())));
         // So do its month and year ("Market Commentary May" is not dated
         // in April); `next_month` is the month after the file's.
-        let (y, m, _) = date.date();
+        let (y, m, _) = local.date();
         let month = |m: u32| simdesk_model::MONTH_NAMES[(m - 1) as usize % 12].to_owned();
         ctx.insert(key("month"), mj(&J::String(month(m))));
         ctx.insert(key("next_month"), mj(&J::String(month(m + 1))));
@@ -454,14 +455,48 @@ impl<'t> Gen<'t> {
 
     /// When a document was written: last year's files late last year
     /// (an archive holds its year or earlier), the rest in the days before
-    /// the start, after the data they quote came in.
+    /// the start, after the data they quote came in; always on a working
+    /// day of the persona's calendar (the day drawn, or the last working
+    /// day before it).
     fn file_date(&mut self, place: &str) -> SimTime {
-        if place == "archive" {
+        let drawn = if place == "archive" {
             let (y, _, _) = self.now.date();
             let end = SimTime::from_ymd(y - 1, 12, 31).unwrap_or(self.start);
-            return end.plus_secs(-self.rng.int(0, 45) * 86_400).at(12, 0, 0);
-        }
-        self.start.plus_secs(-self.rng.int(1, 11) * 86_400)
+            // 08:00 UTC is the same day from Vancouver to Auckland.
+            end.plus_secs(-self.rng.int(0, 45) * 86_400).at(8, 0, 0)
+        } else {
+            self.start.plus_secs(-self.rng.int(1, 11) * 86_400)
+        };
+        self.working_day_back(drawn, None)
+    }
+
+    /// When an entity's data was exported: one of the five days from
+    /// `data_cut`, moved back to the last working day at or after
+    /// `data_cut` (the rows it holds are dated on or before that day), or
+    /// on to the next working day when there is none.
+    fn data_date(&mut self) -> SimTime {
+        let cut = self.data_cut();
+        let drawn = cut.plus_secs(self.rng.int(0, 4) * 86_400);
+        self.working_day_back(drawn, Some(cut))
+    }
+
+    /// `t`, or the same time on the last working day before it (not a
+    /// weekend or public holiday of the persona's calendar, by its local
+    /// date); with `floor`, not before `floor`'s day: then the first
+    /// working day after `t` instead.
+    pub(super) fn working_day_back(&self, t: SimTime, floor: Option<SimTime>) -> SimTime {
+        let day = |t: SimTime| self.hours.local_day(t);
+        let works = |t: SimTime| self.hours.works_on(day(t));
+        let lowest = floor.map_or(day(t) - 31, day);
+        let back = (0..=day(t) - lowest)
+            .map(|n| t.plus_secs(-n * 86_400))
+            .find(|x| works(*x));
+        back.or_else(|| {
+            (1..=31)
+                .map(|n| t.plus_secs(n * 86_400))
+                .find(|x| works(*x))
+        })
+        .unwrap_or(t)
     }
 
     pub(super) fn record(&mut self, ent: Option<usize>, id: &str, p: VPath) {

@@ -80,8 +80,7 @@ impl<'t> Gen<'t> {
     /// day `lo_day..=hi_day` days after the start.
     pub(super) fn business_time(&mut self, lo_day: i64, hi_day: i64) -> SimTime {
         let hours = self.hours();
-        let off = i64::from(hours.utc_offset_minutes) * 60;
-        let first = (self.start.secs() + off).div_euclid(86_400);
+        let first = hours.local_day(self.start);
         let days: Vec<i64> = (first + lo_day..=first + hi_day)
             .filter(|d| hours.works_on(*d))
             .collect();
@@ -91,7 +90,7 @@ impl<'t> Gen<'t> {
             *self.rng.pick(&days)
         };
         let (open, close) = (i64::from(hours.start.0), i64::from(hours.end.0));
-        SimTime(day * 86_400 + self.rng.int(open, close - 1) * 60 - off)
+        hours.at_local(day, self.rng.int(open, close - 1) * 60)
     }
 
     pub(super) fn attachment(&self, id: &str, ent: Option<usize>) -> Option<VPath> {

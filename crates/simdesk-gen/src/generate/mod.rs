@@ -488,7 +488,9 @@ impl<'t> Gen<'t> {
     /// A file name following the persona's naming habits.
     fn file_stem(&self, stem: &str, ent: Option<&Entity>, date: SimTime) -> String {
         let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(self.sep);
-        let d = date.date_string();
+        // The day as the persona's calendar has it (a morning in Auckland
+        // is the evening before in UTC).
+        let d = self.local_date(date);
         let s = match ent {
             Some(e) if self.quirks.contains("naming_by_date") => format!(
                 "{d}{}{}{}{}",

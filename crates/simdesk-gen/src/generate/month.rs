@@ -27,7 +27,6 @@ struct MonthData {
     hold_backs: usize,
     brief: String,
     latency: BTreeMap<String, [u32; 2]>,
-    timezones: BTreeMap<String, i32>,
     hold_back: HoldBackProse,
     change: ChangeProse,
     conflict: ConflictProse,
@@ -175,20 +174,10 @@ impl<'t> Gen<'t> {
         Ok(per_round * rounds)
     }
 
-    /// The persona's time zone as minutes east of UTC (standard time).
+    /// The persona's standard time as minutes east of UTC (their zone's
+    /// offset on a given day is [`WorkingHours::offset_minutes_at`]).
     pub(super) fn utc_offset(&self) -> i32 {
-        let tz = self
-            .spec
-            .persona
-            .profile
-            .get("location")
-            .and_then(|l| l.get("timezone"))
-            .and_then(J::as_str)
-            .unwrap_or("");
-        month_data()
-            .ok()
-            .and_then(|d| d.timezones.get(tz).copied())
-            .unwrap_or(0)
+        self.place.timezone.0.standard_minutes
     }
 
     /// The persona's (and colleagues') working hours: the profile's
@@ -200,7 +189,7 @@ impl<'t> Gen<'t> {
 
     /// `t`'s date in the persona's time zone (`2026-01-05`).
     pub(super) fn local_date(&self, t: SimTime) -> String {
-        t.plus_secs(i64::from(self.utc_offset()) * 60).date_string()
+        self.hours.local(t).date_string()
     }
 
     /// The end of the month: `month_days` calendar days after the start,
@@ -222,16 +211,15 @@ impl<'t> Gen<'t> {
             }
         }
         let day = day.max(start + i64::from(days));
-        SimTime(day * 86_400 + 18 * 3600 - i64::from(hours.utc_offset_minutes) * 60)
+        hours.at_local(day, 18 * 3600)
     }
 
     /// `n` moments inside working hours on the three working days before
     /// the session starts (local), earliest first.
     fn inbox_times(&mut self, n: usize) -> Vec<SimTime> {
         let hours = self.hours();
-        let off = i64::from(hours.utc_offset_minutes) * 60;
         let mut days = Vec::new();
-        let mut day = (self.now.secs() + off).div_euclid(86_400);
+        let mut day = hours.local_day(self.now);
         while days.len() < 3 {
             day -= 1;
             if hours.works_on(day) {
@@ -242,7 +230,7 @@ impl<'t> Gen<'t> {
         let mut times: Vec<SimTime> = (0..n)
             .map(|_| {
                 let d = *self.rng.pick(&days);
-                SimTime(d * 86_400 + self.rng.int(open, close - 1) * 60 - off)
+                hours.at_local(d, self.rng.int(open, close - 1) * 60)
             })
             .collect();
         times.sort();
@@ -272,8 +260,7 @@ impl<'t> Gen<'t> {
         let span = (d.spread_business_days - 1) as usize;
         let business = 1 + j * span / (later - 1).max(1);
         let hours = self.hours();
-        let off = i64::from(hours.utc_offset_minutes) * 60;
-        let mut day = (self.now.secs() + off).div_euclid(86_400);
+        let mut day = hours.local_day(self.now);
         let mut left = business;
         while left > 0 {
             day += 1;
@@ -284,7 +271,7 @@ impl<'t> Gen<'t> {
         // Inside the working day, leaving an hour before it closes.
         let (open, close) = (i64::from(hours.start.0), i64::from(hours.end.0));
         let minute = self.rng.int(open, (close - 60).max(open));
-        Ok(SimTime(day * 86_400 + minute * 60 - off))
+        Ok(hours.at_local(day, minute * 60))
     }
 
     /// The due date of an objective arriving now: `days` later, at least
@@ -310,7 +297,7 @@ impl<'t> Gen<'t> {
             .unwrap_or(day);
         let close = i64::from(hours.end.0) - 60;
         let minute = (17 * 60).min(close).max(i64::from(hours.start.0));
-        SimTime(day * 86_400 + minute * 60 - i64::from(hours.utc_offset_minutes) * 60)
+        hours.at_local(day, minute * 60)
     }
 
     /// Removes a file the generator created from the starting world: it
@@ -555,6 +542,7 @@ impl<'t> Gen<'t> {
                 relation: c.relation.clone(),
                 style: c.style.as_str().to_owned(),
                 hours: hours.clone(),
+                location: None,
                 latency_minutes: latency,
                 knows: self.month.knows.remove(&k).unwrap_or_default(),
                 reviews: requested

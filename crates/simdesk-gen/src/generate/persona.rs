@@ -215,7 +215,7 @@ impl<'t> Gen<'t> {
             location: ProfileLocation {
                 city: loc.city.clone(),
                 country: loc.country.clone(),
-                timezone: loc.timezone,
+                timezone: loc.timezone.name().to_owned(),
             },
             years_experience: years,
             career,
@@ -258,6 +258,7 @@ impl<'t> Gen<'t> {
             start: ClockTime((h * 60 + m) as u16),
             end: ClockTime(((h + 9) * 60 + m) as u16),
             utc_offset_minutes: self.utc_offset(),
+            timezone: Some(loc.timezone),
             holidays: self.holiday_dates(&loc.city, &loc.country),
             ..WorkingHours::default()
         };

@@ -93,7 +93,10 @@ impl<'t> Gen<'t> {
     pub(super) fn tracker(&mut self) -> Result<(), GenError> {
         let pack = self.pack;
         let tr = &pack.tracker;
-        let stem = self.file_stem(&tr.stem, None, self.start);
+        // Dated the day the backlog starts, or the first working day after
+        // it when that Monday is a public holiday (its rows are no later).
+        let day = self.working_day_back(self.start, Some(self.start));
+        let stem = self.file_stem(&tr.stem, None, day);
         let dir = self.work.clone();
         let path = self.claim(&dir, &stem, "xlsx")?;
         let mut sheet = Sheet::new(&tr.sheet);

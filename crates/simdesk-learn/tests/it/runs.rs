@@ -34,6 +34,7 @@ pub fn scenario_for(spec: &WorldSpec) -> Arc<Scenario> {
             relation: c.relation.clone(),
             style: c.style.as_str().to_owned(),
             hours: WorkingHours::default(),
+            location: None,
             latency_minutes: 45,
             knows: Vec::new(),
             reviews: spec

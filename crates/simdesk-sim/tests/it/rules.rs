@@ -352,3 +352,53 @@ fn replies_greet_by_the_called_name_sign_alike_and_skip_holidays() {
         .expect("an answer");
     assert_eq!(answered.to_string(), "2026-01-06T15:00:00Z");
 }
+
+/// A collaborator abroad answers in their own working hours and skips
+/// their own public holidays: a client in Bengaluru (Asia/Kolkata, 10:00
+/// to 16:00 there) asked on a Sunday by a New York persona answers on
+/// Tuesday morning India time, because Monday 26 January is Republic Day.
+/// Without the location, the same hours read in New York's offset give
+/// another instant.
+#[test]
+fn a_collaborator_abroad_answers_in_their_own_hours_and_holidays() {
+    let hours = "hours = { start = \"10:00\", end = \"16:00\", days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"], utc_offset_minutes = -300 }";
+    assert_eq!(SCENARIO.matches(hours).count(), 1);
+    let answered = |abroad: bool| {
+        let to = if abroad {
+            "hours = { start = \"10:00\", end = \"16:00\", days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"], holidays = [\"2026-01-26\"] }\nlocation = { city = \"Bengaluru\", country = \"India\", timezone = \"Asia/Kolkata\" }"
+        } else {
+            hours
+        };
+        let sc = simdesk_sim::Scenario::from_toml(&SCENARIO.replace(hours, to)).unwrap();
+        let mut s = simdesk_sim::Session::new(world(), std::sync::Arc::new(sc)).unwrap();
+        run(
+            &mut s,
+            r#"
+            wait_until {"time": "2026-01-25T14:00:00Z"}
+            send_email {"to": ["rita.ruiz@mail.example"], "subject": "Rate", "body": "Which fee rate did we agree?"}
+            wait_until {"time": "2026-01-28T12:00:00Z"}
+            "#,
+        );
+        s.steps()
+            .flat_map(|st| st.result.arrived.iter())
+            .find(|a| a.rule == "answer")
+            .map(|a| a.time)
+            .expect("an answer")
+    };
+    // Tuesday 27 January 10:00 IST (UTC+5:30).
+    assert_eq!(answered(true).to_string(), "2026-01-27T04:30:00Z");
+    // Monday 26 January 10:00 in New York (UTC-5).
+    assert_eq!(answered(false).to_string(), "2026-01-26T15:00:00Z");
+}
+
+/// A place in a time zone simdesk does not know is refused when the
+/// scenario is read, naming the zone.
+#[test]
+fn an_unknown_time_zone_is_a_scenario_error() {
+    let text = SCENARIO.replace(
+        "relation = \"client\"\n",
+        "relation = \"client\"\nlocation = { city = \"Atlantis\", country = \"Sea\", timezone = \"Ocean/Atlantis\" }\n",
+    );
+    let err = simdesk_sim::Scenario::from_toml(&text).unwrap_err();
+    assert!(err.to_string().contains("Ocean/Atlantis"), "{err}");
+}

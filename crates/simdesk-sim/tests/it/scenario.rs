@@ -67,6 +67,49 @@ utc_offset_minutes = 120"#,
     }
 }
 
+/// With a named zone the day's offset follows daylight saving: 09:00 in
+/// New York is 14:00 UTC in January and 13:00 UTC in July, and the
+/// Sunday the clocks go forward does not shift Monday's opening.
+#[test]
+fn working_hours_in_a_named_zone_follow_daylight_saving() {
+    let h: WorkingHours = toml_hours(
+        r#"start = "09:00"
+end = "17:30"
+utc_offset_minutes = -300
+timezone = "America/New_York""#,
+    );
+    let cases = [
+        ("2026-01-05T12:00:00Z", "2026-01-05T14:00:00Z"),
+        ("2026-07-06T12:00:00Z", "2026-07-06T13:00:00Z"),
+        // Friday 6 March after hours: Monday 9 March 09:00 EDT.
+        ("2026-03-06T23:00:00Z", "2026-03-09T13:00:00Z"),
+        // Friday 30 October after hours: Monday 2 November 09:00 EST.
+        ("2026-10-30T22:00:00Z", "2026-11-02T14:00:00Z"),
+        // 17:00 EDT in July is open; 17:00 EST in January is too.
+        ("2026-07-06T21:00:00Z", "2026-07-06T21:00:00Z"),
+        ("2026-01-05T22:00:00Z", "2026-01-05T22:00:00Z"),
+    ];
+    for (at, want) in cases {
+        let got = h.next_open(SimTime::parse(at).unwrap());
+        assert_eq!(got.to_string(), want, "{at}");
+    }
+    // The same hours at a fixed offset open an hour late in July.
+    let fixed = WorkingHours {
+        timezone: None,
+        ..h.clone()
+    };
+    assert_eq!(
+        fixed
+            .next_open(SimTime::parse("2026-07-06T12:00:00Z").unwrap())
+            .to_string(),
+        "2026-07-06T14:00:00Z"
+    );
+    let bad = Scenario::from_toml(
+        "agent = { name = \"A\", address = \"a@a.example\" }\nhome = \"/h\"\n[[collaborators]]\nkey = \"x\"\nname = \"X\"\nemail = \"x@x.example\"\n[collaborators.hours]\ntimezone = \"Europe/Nowhere\"\n",
+    );
+    assert!(bad.is_err_and(|e| e.to_string().contains("unknown time zone")));
+}
+
 fn toml_hours(text: &str) -> WorkingHours {
     let s = format!(
         "{}\n[[collaborators]]\nkey = \"x\"\nname = \"X\"\nemail = \"x@x.example\"\n[collaborators.hours]\n{text}\n",

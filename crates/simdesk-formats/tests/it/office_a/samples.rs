@@ -13,6 +13,7 @@ pub fn options() -> ExportOptions {
         modified: t.plus_secs(3600),
         author: "Dana Whitfield".to_owned(),
         paper: PaperSize::Letter,
+        timezone: None,
         ident: "sample".to_owned(),
     }
 }

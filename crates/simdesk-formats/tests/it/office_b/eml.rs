@@ -38,6 +38,39 @@ fn headers_are_encoded_and_deterministic() {
     assert!(s.contains("X-Simdesk-Path: /Decks/q4-review.pptx"));
 }
 
+/// The `Date` header is the persona's local time with the zone's offset on
+/// that day: daylight saving in July, standard time in January; the
+/// instant reads back the same.
+#[test]
+fn date_header_carries_the_local_offset_of_the_day() {
+    let opts = ExportOptions {
+        timezone: Some(TimeZone::named("America/New_York").unwrap()),
+        ..samples::opts()
+    };
+    for (at, header) in [
+        (
+            "2026-07-06T14:05:00Z",
+            "Date: Mon, 6 Jul 2026 10:05:00 -0400",
+        ),
+        (
+            "2026-01-06T14:05:00Z",
+            "Date: Tue, 6 Jan 2026 09:05:00 -0500",
+        ),
+    ] {
+        let e = Email {
+            date: SimTime::parse(at).unwrap(),
+            ..samples::email()
+        };
+        let bytes = export_eml(&Artifact::Email(e.clone()), &opts).unwrap();
+        let s = String::from_utf8(bytes.clone()).unwrap();
+        assert!(s.contains(header), "{s}");
+        let Artifact::Email(back) = import_eml(&bytes, &Limits::default()).unwrap() else {
+            panic!("not an email");
+        };
+        assert_eq!(back.date, e.date);
+    }
+}
+
 #[test]
 fn attachment_bytes_travel_as_real_parts() {
     let e = samples::email();

@@ -11,6 +11,7 @@ pub fn opts() -> ExportOptions {
         modified: t.plus_secs(3600),
         author: "Dana Whitfield".to_owned(),
         paper: PaperSize::A4,
+        timezone: None,
         ident: "sample-ident".to_owned(),
     }
 }
