@@ -138,7 +138,8 @@ fn disagreements(spec: &WorldSpec) -> Vec<String> {
 }
 
 /// A file's dates: a document named with a date says that day inside; data
-/// (a workbook, a CSV) holds nothing later than its name's day; a file in
+/// (a workbook, a CSV) holds nothing later than its name's day; a name with
+/// a month's name is dated in that month; a file in
 /// `Archive/<year>/` is of that year or earlier. Dates inside are read in
 /// every style the persona's locale writes (`short` orders numeric ones).
 fn file_dates(p: &VPath, text: &str, short: &str) -> Vec<String> {
@@ -150,6 +151,21 @@ fn file_dates(p: &VPath, text: &str, short: &str) -> Vec<String> {
         let data = matches!(p.extension(), Some("xlsx" | "csv"));
         if *last > d || !data && *last != d {
             bad.push(format!("{p}: named {d}, latest date inside {last}"));
+        }
+    }
+    // A file named for a month ("2026-01-05 Market Commentary January")
+    // is dated in that month.
+    if let Some(d) = name_date(p) {
+        let month: usize = d[5..7].parse().unwrap_or(0);
+        let words: Vec<&str> = p
+            .file_name()
+            .unwrap_or("")
+            .split(|c: char| !c.is_alphabetic())
+            .collect();
+        for (i, m) in simdesk_model::MONTH_NAMES.iter().enumerate() {
+            if i + 1 != month && words.contains(m) {
+                bad.push(format!("{p}: named {d} but for {m}"));
+            }
         }
     }
     let parts: Vec<&str> = p.as_str().split('/').collect();
@@ -448,6 +464,11 @@ fn each_date_check_catches_what_it_names() {
     assert_eq!(
         file("/D/time_2026-01-05.csv", "2026-01-06,Draft"),
         ["/D/time_2026-01-05.csv: named 2026-01-05, latest date inside 2026-01-06"]
+    );
+    assert!(file("/D/2026-01-05 Commentary January.docx", "Prepared 2026-01-05.").is_empty());
+    assert_eq!(
+        file("/D/2026-01-05 Commentary February.docx", "Prepared 2026-01-05."),
+        ["/D/2026-01-05 Commentary February.docx: named 2026-01-05 but for February"]
     );
     assert!(file("/D/Archive/2024/Review 2024.pdf", "Prepared 2024-12-02.").is_empty());
     assert_eq!(
