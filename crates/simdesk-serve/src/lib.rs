@@ -75,9 +75,11 @@ pub enum ServeError {
     /// A server task ended abnormally.
     #[error("a server task failed: {0}")]
     Task(String),
-    /// Saving the session failed.
+    /// Saving the session failed (boxed: the save error carries the
+    /// store's and generator's errors, which would make every `Result` of
+    /// this crate large).
     #[error(transparent)]
-    Save(#[from] SaveError),
+    Save(Box<SaveError>),
     /// A tool's schema is not the JSON object MCP declares (found at
     /// startup, before any session).
     #[error("the {what} schema is not a json object")]
@@ -88,6 +90,12 @@ pub enum ServeError {
         #[source]
         source: serde_json::Error,
     },
+}
+
+impl From<SaveError> for ServeError {
+    fn from(e: SaveError) -> Self {
+        ServeError::Save(Box::new(e))
+    }
 }
 
 /// `error: cause: cause …` on one line, for logs on stderr.

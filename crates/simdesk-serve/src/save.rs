@@ -53,9 +53,9 @@ pub enum SaveError {
     Store {
         /// The folder being saved.
         path: PathBuf,
-        /// The cause.
+        /// The cause (boxed: the store's error is large).
         #[source]
-        source: simdesk_store::StoreError,
+        source: Box<simdesk_store::StoreError>,
     },
 }
 
@@ -77,7 +77,7 @@ pub fn save_session(session: &Session, dir: &Path) -> Result<(), SaveError> {
         .map(|_| ())
         .map_err(|source| SaveError::Store {
             path: dir.to_path_buf(),
-            source,
+            source: Box::new(source),
         })
 }
 
