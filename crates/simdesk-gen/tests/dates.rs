@@ -465,9 +465,18 @@ fn each_date_check_catches_what_it_names() {
         file("/D/time_2026-01-05.csv", "2026-01-06,Draft"),
         ["/D/time_2026-01-05.csv: named 2026-01-05, latest date inside 2026-01-06"]
     );
-    assert!(file("/D/2026-01-05 Commentary January.docx", "Prepared 2026-01-05.").is_empty());
+    assert!(
+        file(
+            "/D/2026-01-05 Commentary January.docx",
+            "Prepared 2026-01-05."
+        )
+        .is_empty()
+    );
     assert_eq!(
-        file("/D/2026-01-05 Commentary February.docx", "Prepared 2026-01-05."),
+        file(
+            "/D/2026-01-05 Commentary February.docx",
+            "Prepared 2026-01-05."
+        ),
         ["/D/2026-01-05 Commentary February.docx: named 2026-01-05 but for February"]
     );
     assert!(file("/D/Archive/2024/Review 2024.pdf", "Prepared 2024-12-02.").is_empty());
