@@ -18,7 +18,7 @@ pub struct Template {
     /// The parsed `pack.toml` (money formats in dollars, the base
     /// `[tables]`, terms in data strings unfilled; each computer works from
     /// a copy for its persona's locale, made on first use: see
-    /// [`Pack::localized`]).
+    /// `Pack::localized`).
     pub pack: Pack,
     /// Prose templates by file name (`review.md.j2` → text). They are
     /// compiled once, by the first [`generate`](crate::generate) from this
