@@ -75,11 +75,9 @@ pub enum ServeError {
     /// A server task ended abnormally.
     #[error("a server task failed: {0}")]
     Task(String),
-    /// Saving the session failed (boxed: the save error carries the
-    /// store's and generator's errors, which would make every `Result` of
-    /// this crate large).
+    /// Saving the session failed.
     #[error(transparent)]
-    Save(Box<SaveError>),
+    Save(#[from] SaveError),
     /// A tool's schema is not the JSON object MCP declares (found at
     /// startup, before any session).
     #[error("the {what} schema is not a json object")]
@@ -90,12 +88,6 @@ pub enum ServeError {
         #[source]
         source: serde_json::Error,
     },
-}
-
-impl From<SaveError> for ServeError {
-    fn from(e: SaveError) -> Self {
-        ServeError::Save(Box::new(e))
-    }
 }
 
 /// `error: cause: cause …` on one line, for logs on stderr.
