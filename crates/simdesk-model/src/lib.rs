@@ -42,6 +42,7 @@ pub mod csv;
 mod diag;
 mod ext;
 mod numfmt;
+mod numstyle;
 mod objective;
 mod op;
 mod persona;
@@ -57,6 +58,7 @@ pub use cell::{CellAddr, CellAddrError, CellError, CellRange, CellValue, MAX_COL
 pub use diag::{Code, Diagnostic, Severity};
 pub use ext::FileClass;
 pub use numfmt::{format_number, format_value};
+pub use numstyle::{Grouping, NumberStyle};
 pub use objective::{Confidential, Goal, LatePolicy, Objective, path_matches};
 pub use op::{CellEdit, CellInput, DocEdit, Event, LinkKind, Op, OutcomeKind, SlideEdit};
 pub use persona::Persona;

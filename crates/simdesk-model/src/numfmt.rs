@@ -3,13 +3,24 @@
 //! Supports what office models use: `General`, digit placeholders `0 # ?`,
 //! thousands separators, scaling by trailing commas, percent, scientific
 //! (`0.00E+00`), literal text (`"USD "`, `\x`, `$ - + ( ) : /` and spaces),
-//! `[Red]`-style colours (ignored), `[$€-407]` currency tags, up to four
-//! `;`-separated sections (positive; negative; zero; text) and date/time
-//! codes (`yyyy-mm-dd`, `d mmm yyyy`, `mmmm d, yyyy`, `h:mm AM/PM`).
+//! literals between digit placeholders (`##\,##\,##0`), `[Red]`-style
+//! colours (ignored), `[$€-407]` currency tags, up to four `;`-separated
+//! sections (positive; negative; zero; text), conditional sections
+//! (`[>=100000]…;…`) and date/time codes (`yyyy-mm-dd`, `d mmm yyyy`,
+//! `mmmm d, yyyy`, `h:mm AM/PM`).
+//!
+//! A format code always writes `,` for thousands and `.` for decimals; a
+//! locale tag (`[$-407]`, or the locale part of a currency tag
+//! `[$€-407]`) makes the shown digits use that country's separators
+//! (`1.234,50`), as LibreOffice shows them ([`NumberStyle::from_lcid`]).
+//! India's lakh grouping has no format code: it is written with
+//! conditional sections, `[>=10000000]##\,##\,##\,##0;[>=100000]##\,##\,##0;#,##0`
+//! (`12,34,567`), which this module renders as Excel does.
 
 use std::fmt::Write as _;
 
 use crate::cell::CellValue;
+use crate::numstyle::NumberStyle;
 use crate::time::{MONTH_NAMES, SimTime};
 
 /// Formats a value with an optional number format code.
@@ -76,37 +87,137 @@ pub fn format_number(n: f64, fmt: &str) -> String {
     if !n.is_finite() {
         return "#NUM!".to_owned();
     }
+    let style = locale_style(fmt);
     let sections = split_sections(fmt);
-    let (section, value, neg_sign) = if sections.len() >= 2 && n < 0.0 {
-        (sections[1], -n, false)
-    } else if sections.len() >= 3 && n == 0.0 {
-        (sections[2], n, false)
-    } else {
-        (sections[0], n, n < 0.0)
-    };
+    let (section, value, neg_sign) = pick_section(&sections, n);
     let tokens = tokenize(section);
-    if tokens.iter().all(|t| matches!(t, Tok::Lit(_)))
-        && !section.eq_ignore_ascii_case("general")
-        && !section.is_empty()
-    {
+    let general_section = {
+        let bare = without_brackets(section);
+        bare.trim().is_empty() || bare.eq_ignore_ascii_case("general")
+    };
+    if tokens.iter().all(|t| matches!(t, Tok::Lit(_))) && !general_section {
         // A section of literals only (e.g. "-" for zero).
         return tokens
             .iter()
             .map(|t| if let Tok::Lit(s) = t { *s } else { "" })
             .collect();
     }
-    if section.is_empty() || section.eq_ignore_ascii_case("general") {
-        return general(n);
+    if general_section {
+        let g = general(n);
+        if style.decimal == '.' {
+            return g;
+        }
+        return g.replace('.', &style.decimal.to_string());
     }
     if tokens.iter().any(|t| matches!(t, Tok::Date(_))) {
         return format_date(n, &tokens);
     }
-    let out = format_numeric(value.abs(), &tokens);
+    let out = format_numeric(value.abs(), &tokens, &style);
     if neg_sign && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
         format!("-{out}")
     } else {
         out
     }
+}
+
+/// The section that shows `n`, the value it shows and whether a minus
+/// sign goes before it. With conditions (`[>=100000]`), the first section
+/// whose condition holds, showing the value without its sign (as Excel
+/// and LibreOffice do: `[<0](0)` shows `(5)`), else the first section
+/// without one, where Excel puts a minus before a negative value
+/// (LibreOffice does not); without, Excel's positive; negative; zero.
+fn pick_section<'f>(sections: &[&'f str], n: f64) -> (&'f str, f64, bool) {
+    if sections.iter().any(|s| condition(s).is_some()) {
+        if let Some(hit) = sections
+            .iter()
+            .find(|s| condition(s).is_some_and(|c| c.holds(n)))
+        {
+            return (hit, n.abs(), false);
+        }
+        let other = sections
+            .iter()
+            .find(|s| condition(s).is_none())
+            .unwrap_or(&sections[sections.len() - 1]);
+        return (other, n, n < 0.0);
+    }
+    if sections.len() >= 2 && n < 0.0 {
+        (sections[1], -n, false)
+    } else if sections.len() >= 3 && n == 0.0 {
+        (sections[2], n, false)
+    } else {
+        (sections[0], n, n < 0.0)
+    }
+}
+
+/// A section's condition (`[>=100000]`): the comparison and its bound.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Condition {
+    op: &'static str,
+    bound: f64,
+}
+
+impl Condition {
+    fn holds(self, n: f64) -> bool {
+        match self.op {
+            ">=" => n >= self.bound,
+            "<=" => n <= self.bound,
+            "<>" => n != self.bound,
+            ">" => n > self.bound,
+            "<" => n < self.bound,
+            _ => n == self.bound,
+        }
+    }
+}
+
+/// The condition of a section, from its first bracket that holds one.
+fn condition(section: &str) -> Option<Condition> {
+    let mut rest = section;
+    while let Some(open) = rest.find('[') {
+        let close = rest[open..].find(']')? + open;
+        let inner = rest[open + 1..close].trim();
+        for op in [">=", "<=", "<>", ">", "<", "="] {
+            if let Some(b) = inner.strip_prefix(op) {
+                return b.trim().parse().ok().map(|bound| Condition { op, bound });
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    None
+}
+
+/// A format code without its `[…]` parts (colours, tags, conditions).
+fn without_brackets(section: &str) -> String {
+    let mut out = String::with_capacity(section.len());
+    let mut depth = false;
+    for c in section.chars() {
+        match c {
+            '[' => depth = true,
+            ']' => depth = false,
+            c if !depth => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The separators a format's locale tag (`[$-407]`, `[$€-407]`) asks
+/// for; a format code's own (`1,234.5`) without one.
+fn locale_style(fmt: &str) -> NumberStyle {
+    let mut rest = fmt;
+    while let Some(open) = rest.find("[$") {
+        let Some(close) = rest[open..].find(']').map(|c| c + open) else {
+            break;
+        };
+        let tag = &rest[open + 2..close];
+        if let Some((_, id)) = tag.rsplit_once('-')
+            && let Ok(lcid) = u32::from_str_radix(id, 16)
+            && let Some(style) = NumberStyle::from_lcid(lcid)
+        {
+            return style;
+        }
+        rest = &rest[close + 1..];
+    }
+    NumberStyle::WESTERN
 }
 
 /// Excel's General format: integers as is, others to 10 significant digits.
@@ -230,7 +341,7 @@ fn tokenize(section: &str) -> Vec<Tok<'_>> {
     out
 }
 
-fn format_numeric(mut v: f64, tokens: &[Tok]) -> String {
+fn format_numeric(mut v: f64, tokens: &[Tok], style: &NumberStyle) -> String {
     // Split placeholders into integer part, fraction part, exponent part.
     let mut int_ph = String::new();
     let mut frac_ph = String::new();
@@ -290,9 +401,6 @@ fn format_numeric(mut v: f64, tokens: &[Tok]) -> String {
     while int_digits.len() < min_int {
         int_digits.insert(0, '0');
     }
-    if thousands {
-        int_digits = group(&int_digits);
-    }
     // Fraction: drop trailing zeros that stand for '#' placeholders (the
     // digits and placeholders are ASCII).
     let (frac, ph) = (frac_s.as_bytes(), frac_ph.as_bytes());
@@ -300,11 +408,12 @@ fn format_numeric(mut v: f64, tokens: &[Tok]) -> String {
     while keep > 0 && frac[keep - 1] == b'0' && ph.get(keep - 1).is_some_and(|p| *p != b'0') {
         keep -= 1;
     }
-    let mut number = int_digits;
+    let mut frac_part = String::new();
     if seen_dot {
-        number.push('.');
-        number.push_str(&frac_s[..keep]);
+        frac_part.push(style.decimal);
+        frac_part.push_str(&frac_s[..keep]);
     }
+    let mut exp_part = String::new();
     if let Some(plus) = seen_exp {
         let sign = if exponent < 0 {
             "-"
@@ -314,8 +423,32 @@ fn format_numeric(mut v: f64, tokens: &[Tok]) -> String {
             ""
         };
         let width = exp_ph.len().max(1);
-        number.push_str(&format!("E{sign}{:0width$}", exponent.abs()));
+        exp_part = format!("E{sign}{:0width$}", exponent.abs());
     }
+    // Literals between the integer placeholders (`##\,##\,##0`): each
+    // placeholder takes its digit from the right, the first one every
+    // digit left over, and the literals stay where they are.
+    let int_at: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .take_while(|(_, t)| !matches!(t, Tok::Num('.') | Tok::Exp(_)))
+        .filter(|(_, t)| matches!(t, Tok::Num('0' | '#' | '?')))
+        .map(|(i, _)| i)
+        .collect();
+    if let (Some(&lo), Some(&hi)) = (int_at.first(), int_at.last())
+        && tokens[lo..hi]
+            .iter()
+            .any(|t| matches!(t, Tok::Lit(l) if !l.is_empty()))
+    {
+        return interleaved(tokens, &int_at, &int_digits, &frac_part, &exp_part);
+    }
+    let mut number = if thousands {
+        style.group(&int_digits)
+    } else {
+        int_digits
+    };
+    number.push_str(&frac_part);
+    number.push_str(&exp_part);
     // Re-assemble with literals in place: literals before the first
     // placeholder go before, the rest after.
     let first = tokens
@@ -338,6 +471,47 @@ fn format_numeric(mut v: f64, tokens: &[Tok]) -> String {
     }
     if !placed {
         out.push_str(&number);
+    }
+    out
+}
+
+/// The number of a format whose integer placeholders have literals
+/// between them, assembled token by token.
+fn interleaved(
+    tokens: &[Tok],
+    int_at: &[usize],
+    digits: &str,
+    frac_part: &str,
+    exp_part: &str,
+) -> String {
+    let (p, l) = (int_at.len(), digits.len());
+    let extra = l.saturating_sub(p);
+    let mut out = String::new();
+    let mut k = 0;
+    let mut frac_done = false;
+    for (i, t) in tokens.iter().enumerate() {
+        match t {
+            Tok::Num(c) if int_at.contains(&i) => {
+                // Placeholder k shows digit k + l - p (from the left).
+                let j = (k + l).checked_sub(p);
+                match j {
+                    Some(j) if k == 0 => out.push_str(&digits[..=j.max(extra)]),
+                    Some(j) => out.push_str(&digits[j..=j]),
+                    None if *c == '?' => out.push(' '),
+                    None => {}
+                }
+                k += 1;
+            }
+            Tok::Num('.') if !frac_done => {
+                out.push_str(frac_part);
+                frac_done = true;
+            }
+            Tok::Num(_) => {}
+            Tok::Exp(_) => out.push_str(exp_part),
+            Tok::Lit(s) => out.push_str(s),
+            Tok::Percent => out.push('%'),
+            Tok::Date(d) => out.push_str(d),
+        }
     }
     out
 }
@@ -400,18 +574,6 @@ impl std::fmt::Write for StackStr {
         self.len = end;
         Ok(())
     }
-}
-
-fn group(digits: &str) -> String {
-    let bytes = digits.as_bytes();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 && (bytes.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(*b as char);
-    }
-    out
 }
 
 const DAYS: [&str; 7] = [
@@ -512,10 +674,63 @@ mod tests {
         check(0.000123, "0.0E+00", "1.2E-04");
         check(3.5, "#.##", "3.5");
         check(3.0, "#.##", "3.");
-        check(1234.5, "[$€-407]#,##0.00", "€1,234.50");
+        check(1234.5, "[$€-407]#,##0.00", "€1.234,50");
+        check(1234.5, "[$€-809]#,##0.00", "€1,234.50");
         check(42.0, "[Red]0", "42");
         check(-0.004, "0.00", "0.00");
         check(12.0, "\"USD \"0", "USD 12");
+    }
+
+    /// India's lakh and crore grouping as conditional sections, the form
+    /// Excel and LibreOffice show (no format code groups by two).
+    const LAKH: &str =
+        "[>=10000000]\"₹\"##\\,##\\,##\\,##0;[>=100000]\"₹\"##\\,##\\,##0;\"₹\"#,##0";
+
+    #[test]
+    fn lakh_and_crore_by_conditional_sections() {
+        check(0.0, LAKH, "₹0");
+        check(999.0, LAKH, "₹999");
+        check(12_345.0, LAKH, "₹12,345");
+        check(99_999.0, LAKH, "₹99,999");
+        check(100_000.0, LAKH, "₹1,00,000");
+        check(1_234_567.0, LAKH, "₹12,34,567");
+        check(9_999_999.0, LAKH, "₹99,99,999");
+        check(10_000_000.0, LAKH, "₹1,00,00,000");
+        check(123_456_789.0, LAKH, "₹12,34,56,789");
+        check(999_999_999.0, LAKH, "₹99,99,99,999");
+        // Beyond the sections: from 100 crore the first group grows.
+        check(1_234_567_890.0, LAKH, "₹123,45,67,890");
+        // A negative amount takes the last section, with a minus sign (in
+        // Excel; LibreOffice shows none) and groups of three.
+        check(-1_234_567.0, LAKH, "-₹1,234,567");
+        // With a section of its own, a negative amount shows as that
+        // section writes it, without a sign of its own.
+        let signed = "[>=100000]\"₹\"##\\,##\\,##0;[<0](\"₹\"#,##0);\"₹\"#,##0";
+        check(-1_234_567.0, signed, "(₹1,234,567)");
+        check(1_234_567.0, signed, "₹12,34,567");
+        check(500.0, signed, "₹500");
+        check(30_000_000.0, signed, "₹300,00,000");
+        // Decimals follow the digits.
+        check(
+            1_234_567.5,
+            "[>=100000]##\\,##\\,##0.00;#,##0.00",
+            "12,34,567.50",
+        );
+        check(150.0, "[>=100]\"big\";[<0]\"neg\";0", "big");
+        check(-3.0, "[>=100]\"big\";[<0]\"neg \"0;0", "neg 3");
+        check(42.0, "[>=100]\"big\";[<0]\"neg\";0", "42");
+    }
+
+    #[test]
+    fn a_locale_tag_picks_the_separators() {
+        check(1234567.891, "[$-407]#,##0.00", "1.234.567,89");
+        check(-1234.5, "[$-407]#,##0.00\" €\"", "-1.234,50 €");
+        check(0.1234, "[$-407]0.0%", "12,3%");
+        check(2.5, "[$-407]General", "2,5");
+        check(1234.5, "[$-409]#,##0.00", "1,234.50");
+        check(1234.5, "[$-0407]#,##0", "1.235");
+        let serial = SimTime::from_ymd(2026, 3, 4).unwrap().excel_serial();
+        check(serial, "[$-407]dd.mm.yyyy", "04.03.2026");
     }
 
     #[test]
