@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use simdesk_engine::{EdgeKind, Workspace, plain_text};
-use simdesk_model::{Artifact, Confidential, Op, VPath};
+use simdesk_model::{Artifact, Confidential, NumberStyle, Op, VPath};
 
 use crate::quote::scan_numbers;
 
@@ -127,7 +127,7 @@ fn without_page_furniture(text: &str) -> String {
 }
 
 /// How alike a file's text is to the text it should show (page numbers
-/// another tool added left out): the Dice
+/// another tool added left out), numbers read in the world's `style`: the Dice
 /// coefficient of their word multisets, in [0, 1], and whether the file
 /// quotes every number the expected text quotes (as a multiset; numbers
 /// of its own, such as page numbers, may come on top).
@@ -137,7 +137,7 @@ pub(crate) struct Similarity {
     pub numbers_agree: bool,
 }
 
-pub(crate) fn similarity(file: &str, expected: &str) -> Similarity {
+pub(crate) fn similarity(file: &str, expected: &str, style: &NumberStyle) -> Similarity {
     let file = &without_page_furniture(file);
     fn bag(s: &str) -> BTreeMap<String, usize> {
         let mut m = BTreeMap::new();
@@ -146,13 +146,13 @@ pub(crate) fn similarity(file: &str, expected: &str) -> Similarity {
         }
         m
     }
-    fn numbers(s: &str) -> BTreeMap<String, usize> {
+    let numbers = |s: &str| -> BTreeMap<String, usize> {
         let mut m = BTreeMap::new();
-        for t in scan_numbers(s) {
+        for t in scan_numbers(s, style) {
             *m.entry(format!("{}", t.value)).or_insert(0) += 1;
         }
         m
-    }
+    };
     let (ba, bb) = (bag(file), bag(expected));
     let total: usize = ba.values().sum::<usize>() + bb.values().sum::<usize>();
     let common: usize = ba

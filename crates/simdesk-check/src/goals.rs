@@ -440,6 +440,7 @@ impl<'w> Judge<'_, 'w> {
         }
         let mut near = Vec::new();
         let mut best: Option<f64> = None;
+        let style = crate::quote::world_style(self.ws);
         for p in found {
             let exported = self
                 .ws
@@ -465,7 +466,7 @@ impl<'w> Judge<'_, 'w> {
                 near.push(format!("{source} cannot be exported as {p}"));
                 continue;
             };
-            let s = similarity(&text, &want);
+            let s = similarity(&text, &want, &style);
             best = Some(best.map_or(s.words, |b: f64| b.max(s.words)));
             if s.words + 1e-12 >= min && s.numbers_agree {
                 let mut r = r.pass(format!(

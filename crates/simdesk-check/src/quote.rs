@@ -42,8 +42,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use simdesk_model::{
-    Artifact, Block, CellAddr, CellValue, Code, Diagnostic, Inline, Ref, RefTarget, TextFormat,
-    VPath, format_value,
+    Artifact, Block, CellAddr, CellValue, Code, Diagnostic, Grouping, Inline, NumberStyle, Ref,
+    RefTarget, TextFormat, VPath, format_value,
 };
 
 use crate::CheckOptions;
@@ -195,9 +195,76 @@ pub(crate) struct Typed {
     pub decorated: bool,
 }
 
-/// Finds the numbers typed in `s`.
-pub(crate) fn scan_numbers(s: &str) -> Vec<Typed> {
+/// How a world writes numbers: the persona's locale when the profile
+/// records one ([`Persona::number_style`](simdesk_model::Persona::number_style));
+/// else what the locale tags of its workbooks' number formats say
+/// (`[$-407]` German, `[$-4009]` India): a folder read from disk has no
+/// profile, yet its formats carry the country. `1,234.5` when neither
+/// tells (untagged formats, or tags of as many countries as not).
+pub(crate) fn world_style(ws: &simdesk_engine::Workspace) -> NumberStyle {
+    let persona = ws.persona();
+    if persona.profile.contains_key("locale") {
+        return persona.number_style();
+    }
+    // Formats are few and repeated: the first 4096 tagged cells decide.
+    let mut votes: Vec<(NumberStyle, usize)> = Vec::new();
+    let (mut tagged, mut plain) = (0usize, 0usize);
+    'books: for (_, a) in ws.artifacts() {
+        let Artifact::Workbook(w) = a else { continue };
+        for sheet in &w.sheets {
+            for c in sheet.cells.values() {
+                let Some(f) = c.format.as_deref() else {
+                    continue;
+                };
+                if !f.contains(['0', '#']) {
+                    continue;
+                }
+                match format_style(f) {
+                    Some(st) => {
+                        tagged += 1;
+                        match votes.iter_mut().find(|(v, _)| *v == st) {
+                            Some((_, n)) => *n += 1,
+                            None => votes.push((st, 1)),
+                        }
+                    }
+                    None => plain += 1,
+                }
+                if tagged + plain >= 4096 {
+                    break 'books;
+                }
+            }
+        }
+    }
+    votes
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n > plain)
+        .map_or(NumberStyle::WESTERN, |(st, _)| st)
+}
+
+/// The separators a number format's locale tag asks for (`[$-407]`,
+/// `[$€-407]`), if it has one that changes them.
+fn format_style(fmt: &str) -> Option<NumberStyle> {
+    let mut rest = fmt;
+    while let Some(open) = rest.find("[$") {
+        let close = rest[open..].find(']')? + open;
+        if let Some((_, id)) = rest[open + 2..close].rsplit_once('-')
+            && let Ok(lcid) = u32::from_str_radix(id, 16)
+        {
+            return NumberStyle::from_lcid(lcid);
+        }
+        rest = &rest[close + 1..];
+    }
+    None
+}
+
+/// Finds the numbers typed in `s`, read the way the world writes numbers
+/// (`style`, the persona's: `1.234,56` is 1234.56 in a German world and
+/// `12,34,567` is 1234567 in an Indian one). A currency sign may stand
+/// before the digits (`$`, `S$`, `AED `) or after them (`1.234 €`).
+pub(crate) fn scan_numbers(s: &str, style: &NumberStyle) -> Vec<Typed> {
     let b = s.as_bytes();
+    let (ts, ds) = (style.thousands, style.decimal);
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
@@ -209,20 +276,38 @@ pub(crate) fn scan_numbers(s: &str) -> Vec<Typed> {
         let prev = s[..i].chars().next_back();
         let prev2 = s[..i].chars().rev().nth(1);
         let glued_before = prev.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '/')
-            || (matches!(prev, Some('-' | ':' | '.')) && prev2.is_some_and(|c| c.is_ascii_digit()));
+            || (prev.is_some_and(|c| matches!(c, '-' | ':' | '.') || c == ds)
+                && prev2.is_some_and(|c| c.is_ascii_digit()));
         let mut j = i;
         let mut int_digits = String::new();
-        while j < b.len() && (b[j].is_ascii_digit() || (b[j] == b',' && comma_group(b, j))) {
-            if b[j] != b',' {
+        // Where the first group separator stood, and the digits before it,
+        // to fall back to when the groups do not end in three digits.
+        let mut first_sep: Option<(usize, usize)> = None;
+        let mut last_group = 0usize;
+        loop {
+            if j < b.len() && b[j].is_ascii_digit() {
                 int_digits.push(b[j] as char);
+                last_group += 1;
+                j += 1;
+            } else if s[j..].starts_with(ts) && group_follows(s, j + ts.len_utf8(), style) {
+                first_sep.get_or_insert((j, int_digits.len()));
+                last_group = 0;
+                j += ts.len_utf8();
+            } else {
+                break;
             }
-            j += 1;
         }
-        let had_comma = j > i && s[i..j].contains(',');
+        if let Some((at, n)) = first_sep
+            && last_group != 3
+        {
+            j = at;
+            int_digits.truncate(n);
+        }
+        let had_sep = first_sep.is_some_and(|(at, _)| at < j);
         let mut decimals = 0u32;
         let mut frac = String::new();
-        if j + 1 < b.len() && b[j] == b'.' && b[j + 1].is_ascii_digit() {
-            j += 1;
+        if s[j..].starts_with(ds) && b.get(j + ds.len_utf8()).is_some_and(u8::is_ascii_digit) {
+            j += ds.len_utf8();
             while j < b.len() && b[j].is_ascii_digit() {
                 frac.push(b[j] as char);
                 decimals += 1;
@@ -231,10 +316,32 @@ pub(crate) fn scan_numbers(s: &str) -> Vec<Typed> {
         }
         let mut scale = 1.0;
         let mut percent = false;
+        let mut currency = false;
         let mut k = j;
+        // `12,3 %` and `1.234 €`: a sign after the digits, perhaps after a
+        // space (the euro is the currency written after the amount).
+        let after_sign = {
+            let rest = &s[k..];
+            let r = rest.strip_prefix([' ', '\u{a0}']).unwrap_or(rest);
+            match r.chars().next() {
+                Some(c @ ('%' | '€'))
+                    if c == '%' || !r[c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit()) =>
+                {
+                    Some((s.len() - r.len() + c.len_utf8(), c))
+                }
+                _ => None,
+            }
+        };
         if k < b.len() && b[k] == b'%' {
             percent = true;
             k += 1;
+        } else if let Some((end, c)) = after_sign {
+            if c == '%' {
+                percent = true;
+            } else {
+                currency = true;
+            }
+            k = end;
         } else if k < b.len() && matches!(b[k], b'k' | b'K' | b'm' | b'M' | b'b' | b'B') {
             let after = s[k + 1..].chars().next();
             if !after.is_some_and(char::is_alphanumeric) {
@@ -249,7 +356,7 @@ pub(crate) fn scan_numbers(s: &str) -> Vec<Typed> {
         let next = s[k..].chars().next();
         let next2 = s[k..].chars().nth(1);
         let glued_after = next.is_some_and(|c| c.is_alphanumeric() || c == '_')
-            || (matches!(next, Some('-' | '/' | ':' | '.'))
+            || (next.is_some_and(|c| matches!(c, '-' | '/' | ':' | '.') || c == ds)
                 && next2.is_some_and(|c| c.is_ascii_digit()));
         if glued_before || glued_after {
             i = k.max(i + 1);
@@ -264,7 +371,6 @@ pub(crate) fn scan_numbers(s: &str) -> Vec<Typed> {
         // Sign and currency written before the digits.
         let mut start = i;
         let before = &s[..i];
-        let mut currency = false;
         let mut trimmed = before;
         if let Some(c) = trimmed.chars().next_back()
             && matches!(c, '$' | '€' | '£' | '¥' | '₹')
@@ -298,7 +404,7 @@ pub(crate) fn scan_numbers(s: &str) -> Vec<Typed> {
             value = -value;
             start = trimmed.len() - c.len_utf8();
         }
-        let decorated = currency || had_comma || decimals > 0 || percent || scale != 1.0;
+        let decorated = currency || had_sep || decimals > 0 || percent || scale != 1.0;
         let year_like = !decorated && (1900.0..=2100.0).contains(&value) && frac.is_empty();
         if !year_like {
             let unit = 0.5 * 10f64.powi(-(decimals as i32)) * scale;
@@ -322,13 +428,22 @@ pub(crate) fn scan_numbers(s: &str) -> Vec<Typed> {
     out
 }
 
-fn comma_group(b: &[u8], j: usize) -> bool {
-    // A thousands separator: exactly three digits follow, then a non-digit.
-    j > 0
-        && b[j - 1].is_ascii_digit()
-        && b.get(j + 1..j + 4)
-            .is_some_and(|g| g.iter().all(u8::is_ascii_digit))
-        && !b.get(j + 4).is_some_and(u8::is_ascii_digit)
+/// Whether a group of digits follows a thousands separator at byte `k`:
+/// three digits, or in Indian grouping two digits and another separator
+/// (`12,34,567`). Whether the groups end in three digits is the caller's
+/// to check.
+fn group_follows(s: &str, k: usize, style: &NumberStyle) -> bool {
+    let b = s.as_bytes();
+    let run = b
+        .get(k..)
+        .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
+    match run {
+        3 => true,
+        2 if style.grouping == Grouping::Indian => s[k + 2..]
+            .strip_prefix(style.thousands)
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit())),
+        _ => false,
+    }
 }
 
 /// The words of the same sentence before `at`, nearest first, at most ten.
@@ -403,6 +518,7 @@ pub(crate) fn units(a: &Artifact) -> Vec<String> {
 fn typed(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let mut cache: BTreeMap<VPath, Vec<Label>> = BTreeMap::new();
     let ws = cx.ws;
+    let style = world_style(ws);
     for (path, a) in ws.artifacts() {
         let prose = match a {
             Artifact::Document(_) | Artifact::Deck(_) => true,
@@ -467,7 +583,7 @@ fn typed(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen = BTreeSet::new();
         for t in &texts {
             let mut floor = 0;
-            for n in scan_numbers(t) {
+            for n in scan_numbers(t, &style) {
                 let win = window(t, n.start, floor);
                 floor = n.end;
                 let verdict = tiers
@@ -595,11 +711,101 @@ fn judge(
 mod tests {
     use super::*;
 
+    /// A folder read from disk has no profile: its formats' locale tags
+    /// tell how its prose writes numbers.
+    #[test]
+    fn a_folder_without_a_profile_is_read_by_its_formats_tags() {
+        assert_eq!(
+            format_style("[$-407]#,##0\" €\""),
+            Some(NumberStyle::CONTINENTAL)
+        );
+        assert_eq!(
+            format_style("[$-4009]\"₹\"#,##0;(\"₹\"#,##0)"),
+            Some(NumberStyle::INDIAN)
+        );
+        assert_eq!(
+            format_style("[$€-407]#,##0.00"),
+            Some(NumberStyle::CONTINENTAL)
+        );
+        assert_eq!(format_style("[$$-409]#,##0"), None);
+        assert_eq!(format_style("$#,##0"), None);
+        let world = |fmt: &str| {
+            use simdesk_model::{Cell, Op, Persona, Sheet, SimTime, Workbook};
+            let start = SimTime::from_ymd(2026, 1, 5).expect("date");
+            let mut ws = simdesk_engine::Workspace::new(start, Persona::default());
+            let mut sheet = Sheet::new("Summary");
+            for row in 0..3 {
+                let mut c = Cell::value(1234.5);
+                c.format = Some(fmt.to_owned());
+                sheet.cells.insert(CellAddr::new(row, 1), c);
+            }
+            let path: VPath = "/w/Budget.xlsx".parse().expect("path");
+            let artifact = Artifact::Workbook(Workbook {
+                sheets: vec![sheet],
+            });
+            ws.apply(Op::Create {
+                path,
+                artifact: artifact.into(),
+            });
+            world_style(&ws)
+        };
+        assert_eq!(world("[$-407]#,##0\" €\""), NumberStyle::CONTINENTAL);
+        assert_eq!(world("[$-4009]\"₹\"#,##0"), NumberStyle::INDIAN);
+        assert_eq!(world("$#,##0"), NumberStyle::WESTERN);
+    }
+
     fn nums(s: &str) -> Vec<(String, f64)> {
-        scan_numbers(s)
+        nums_in(s, &NumberStyle::WESTERN)
+    }
+
+    fn nums_in(s: &str, style: &NumberStyle) -> Vec<(String, f64)> {
+        scan_numbers(s, style)
             .into_iter()
             .map(|t| (t.text, t.value))
             .collect()
+    }
+
+    /// A German world writes `1.234,56`: read with its style, that is
+    /// 1234.56; read as a US figure it would be 1.234 and 56.
+    #[test]
+    fn figures_of_a_german_world_read_with_its_separators() {
+        let s = "Fees after discount: 1.234,56 € and a rate of 12,5 %; total 2.450.000 €, 3 items, 05.01.2026.";
+        assert_eq!(
+            nums_in(s, &NumberStyle::CONTINENTAL),
+            vec![
+                ("1.234,56 €".to_owned(), 1234.56),
+                ("12,5 %".to_owned(), 0.125),
+                ("2.450.000 €".to_owned(), 2_450_000.0),
+                ("3".to_owned(), 3.0),
+            ]
+        );
+        let us = nums_in(s, &NumberStyle::WESTERN);
+        assert!(
+            !us.iter().any(|(_, v)| (*v - 1234.56).abs() < 1e-9),
+            "a US reading must not find 1234.56: {us:?}"
+        );
+        assert!(us.iter().any(|(_, v)| (*v - 1.234).abs() < 1e-9), "{us:?}");
+    }
+
+    /// An Indian world groups by lakh and crore: `₹12,34,567` is 1234567
+    /// (and a Western grouping of the same amount reads the same).
+    #[test]
+    fn figures_of_an_indian_world_read_with_lakh_grouping() {
+        let s = "Budget ₹12,34,567, spent ₹1,23,45,678.50 of -₹1,234,567; odd 1,23 and 12,34 stay apart.";
+        assert_eq!(
+            nums_in(s, &NumberStyle::INDIAN),
+            vec![
+                ("₹12,34,567".to_owned(), 1_234_567.0),
+                ("₹1,23,45,678.50".to_owned(), 12_345_678.5),
+                ("-₹1,234,567".to_owned(), -1_234_567.0),
+                ("1".to_owned(), 1.0),
+                ("23".to_owned(), 23.0),
+                ("12".to_owned(), 12.0),
+                ("34".to_owned(), 34.0),
+            ]
+        );
+        let us = nums_in(s, &NumberStyle::WESTERN);
+        assert_eq!(us[0], ("₹12".to_owned(), 12.0), "a US reading stops at 12");
     }
 
     #[test]

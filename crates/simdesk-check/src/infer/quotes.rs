@@ -80,6 +80,7 @@ pub(super) fn infer_quotes(
     let mut seen = BTreeSet::new();
     let df = name_words(ws);
     let max_df = (ws.artifact_count() / 10).max(3);
+    let style = crate::quote::world_style(ws);
     let books: Vec<(VPath, BTreeSet<String>)> = ws
         .artifacts()
         .filter(|(_, a)| matches!(a, Artifact::Workbook(_)))
@@ -132,7 +133,7 @@ pub(super) fn infer_quotes(
             .enumerate()
             .flat_map(|(i, t)| {
                 let mut floor = 0;
-                scan_numbers(t)
+                scan_numbers(t, &style)
                     .into_iter()
                     .map(|n| {
                         let win = window(t, n.start, floor);
