@@ -352,7 +352,13 @@ impl Session {
                 body: paragraphs(&d.body),
                 attachments: attached,
             };
-            let path = mail_path(&self.world, &sc.home, "Inbox", self.now, &d.subject);
+            let path = mail_path(
+                &self.world,
+                &sc.home,
+                "Inbox",
+                sc.local(self.now),
+                &d.subject,
+            );
             if self
                 .world
                 .apply_as(
@@ -414,10 +420,10 @@ impl Session {
         let name = sc.agent_greeting_name();
         let due_text = match &sc.date_format {
             Some(f) => simdesk_model::format_value(
-                &simdesk_model::CellValue::Date(due.excel_serial().floor()),
+                &simdesk_model::CellValue::Date(sc.local(due).excel_serial().floor()),
                 Some(f),
             ),
-            None => due.date_string(),
+            None => sc.local(due).date_string(),
         };
         let fill = |t: &str| {
             t.replace("{name}", name)

@@ -26,7 +26,9 @@ pub(crate) fn paragraphs(body: &str) -> Vec<Paragraph> {
 }
 
 /// A free path for a message in `<home>/Mail/<folder>`, named by time and
-/// subject like a mail client saves it.
+/// subject like a mail client saves it: `t` is the persona's wall-clock
+/// time ([`crate::Scenario::local`]), so the name's date is the day the
+/// persona received or sent it.
 pub(crate) fn mail_path(
     world: &Workspace,
     home: &VPath,
@@ -195,7 +197,7 @@ impl Session {
             &self.world,
             &self.scenario.home,
             "Sent",
-            self.now,
+            self.scenario.local(self.now),
             &email.subject,
         );
         let out = self.apply_agent(

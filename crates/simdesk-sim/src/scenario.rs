@@ -40,9 +40,15 @@ pub struct Scenario {
     /// The persona's home folder (mail lives in `<home>/Mail/Inbox` and
     /// `<home>/Mail/Sent`, arriving files in `<home>/Downloads`).
     pub home: VPath,
-    /// The persona's time zone as minutes east of UTC.
+    /// The persona's time zone as minutes east of UTC, used when
+    /// `timezone` is not set.
     #[serde(default)]
     pub utc_offset_minutes: i32,
+    /// The persona's time zone by IANA name (`America/Los_Angeles`): when
+    /// set, local times (mail file names, due dates in prose) follow the
+    /// zone's daylight-saving rule and `utc_offset_minutes` is not used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<TimeZone>,
     /// How the persona's country writes a date in prose, as an Excel date
     /// code (`d mmmm yyyy`); ISO dates when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -688,6 +694,16 @@ impl Scenario {
     /// word of the agent's name.
     pub fn agent_greeting_name(&self) -> &str {
         or_first_word(&self.agent_called, &self.agent.name)
+    }
+
+    /// `t` as the persona's wall clock reads it (a local time written as
+    /// if it were UTC): by `timezone` when set, else by
+    /// `utc_offset_minutes`.
+    pub fn local(&self, t: SimTime) -> SimTime {
+        let minutes = self
+            .timezone
+            .map_or(self.utc_offset_minutes, |z| z.offset_minutes_at(t));
+        t.plus_secs(i64::from(minutes) * 60)
     }
 
     /// The collaborator with this key.

@@ -25,6 +25,7 @@ fn run(calls: &[(&str, serde_json::Value)]) -> Session {
         agent_called: String::new(),
         home: "/Users/ana".parse().unwrap(),
         utc_offset_minutes: 0,
+        timezone: None,
         date_format: None,
         brief: "You are Ana Ruiz.".into(),
         end: None,

@@ -56,6 +56,7 @@ pub fn scenario_for(spec: &WorldSpec) -> Arc<Scenario> {
         agent_called: String::new(),
         home: spec.home.clone(),
         utc_offset_minutes: 0,
+        timezone: None,
         date_format: None,
         brief: format!("You are {}. Work through your inbox.", spec.persona.name),
         end: None,

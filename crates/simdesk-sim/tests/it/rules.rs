@@ -391,6 +391,40 @@ fn a_collaborator_abroad_answers_in_their_own_hours_and_holidays() {
     assert_eq!(answered(false).to_string(), "2026-01-26T15:00:00Z");
 }
 
+/// Mail is filed under the persona's wall-clock time, and a reminder
+/// names the due date as the persona's calendar reads it. In Auckland
+/// (UTC+13 in January) the peer's request sent at 11:00 UTC on 6 January
+/// arrives at midnight on the 7th, and work due at 17:00 UTC on the 7th is
+/// due on the 8th there; without a zone both read in UTC.
+#[test]
+fn mail_names_and_due_dates_follow_the_personas_zone() {
+    let played = |zone: &str| {
+        let home = "home = \"/Users/ana\"\n";
+        assert_eq!(SCENARIO.matches(home).count(), 1);
+        let text = SCENARIO.replace(home, &format!("{home}{zone}"));
+        let sc = simdesk_sim::Scenario::from_toml(&text).unwrap();
+        let mut s = simdesk_sim::Session::new(world(), std::sync::Arc::new(sc)).unwrap();
+        run(&mut s, r#"wait_until {"time": "2026-01-06T18:00:00Z"}"#);
+        let paths: Vec<String> = s
+            .steps()
+            .flat_map(|st| st.result.arrived.iter())
+            .map(|a| a.path.to_string())
+            .collect();
+        (paths, last_body(&s, "reminder"))
+    };
+    let (paths, reminder) = played("timezone = \"Pacific/Auckland\"\n");
+    let request = "/Users/ana/Mail/Inbox/2026-01-07 0000 Fee table as CSV.eml".to_owned();
+    assert!(paths.contains(&request), "{paths:#?}");
+    assert!(
+        reminder.contains("2026-01-08") && !reminder.contains("2026-01-07"),
+        "{reminder}"
+    );
+    let (paths, reminder) = played("");
+    let request = "/Users/ana/Mail/Inbox/2026-01-06 1100 Fee table as CSV.eml".to_owned();
+    assert!(paths.contains(&request), "{paths:#?}");
+    assert!(reminder.contains("2026-01-07"), "{reminder}");
+}
+
 /// A place in a time zone simdesk does not know is refused when the
 /// scenario is read, naming the zone.
 #[test]

@@ -26,6 +26,7 @@ fn session() -> Session {
         agent_called: String::new(),
         home: vp("/Users/mei"),
         utc_offset_minutes: 0,
+        timezone: None,
         date_format: None,
         brief: "You are Mei Chen.".into(),
         end: None,
