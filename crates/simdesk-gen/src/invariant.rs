@@ -87,6 +87,9 @@ pub enum Invariant {
     Grows(GrowsRule),
     /// An assumption is the blended rate of a tiered schedule.
     Tiered(TieredRule),
+    /// A text column takes only the values its key allows (a job title
+    /// its level allows).
+    Allowed(AllowedRule),
 }
 
 /// The band for this key: the key's band, else the single `range`.
@@ -126,12 +129,29 @@ pub struct RatioRule {
     /// What picks the band: an attribute or a column of the same row.
     #[serde(default)]
     pub by: Option<Subject>,
-    /// Band per key of `by` (an attribute value or a row's key).
+    /// A second key, a column of the same row: a band keyed
+    /// `FIRST/SECOND` (`Structure/Sitework`: a trade's share billed in a
+    /// phase) is used before the band of `FIRST` alone.
+    #[serde(default)]
+    pub then_by: Option<Subject>,
+    /// Band per key of `by` (an attribute value or a row's key), or per
+    /// `by/then_by` pair.
     #[serde(default)]
     pub bands: BTreeMap<String, [f64; 2]>,
     /// The band when there is no `by`.
     #[serde(default)]
     pub range: Option<[f64; 2]>,
+}
+
+impl RatioRule {
+    /// The band for a row whose keys are `first` (of `by`) and `second`
+    /// (of `then_by`): the pair's band, else `first`'s, else `range`.
+    pub fn band(&self, first: Option<&str>, second: Option<&str>) -> Option<[f64; 2]> {
+        first
+            .zip(second)
+            .and_then(|(a, b)| self.bands.get(&format!("{a}/{b}")).copied())
+            .or_else(|| band_of(&self.bands, self.range, first))
+    }
 }
 
 /// `kind = "share"`: `sum(quantity * price)` over rows whose
@@ -165,6 +185,21 @@ pub struct MonotonicRule {
     pub column: String,
     /// Keys from the lowest rank to the highest.
     pub order: Vec<String>,
+}
+
+/// `kind = "allowed"`: on every row, `column` is one of the values
+/// `values` lists for the row's `key` (a job title the row's level
+/// allows: no "Staff Engineer" at L2, no "Analyst" at L6). A key the table
+/// does not list allows nothing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowedRule {
+    /// The key column (a level).
+    pub key: String,
+    /// The text column it constrains (a job title).
+    pub column: String,
+    /// The values allowed per key.
+    pub values: BTreeMap<String, Vec<String>>,
 }
 
 /// Where a `one_value` rule holds.
@@ -250,6 +285,7 @@ impl Invariant {
             Invariant::OneValue(_) => "one_value",
             Invariant::Grows(_) => "grows",
             Invariant::Tiered(_) => "tiered",
+            Invariant::Allowed(_) => "allowed",
         }
     }
 }
@@ -376,6 +412,14 @@ pub(crate) fn check_rules(p: &Pack) -> Result<(), String> {
                 if let Some(b) = &r.by {
                     subject(b)?;
                 }
+                match (&r.by, &r.then_by) {
+                    (_, None) => {}
+                    (Some(_), Some(t @ Subject::Column(_))) => subject(t)?,
+                    (None, Some(_)) => return Err(format!("invariant {i}: then_by needs by")),
+                    (_, Some(t)) => {
+                        return Err(format!("invariant {i}: then_by = {t} needs a column"));
+                    }
+                }
                 bands(&r.bands, r.range, &r.by)
             }
             Invariant::Share(r) => {
@@ -399,6 +443,19 @@ pub(crate) fn check_rules(p: &Pack) -> Result<(), String> {
                 col(&r.column)
             }
             Invariant::Grows(r) => col(&r.column),
+            Invariant::Allowed(r) => {
+                col(&r.key)?;
+                col(&r.column)?;
+                if r.key == r.column {
+                    Err("key and column are the same column".into())
+                } else if r.values.is_empty() {
+                    Err("values lists no key".into())
+                } else if let Some((k, _)) = r.values.iter().find(|(_, v)| v.is_empty()) {
+                    Err(format!("values.{k} allows nothing"))
+                } else {
+                    Ok(())
+                }
+            }
             Invariant::Tiered(r) => {
                 subject(&Subject::Assumption(r.assumption.clone()))?;
                 subject(&Subject::Kpi(r.base.clone()))?;
@@ -507,20 +564,26 @@ pub(crate) fn check_entity(pack: &Pack, f: &Facts, whole: bool) -> Vec<(usize, S
                 };
                 for (n, row) in f.rows.iter().enumerate() {
                     let base: Option<f64> = of.iter().map(|o| num(row.get(*o))).sum();
-                    let (Some(v), Some(base), Some(k)) =
-                        (num(row.get(c)), base, key_of(&r.by, row))
-                    else {
+                    let (Some(v), Some(base), Some(k), Some(k2)) = (
+                        num(row.get(c)),
+                        base,
+                        key_of(&r.by, row),
+                        key_of(&r.then_by, row),
+                    ) else {
                         out.push((i, format!("row {}: value, base or key missing", n + 1)));
                         continue;
                     };
                     // The column is rounded; allow what rounding moves.
                     let slack = 1.0 / base.abs().max(1.0);
                     let ratio = if base == 0.0 { 0.0 } else { v / base };
-                    match band_of(&r.bands, r.range, k.as_deref()) {
+                    match r.band(k.as_deref(), k2.as_deref()) {
                         Some(b) if inside(ratio, b, slack) => {}
                         b => out.push((
                             i,
-                            format!("row {}: ratio {ratio:.4} for {k:?} outside {b:?}", n + 1),
+                            format!(
+                                "row {}: ratio {ratio:.4} for {k:?}/{k2:?} outside {b:?}",
+                                n + 1
+                            ),
                         )),
                     }
                 }
@@ -595,6 +658,22 @@ pub(crate) fn check_entity(pack: &Pack, f: &Facts, whole: bool) -> Vec<(usize, S
                     let first = *seen.entry(k.clone()).or_insert(v);
                     if (first - v).abs() > EPS {
                         out.push((i, format!("{k}: {} is both {first} and {v}", r.column)));
+                    }
+                }
+            }
+            Invariant::Allowed(r) => {
+                let (Some(kc), Some(vc)) = (ci(&r.key), ci(&r.column)) else {
+                    continue;
+                };
+                for (n, row) in f.rows.iter().enumerate() {
+                    let (Some(k), Some(v)) = (text(row.get(kc)), text(row.get(vc))) else {
+                        continue;
+                    };
+                    if !r.values.get(&k).is_some_and(|a| a.contains(&v)) {
+                        out.push((
+                            i,
+                            format!("row {}: {} {v:?} at {} {k:?}", n + 1, r.column, r.key),
+                        ));
                     }
                 }
             }

@@ -29,6 +29,7 @@ mod invariant;
 mod locale;
 mod lower;
 mod markup;
+mod money;
 mod pack;
 mod solve;
 mod spec;
@@ -38,13 +39,13 @@ pub mod variety;
 pub use build::{BuildError, build};
 pub use generate::{CareerStep, Profile, ProfileLocale, ProfileLocation, generate};
 pub use invariant::{
-    GrowsRule, Invariant, MonotonicRule, OneValueRule, RangeRule, RatioRule, ShareRule, Subject,
-    TieredRule, ValueScope, Violation, check_invariants,
+    AllowedRule, GrowsRule, Invariant, MonotonicRule, OneValueRule, RangeRule, RatioRule,
+    ShareRule, Subject, TieredRule, ValueScope, Violation, check_invariants,
 };
 pub use locale::{Locale, LocaleError, Placement};
 pub use lower::{FAULT_ACTOR, GENERATOR, lower};
 pub use pack::{
-    Common, DEFAULT_TEMPLATE, NameEntry, Template, builtin_template, builtin_templates,
+    Common, DEFAULT_TEMPLATE, NameEntry, Pack, Template, builtin_template, builtin_templates,
     check_name_pools, embedded_files, templates_from_files,
 };
 pub use solve::{SolveError, arrival_order, solve};

@@ -2,20 +2,24 @@
 //! words its institutions use (`templates/_common/locales.toml`).
 //!
 //! A persona's country picks one [`Locale`]. The generator rewrites every
-//! money format of the pack for it ([`Locale::localize_format`]), writes
-//! dates in prose in its formats and gives prose its terms as
-//! `locale.DOMAIN.KEY`; data strings of the pack (vocab, table text,
-//! roles) get the terms filled in once per locale ([`fill_pack_terms`]),
-//! and a pack's `[country_tables]` replace its base tables for personas in
-//! that country. [`check_pack_locales`] refuses, when templates load, a
-//! pack that operates in a country no locale serves or whose prose uses a
-//! term that country's locale lacks; [`check_pack_data`] one whose
-//! country tables or data strings do not fit.
+//! number format of the pack for it ([`Locale::localize_format`]: the
+//! currency symbol and a locale tag where the separators or the grouping
+//! differ, `[$-407]`, `[$-4009]`), scales the money
+//! it draws to the country ([`Locale::money_scale`], applied by
+//! [`Pack::localized`](crate::Pack::localized)), writes dates in prose in
+//! its formats and gives prose its terms as `locale.DOMAIN.KEY`; data
+//! strings of the pack (vocab, table text, roles) get the terms filled in
+//! once per locale ([`fill_pack_terms`]), and a pack's `[country_tables]`
+//! replace its base tables for personas in that country.
+//! [`check_pack_locales`] refuses, when templates load, a pack that
+//! operates in a country no locale serves or whose prose uses a term that
+//! country's locale lacks; [`check_pack_data`] one whose country tables or
+//! data strings do not fit.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
-use simdesk_model::{CellValue, SimTime, format_value};
+use simdesk_model::{CellValue, Grouping, NumberStyle, SimTime, format_value};
 
 /// Where the currency symbol stands.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -45,6 +49,25 @@ pub struct Locale {
     pub decimal: char,
     /// Thousands separator in prose.
     pub thousands: char,
+    /// How digits are grouped: `western` (`1,234,567`) or `indian`
+    /// (`12,34,567`; cells show it through the locale tag, `[$-4009]`).
+    #[serde(default)]
+    pub grouping: Grouping,
+    /// The Windows locale id every number format is tagged with
+    /// (`407`, hex, for `[$-407]`; `4009` for India) so a spreadsheet
+    /// shows the country's separators and grouping; required where they
+    /// are not `.`, `,` and groups of three.
+    #[serde(default)]
+    pub lcid: Option<String>,
+    /// How many units of the currency a drawn amount of one US dollar is
+    /// worth here: the amounts a pack draws (salaries, fees, budgets) are
+    /// stated for the US and multiplied by this. Not an exchange rate: what
+    /// a professional is paid and charges, so India's is nearer the
+    /// purchasing-power rate than the market rate. Amounts from data tables
+    /// (prices of securities) are already in local currency and are not
+    /// scaled.
+    #[serde(default = "one")]
+    pub money_scale: f64,
     /// A date in prose, as an Excel date code (`d mmmm yyyy`).
     pub date_long: String,
     /// A date in tables, as an Excel date code (`dd/mm/yyyy`).
@@ -55,6 +78,10 @@ pub struct Locale {
     /// Per-city overrides of terms (`cities.Chicago.legal.court`).
     #[serde(default)]
     pub cities: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// What is wrong with the locale table or a pack's use of it.
@@ -134,6 +161,26 @@ pub enum LocaleError {
         first: String,
         /// The other country.
         second: String,
+    },
+    /// A data column shows money taken from a table (`field`), and a
+    /// country the pack operates in, whose currency is not the table's,
+    /// has no country table for it: its prices would be US-dollar figures
+    /// under another currency's symbol (money a pack draws is scaled; a
+    /// table's is not).
+    #[error(
+        "template {template}: operates in {country} ({currency}) but dataset column {column} takes money from table {table}, which has no country_tables.{country:?}.{table}"
+    )]
+    TableMoney {
+        /// Template id.
+        template: String,
+        /// The country.
+        country: String,
+        /// Its currency.
+        currency: String,
+        /// The data column.
+        column: String,
+        /// The table it reads.
+        table: String,
     },
     /// A country table has no `[tables]` table of its name to replace.
     #[error(
@@ -226,6 +273,33 @@ pub(crate) fn check_table(locales: &BTreeMap<String, Locale>) -> Result<(), Loca
                 "is not an ISO 4217 code",
             ));
         }
+        if !(l.money_scale.is_finite() && l.money_scale > 0.0) {
+            return Err(bad(
+                "money_scale",
+                l.money_scale.to_string(),
+                "is not a positive number",
+            ));
+        }
+        if let Some(id) = &l.lcid
+            && u32::from_str_radix(id, 16).is_err()
+        {
+            return Err(bad("lcid", id.clone(), "is not a hexadecimal locale id"));
+        }
+        // The locale's money format shows what its separators say:
+        // 1234567.5 as `1.234.567,50` for `,` and `.`.
+        let style = l.number_style();
+        let want = format!("{}{}50", style.group("1234567"), l.decimal);
+        let shown = format_value(
+            &CellValue::Number(1_234_567.5),
+            Some(&l.localize_format("#,##0.00")),
+        );
+        if shown != want {
+            return Err(bad(
+                "lcid",
+                l.lcid.clone().unwrap_or_default(),
+                "does not make formats show the locale's separators and grouping",
+            ));
+        }
         for (field, code) in [("date_long", &l.date_long), ("date_short", &l.date_short)] {
             // 2026-03-04 must show its day, month and year.
             let shown = format_value(&CellValue::Date(46_085.0), Some(code));
@@ -240,20 +314,6 @@ pub(crate) fn check_table(locales: &BTreeMap<String, Locale>) -> Result<(), Loca
         }
     }
     Ok(())
-}
-
-/// A number as a format code shows it (`1,234.50`) with other separators.
-pub(crate) fn with_separators(text: &str, decimal: char, thousands: char) -> String {
-    if (decimal, thousands) == ('.', ',') {
-        return text.to_owned();
-    }
-    text.chars()
-        .map(|c| match c {
-            '.' => decimal,
-            ',' => thousands,
-            c => c,
-        })
-        .collect()
 }
 
 /// The `DOMAIN.KEY` terms a text uses as `locale.DOMAIN.KEY`.
@@ -493,6 +553,39 @@ pub(crate) fn check_pack_data(
             });
         }
     }
+    // Money a table holds is in US dollars unless a country replaces it.
+    let table_money = pack.dataset.records.as_ref().and_then(|table| {
+        pack.dataset
+            .columns
+            .iter()
+            .find(|c| {
+                c.field.is_some()
+                    && c.format
+                        .as_deref()
+                        .is_some_and(crate::money::is_money_format)
+            })
+            .map(|c| (table, c))
+    });
+    if let Some((table, column)) = table_money {
+        for country in countries {
+            let Some((_, l)) = for_country(locales, country) else {
+                continue;
+            };
+            let local = pack
+                .country_tables
+                .get(country)
+                .is_some_and(|t| t.contains_key(table));
+            if l.currency != "USD" && !local {
+                return Err(LocaleError::TableMoney {
+                    template: template.to_owned(),
+                    country: country.clone(),
+                    currency: l.currency.clone(),
+                    column: column.key.clone(),
+                    table: table.clone(),
+                });
+            }
+        }
+    }
     for country in countries {
         let Some((_, l)) = for_country(locales, country) else {
             continue;
@@ -600,12 +693,39 @@ impl Locale {
         }
     }
 
-    /// A number format with its dollar signs replaced by this locale's
+    /// How this locale writes numbers (what the world records for whoever
+    /// reads its figures back).
+    pub fn number_style(&self) -> NumberStyle {
+        NumberStyle {
+            decimal: self.decimal,
+            thousands: self.thousands,
+            grouping: self.grouping,
+        }
+    }
+
+    /// A number format for this locale: dollar signs replaced by its
     /// symbol, before or after the number (`$#,##0;($#,##0)` →
-    /// `"£"#,##0;("£"#,##0)`). `$` inside quotes, after `\` or inside `[…]`
-    /// (a currency tag) is left alone; formats without money are returned
-    /// unchanged.
+    /// `"£"#,##0;("£"#,##0)`; `$` inside quotes, after `\` or inside `[…]`
+    /// is left alone), tagged with the locale id (`[$-407]`, `[$-4009]`)
+    /// where the locale has one: the tag is what makes a spreadsheet (and
+    /// [`format_value`]) write German separators or India's lakh and crore
+    /// grouping, negatives and crores included. Rewriting a rewritten
+    /// format changes nothing.
     pub fn localize_format(&self, fmt: &str) -> String {
+        // The pack's alias for its money format: it names
+        // `meta.money_format`, which is localized itself.
+        if fmt == "money" {
+            return fmt.to_owned();
+        }
+        let with_symbol = self.with_symbol(fmt);
+        match &self.lcid {
+            Some(id) if !with_symbol.contains("[$-") => format!("[$-{id}]{with_symbol}"),
+            _ => with_symbol,
+        }
+    }
+
+    /// `fmt` with its dollar signs in this locale's currency.
+    fn with_symbol(&self, fmt: &str) -> String {
         if self.symbol == "$" && self.placement == Placement::Before {
             return fmt.to_owned();
         }
@@ -613,7 +733,6 @@ impl Locale {
         let mut out = String::with_capacity(fmt.len() + 8);
         let mut section = String::new();
         let mut had_money = false;
-        let (mut quoted, mut bracket, mut escaped) = (false, false, false);
         let flush = |section: &mut String, had_money: &mut bool, out: &mut String| {
             if *had_money && self.placement == Placement::After {
                 let at = section
@@ -625,25 +744,16 @@ impl Locale {
             section.clear();
             *had_money = false;
         };
-        for c in fmt.chars() {
-            if escaped {
-                escaped = false;
-                section.push(c);
-                continue;
-            }
+        for (c, bare) in crate::money::format_chars(fmt) {
             match c {
-                '"' if !bracket => quoted = !quoted,
-                '\\' if !quoted && !bracket => escaped = true,
-                '[' if !quoted => bracket = true,
-                ']' if !quoted => bracket = false,
-                '$' if !quoted && !bracket => {
+                '$' if bare => {
                     had_money = true;
                     if self.placement == Placement::Before {
                         section.push_str(&sym);
                     }
                     continue;
                 }
-                ';' if !quoted && !bracket => {
+                ';' if bare => {
                     flush(&mut section, &mut had_money, &mut out);
                     out.push(';');
                     continue;
@@ -656,14 +766,11 @@ impl Locale {
         out
     }
 
-    /// Text a number format shows, with this locale's separators (a format
-    /// code always writes `,` for thousands and `.` for decimals).
+    /// Text a number format shows. The format carries the locale (see
+    /// [`Locale::localize_format`]), so this is what a spreadsheet and the
+    /// engine show for the same cell.
     pub fn show(&self, value: &CellValue, format: Option<&str>) -> String {
-        let text = format_value(value, format);
-        if !matches!(value, CellValue::Number(_)) {
-            return text;
-        }
-        with_separators(&text, self.decimal, self.thousands)
+        format_value(value, format)
     }
 
     /// A date in prose (`4 March 2026`).
@@ -708,8 +815,11 @@ mod tests {
             currency: "EUR".into(),
             symbol: symbol.into(),
             placement,
-            decimal: ',',
-            thousands: '.',
+            decimal: '.',
+            thousands: ',',
+            grouping: Grouping::Western,
+            lcid: None,
+            money_scale: 1.0,
             date_long: "d mmmm yyyy".into(),
             date_short: "dd/mm/yyyy".into(),
             terms: BTreeMap::new(),
@@ -726,8 +836,13 @@ mod tests {
         );
         assert_eq!(gb.localize_format("0.0%"), "0.0%");
         assert_eq!(gb.localize_format("\"$\"0 [$€-407]0"), "\"$\"0 [$€-407]0");
-        let de = loc("€", Placement::After);
-        assert_eq!(de.localize_format("$#,##0.00"), "#,##0.00\" €\"");
+        let de = Locale {
+            decimal: ',',
+            thousands: '.',
+            lcid: Some("407".into()),
+            ..loc("€", Placement::After)
+        };
+        assert_eq!(de.localize_format("$#,##0.00"), "[$-407]#,##0.00\" €\"");
         assert_eq!(
             de.show(
                 &CellValue::Number(-1234.5),
@@ -743,6 +858,60 @@ mod tests {
             ),
             "S$1,500"
         );
+    }
+
+    #[test]
+    fn indian_grouping_comes_from_the_locale_tag() {
+        let inr = Locale {
+            grouping: Grouping::Indian,
+            lcid: Some("4009".into()),
+            ..loc("₹", Placement::Before)
+        };
+        let f = inr.localize_format("$#,##0.00");
+        assert_eq!(f, "[$-4009]\"₹\"#,##0.00");
+        assert_eq!(inr.localize_format(&f), f, "rewriting is idempotent");
+        let signed = inr.localize_format("$#,##0;($#,##0)");
+        for (v, want) in [
+            (500.0, "₹500"),
+            (75_000.0, "₹75,000"),
+            (1_234_567.0, "₹12,34,567"),
+            (30_000_000.0, "₹3,00,00,000"),
+            (-1_628_000.0, "(₹16,28,000)"),
+            (-5_000.0, "(₹5,000)"),
+        ] {
+            assert_eq!(inr.show(&CellValue::Number(v), Some(&signed)), want, "{v}");
+        }
+        assert_eq!(
+            inr.show(&CellValue::Number(1_234_567.891), Some(&f)),
+            "₹12,34,567.89"
+        );
+        assert_eq!(inr.localize_format("money"), "money", "the pack's alias");
+    }
+
+    #[test]
+    fn a_locale_whose_formats_miss_its_separators_is_refused() {
+        let mut de = Locale {
+            decimal: ',',
+            thousands: '.',
+            countries: vec!["Germany".into()],
+            ..loc("€", Placement::After)
+        };
+        let table = |l: &Locale| BTreeMap::from([("de".to_owned(), l.clone())]);
+        let err = check_table(&table(&de)).expect_err("no lcid");
+        assert!(err.to_string().contains("lcid"), "{err}");
+        de.lcid = Some("407".into());
+        check_table(&table(&de)).expect("German separators");
+        de.money_scale = 0.0;
+        assert!(check_table(&table(&de)).is_err());
+        let mut inr = Locale {
+            grouping: Grouping::Indian,
+            countries: vec!["India".into()],
+            ..loc("₹", Placement::Before)
+        };
+        let err = check_table(&table(&inr)).expect_err("lakh without a tag");
+        assert!(err.to_string().contains("lcid"), "{err}");
+        inr.lcid = Some("4009".into());
+        check_table(&table(&inr)).expect("lakh and crore");
     }
 
     #[test]

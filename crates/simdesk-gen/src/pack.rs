@@ -229,7 +229,7 @@ pub struct Pack {
     /// The tables of this pack taken from `country_tables`, set by
     /// [`Pack::localized`]: their values are already in the persona's
     /// currency and units. No table value is ever scaled (a money scale
-    /// applies to drawn amounts only; see [`ColumnRecipe::takes_table_values`]);
+    /// applies to drawn amounts only; see `ColumnRecipe::takes_table_values`);
     /// this names the tables that are local, not converted.
     #[serde(skip)]
     pub local_tables: BTreeSet<String>,
@@ -259,15 +259,20 @@ pub struct Pack {
 }
 
 impl Pack {
-    /// This pack as a persona in `locale`'s country sees it: every money
-    /// format in the locale's currency (see
+    /// This pack as a persona in `locale`'s country sees it: the money it
+    /// draws scaled to the country
+    /// ([`Locale::money_scale`](crate::Locale::money_scale); exactly what
+    /// is scaled is said in `money.rs`), every number format written for
+    /// the country (see
     /// [`Locale::localize_format`](crate::Locale::localize_format)), the
     /// `[country_tables]` of the locale's country in place of the base
-    /// tables (named in `local_tables`), and the locale's terms filled in
-    /// its data strings (job titles, employers, roles, vocab, table text,
-    /// expression literals; see `templates/README.md`, "Locale").
+    /// tables (named in `local_tables`; their values are local and never
+    /// scaled), and the locale's terms filled in its data strings (job
+    /// titles, employers, roles, vocab, table text, expression literals;
+    /// see `templates/README.md`, "Locale").
     pub fn localized(&self, locale: &crate::locale::Locale) -> Pack {
         let mut p = self.clone();
+        p.scale_money(locale.money_scale);
         // Loading refuses country tables for two countries of one locale.
         if let Some(tables) = locale
             .countries
@@ -418,7 +423,8 @@ pub struct ColumnRecipe {
     pub seq: Option<String>,
     /// A date this many days before the data was exported (range; the
     /// earliest data file is dated 16 days before the start), as
-    /// `yyyy-mm-dd` text.
+    /// `yyyy-mm-dd` text. A dataset with such a column keeps its rows in
+    /// date order, oldest first (the first such column).
     #[serde(default)]
     pub days_ago: Option<[i64; 2]>,
     /// Multiply a numeric base by a random factor in `1 ± jitter`.
@@ -613,6 +619,15 @@ pub struct CollaboratorRecipe {
     /// Always present (else present with probability 1/2).
     #[serde(default)]
     pub required: bool,
+    /// Countries this collaborator may work from instead of the persona's
+    /// city (a vendor's account manager in London for a Dublin persona):
+    /// drawn among the locations there whose working day shares two hours
+    /// or more with the persona's. They then keep their own time zone and
+    /// public holidays, in the backlog and in the month. Empty: with the
+    /// persona. Such a collaborator asks for no objective (loading checks):
+    /// the month's requests come from the persona's office.
+    #[serde(default)]
+    pub based_in: Vec<String>,
 }
 
 /// A backlog thread.

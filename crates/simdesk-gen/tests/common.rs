@@ -7,6 +7,17 @@ pub fn templates() -> Vec<Template> {
     builtin_templates().expect("shipped templates load")
 }
 
+/// The index of data column `key` in `t`'s dataset (its column in a data
+/// sheet).
+pub fn data_column(t: &Template, key: &str) -> u32 {
+    t.pack
+        .dataset
+        .columns
+        .iter()
+        .position(|c| c.key == key)
+        .unwrap_or_else(|| panic!("{}: no data column {key}", t.id)) as u32
+}
+
 pub fn make(t: &Template, seed: u64) -> WorldSpec {
     generate(t, seed, 0, &GenOptions::default())
         .unwrap_or_else(|e| panic!("{} seed {seed}: {e}", t.id))

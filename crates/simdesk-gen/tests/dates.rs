@@ -122,6 +122,102 @@ fn worlds() -> &'static [(String, u64, WorldSpec)] {
     })
 }
 
+/// The entries of a file that lists dated lines (`2025-09-04,Partner,…` in
+/// a time export, `09/04/2025: Draft motion (Partner)` in a chronology),
+/// as ISO dates in the order listed.
+fn listed_dates(text: &str, short: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.trim_start_matches(['-', ' ']))
+        .filter(|l| matches!(l.as_bytes().get(10), Some(b':' | b',')))
+        .filter_map(|l| dates_in(&l[..10], short).into_iter().next())
+        .map(|(d, _)| d)
+        .collect()
+}
+
+/// Dated entries read in date order: the paralegal's time exports list
+/// their entries oldest first, and so does every chronology made from
+/// them (never "a chronology that is billing entries out of date order").
+#[test]
+fn dated_entries_are_listed_in_date_order() {
+    let mut lists = 0;
+    let mut bad = Vec::new();
+    for (label, seed, spec) in worlds() {
+        if *seed >= FILE_SEEDS || !label.starts_with("paralegal") {
+            continue;
+        }
+        let short = short_date_code(spec);
+        for (p, text) in texts(spec) {
+            let dates = listed_dates(&text, &short);
+            if dates.len() < 3 {
+                continue;
+            }
+            lists += 1;
+            if dates.windows(2).any(|w| w[0] > w[1]) {
+                bad.push(format!("{label}: {p} lists {dates:?}"));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{} lists out of order: {bad:#?}", bad.len());
+    assert!(lists >= 30, "only {lists} dated lists");
+    assert_eq!(
+        listed_dates(
+            "- 09/04/2025: Draft motion\n- 08/27/2025: Hearing\n",
+            "mm/dd/yyyy"
+        ),
+        ["2025-09-04", "2025-08-27"]
+    );
+}
+
+/// A month's request stating its due day (`by 6 March 2026`) as the
+/// persona's calendar reads it: the due instant's local day, never the day
+/// before or after (17:00 in Denver is already tomorrow in UTC). Returns
+/// the requests that state the due day right, and what is wrong.
+fn due_texts(spec: &WorldSpec) -> (usize, Vec<String>) {
+    let h = hours(spec);
+    let Some(s) = &spec.scenario else {
+        return (0, Vec::new());
+    };
+    let long = |t: SimTime| {
+        simdesk_model::format_value(
+            &simdesk_model::CellValue::Date(t.excel_serial().floor()),
+            s.date_format.as_deref(),
+        )
+    };
+    let (mut right, mut bad) = (0, Vec::new());
+    for x in &s.schedule {
+        let Some(o) = &x.objective else { continue };
+        let day = h.local(o.due);
+        let says = |t: SimTime| x.body.contains(&long(t));
+        if says(day) {
+            right += 1;
+        } else if let Some(t) = [day.plus_secs(86_400), day.plus_secs(-86_400)]
+            .into_iter()
+            .find(|t| says(*t))
+        {
+            bad.push(format!(
+                "{:?} is due {} local but says {}",
+                x.subject,
+                long(day),
+                long(t)
+            ));
+        }
+    }
+    (right, bad)
+}
+
+#[test]
+fn requests_name_the_due_day_the_persona_sees() {
+    let mut right = 0;
+    let mut bad = Vec::new();
+    for (label, _, spec) in worlds() {
+        let (r, b) = due_texts(spec);
+        right += r;
+        bad.extend(b.into_iter().map(|d| format!("{label}: {d}")));
+    }
+    assert!(bad.is_empty(), "{} wrong due days: {bad:#?}", bad.len());
+    assert!(right > 100, "only {right} requests state their due day");
+}
+
 /// Files, emails and arrivals whose dates disagree in one computer.
 fn disagreements(spec: &WorldSpec) -> Vec<String> {
     let h = hours(spec);
@@ -134,7 +230,20 @@ fn disagreements(spec: &WorldSpec) -> Vec<String> {
     for (what, at, attached) in mail(spec) {
         bad.extend(attached_dates(&h, &what, at, &attached));
     }
+    for m in &spec.emails {
+        bad.extend(mail_name(&h, &m.path, m.email.date));
+    }
     bad
+}
+
+/// A message whose file name (`2026-01-05 0930 Subject.eml`) is not the
+/// persona's wall-clock time when it was sent.
+fn mail_name(h: &WorkingHours, p: &VPath, at: SimTime) -> Option<String> {
+    let l = h.local(at);
+    let (hh, mm, _) = l.time_of_day();
+    let want = format!("{} {hh:02}{mm:02} ", l.date_string());
+    (!p.file_name().unwrap_or("").starts_with(&want))
+        .then(|| format!("{p}: sent {} local", local_iso(h, at)))
 }
 
 /// A file's dates: a document named with a date says that day inside; data
@@ -251,11 +360,15 @@ fn out_of_hours(spec: &WorldSpec) -> Vec<String> {
         .map(|(what, at)| format!("{what}: at {} local", local_iso(&h, at)))
         .collect();
     if let Some(s) = &spec.scenario {
-        for c in s.collaborators.iter().filter(|c| c.hours != h) {
-            bad.push(format!(
-                "{} works {:?}, the profile says {h:?}",
-                c.key, c.hours
-            ));
+        for c in &s.collaborators {
+            match &c.location {
+                None if c.hours != h => bad.push(format!(
+                    "{} works {:?}, the profile says {h:?}",
+                    c.key, c.hours
+                )),
+                None => {}
+                Some(place) => bad.extend(away_problems(spec, &h, c, place)),
+            }
         }
     }
     if let Some(listed) = spec.persona.profile.get("public_holidays")
@@ -270,6 +383,57 @@ fn out_of_hours(spec: &WorldSpec) -> Vec<String> {
         }
     } else {
         bad.push("the profile lists no public holidays".into());
+    }
+    bad
+}
+
+/// What is wrong with a collaborator working from `place`: their hours
+/// are not the persona's clock hours in their own zone less their own
+/// place's public holidays, or a message they wrote falls outside them.
+fn away_problems(
+    spec: &WorldSpec,
+    persona: &WorkingHours,
+    c: &simdesk_sim::CollaboratorSpec,
+    place: &simdesk_sim::Place,
+) -> Vec<String> {
+    let mut bad = Vec::new();
+    let common = &templates()[0].common;
+    let table = common
+        .holidays_of(&place.city, &place.country)
+        .unwrap_or_else(|| panic!("no holidays for {}, {}", place.city, place.country));
+    let theirs = c.working_hours();
+    let want: std::collections::BTreeSet<LocalDate> = table
+        .keys()
+        .map(|d| LocalDate::parse(d).expect("a date"))
+        .collect();
+    if theirs.holidays != want {
+        bad.push(format!(
+            "{} in {}: holidays not the place's",
+            c.key, place.city
+        ));
+    }
+    if (theirs.start, theirs.end, &theirs.days) != (persona.start, persona.end, &persona.days)
+        || theirs.timezone != Some(place.timezone)
+    {
+        bad.push(format!("{} in {}: works {theirs:?}", c.key, place.city));
+    }
+    if place.city == spec.persona.profile["location"]["city"] {
+        bad.push(format!("{} is 'away' in the persona's own city", c.key));
+    }
+    for m in spec
+        .emails
+        .iter()
+        .filter(|m| m.email.from.address.eq_ignore_ascii_case(&c.email))
+    {
+        if !theirs.is_open(m.email.date) {
+            bad.push(format!(
+                "{} wrote {} at {} local to {}",
+                c.key,
+                m.path,
+                local_iso(&theirs, m.email.date),
+                place.city
+            ));
+        }
     }
     bad
 }
@@ -495,6 +659,12 @@ fn each_date_check_catches_what_it_names() {
         ["mail (2026-01-05) attaches /D/time_2026-01-06.csv, dated 2026-01-06"]
     );
     assert!(attached_dates(&h, "mail", at.plus_secs(86_400), &[later]).is_empty());
+    let named = |n: &str| mail_name(&h, &n.parse().expect("path"), at);
+    assert_eq!(named("/M/2026-01-05 1000 Fees.eml"), None);
+    assert_eq!(
+        named("/M/2026-01-05 0200 Fees.eml").as_deref(),
+        Some("/M/2026-01-05 0200 Fees.eml: sent 2026-01-05 10:00 local")
+    );
     assert_eq!(h.next_open(at), at);
     let saturday = at.plus_secs(5 * 86_400);
     assert_ne!(h.next_open(saturday), saturday);
@@ -511,5 +681,43 @@ fn each_date_check_catches_what_it_names() {
     assert_eq!(
         holiday.next_open(at),
         SimTime::parse("2026-01-06T01:00:00Z").expect("time") // Tue 09:00 local
+    );
+}
+
+/// Some collaborators work from elsewhere (a benefits vendor in London for
+/// a Toronto HR partner, an e-disclosure vendor in Dublin): the month
+/// schedules them by their own zone and public holidays, and the backlog's
+/// mail from them sits inside their hours as well as the persona's.
+#[test]
+fn collaborators_abroad_keep_their_own_hours_and_holidays() {
+    let mut away = 0;
+    let mut other_country = 0;
+    let mut mail_from_away = 0;
+    for (label, _, spec) in worlds() {
+        let Some(s) = &spec.scenario else { continue };
+        let persona = &spec.persona.profile["location"];
+        for c in &s.collaborators {
+            let Some(place) = &c.location else { continue };
+            away += 1;
+            if persona["country"] != place.country.as_str() {
+                other_country += 1;
+            }
+            mail_from_away += spec
+                .emails
+                .iter()
+                .filter(|m| m.email.from.address.eq_ignore_ascii_case(&c.email))
+                .count();
+            let bad = away_problems(spec, &hours(spec), c, place);
+            assert!(bad.is_empty(), "{label}: {bad:#?}");
+        }
+    }
+    eprintln!(
+        "{away} collaborators away, {other_country} in another country, {mail_from_away} mails from them"
+    );
+    assert!(away >= 40, "only {away} collaborators work from elsewhere");
+    assert!(other_country >= 10, "only {other_country} abroad");
+    assert!(
+        mail_from_away >= 10,
+        "only {mail_from_away} mails from them"
     );
 }

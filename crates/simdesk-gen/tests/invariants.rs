@@ -4,7 +4,7 @@
 use simdesk_gen::{WorldSpec, check_invariants, templates_from_files};
 use simdesk_model::{Artifact, CellValue};
 
-use crate::common::{make, templates};
+use crate::common::{data_column, make, templates};
 
 #[test]
 fn every_declared_rule_holds_on_every_template_and_20_seeds() {
@@ -61,13 +61,7 @@ fn first_data_sheet<'a>(
 /// Sets a data column of row `row` (0-based, below the header) of the
 /// first entity workbook.
 fn set_data(t: &simdesk_gen::Template, spec: &mut WorldSpec, column: &str, row: u32, v: f64) {
-    let c = t
-        .pack
-        .dataset
-        .columns
-        .iter()
-        .position(|c| c.key == column)
-        .expect("column") as u32;
+    let c = data_column(t, column);
     let s = first_data_sheet(t, spec);
     let cell = s
         .cells
@@ -77,13 +71,7 @@ fn set_data(t: &simdesk_gen::Template, spec: &mut WorldSpec, column: &str, row: 
 }
 
 fn data(t: &simdesk_gen::Template, spec: &mut WorldSpec, column: &str, row: u32) -> f64 {
-    let c = t
-        .pack
-        .dataset
-        .columns
-        .iter()
-        .position(|c| c.key == column)
-        .expect("column") as u32;
+    let c = data_column(t, column);
     match first_data_sheet(t, spec)
         .cells
         .get(&simdesk_model::CellAddr::new(row + 1, c))
@@ -101,7 +89,7 @@ fn the_evaluator_catches_a_broken_rule_in_every_template() {
     type Break = fn(f64) -> f64;
     let cases: &[(&str, &str, u32, Break, &[&str])] = &[
         ("financial-advisor", "price", 0, |v| v * 1.5, &["one_value"]),
-        ("financial-advisor", "units", 0, |v| v * 40.0, &["share"]),
+        ("financial-advisor", "units", 0, |v| v * 1000.0, &["share"]),
         ("paralegal", "rate", 0, |_| 990.0, &["range", "one_value"]),
         (
             "clinical-research-coordinator",
@@ -221,19 +209,39 @@ fn a_tracker_attribute_that_disagrees_with_the_data_is_caught() {
 
 #[test]
 fn rules_naming_what_the_pack_lacks_are_refused() {
+    // Each case: the rule appended to the adviser's pack, and what the
+    // load error must say.
     let bad = [
-        ("value = \"column:nope\"", "no data column"),
         (
-            "value = \"kpi:total_value\"\nby = \"attribute:segmentx\"",
+            "kind = \"range\"\nvalue = \"column:nope\"\nrange = [0, 1]",
+            "no data column",
+        ),
+        (
+            "kind = \"range\"\nvalue = \"kpi:total_value\"\nby = \"attribute:segmentx\"\nrange = [0, 1]",
             "attribute",
         ),
-        ("value = \"risk\"", "expected column:"),
+        (
+            "kind = \"range\"\nvalue = \"risk\"\nrange = [0, 1]",
+            "expected column:",
+        ),
+        (
+            "kind = \"allowed\"\nkey = \"ticker\"\ncolumn = \"nope\"\nvalues = { X = [\"a\"] }",
+            "no data column nope",
+        ),
+        (
+            "kind = \"allowed\"\nkey = \"ticker\"\ncolumn = \"class\"\nvalues = { VTI = [] }",
+            "values.VTI allows nothing",
+        ),
+        (
+            "kind = \"allowed\"\nkey = \"ticker\"\ncolumn = \"class\"\nvalues = {}",
+            "values lists no key",
+        ),
     ];
     for (body, want) in bad {
         let files = simdesk_gen::embedded_files().iter().filter_map(|(rel, c)| {
             rel.strip_prefix("financial-advisor/").map(|rest| {
                 let c = if rest == "pack.toml" {
-                    format!("{c}\n[[invariants]]\nkind = \"range\"\n{body}\nrange = [0, 1]\n")
+                    format!("{c}\n[[invariants]]\n{body}\n")
                 } else {
                     (*c).to_owned()
                 };
@@ -242,5 +250,85 @@ fn rules_naming_what_the_pack_lacks_are_refused() {
         });
         let err = templates_from_files(files, "test").expect_err(body);
         assert!(err.to_string().contains(want), "{body}: {err}");
+    }
+}
+
+/// A job title its level does not allow (a Principal Engineer at L2, an
+/// Analyst at L6) is caught, and the generator never draws one.
+#[test]
+fn a_title_its_level_does_not_allow_is_caught() {
+    let all = templates();
+    let t = all
+        .iter()
+        .find(|t| t.id == "hr-business-partner")
+        .expect("template");
+    let mut spec = make(t, 3);
+    assert!(check_invariants(t, &spec).is_empty(), "clean before");
+    let (level_col, role_col) = (data_column(t, "level"), data_column(t, "role"));
+    let s = first_data_sheet(t, &mut spec);
+    let level = match s
+        .cells
+        .get(&simdesk_model::CellAddr::new(1, level_col))
+        .map(|c| &c.value)
+    {
+        Some(CellValue::Text(l)) => l.clone(),
+        other => panic!("level: {other:?}"),
+    };
+    let wrong = if level == "L6" {
+        "Analyst"
+    } else {
+        "Principal Engineer"
+    };
+    s.cells
+        .get_mut(&simdesk_model::CellAddr::new(1, role_col))
+        .expect("role cell")
+        .value = CellValue::Text(wrong.to_owned());
+    let found = check_invariants(t, &spec);
+    assert!(
+        found
+            .iter()
+            .any(|v| v.kind == "allowed" && v.message.contains(wrong)),
+        "{found:#?}"
+    );
+}
+
+/// A construction line is billed as its trade stands in the project's
+/// phase: during the structure, earthwork is nearly all billed and
+/// finishes hardly at all; general conditions follow the phase alone.
+/// (`every_declared_rule_holds_on_every_template_and_20_seeds` then holds
+/// every generated line to these bands.)
+#[test]
+fn a_trades_billing_follows_the_phase() {
+    let all = templates();
+    let t = all
+        .iter()
+        .find(|t| t.id == "construction-pm")
+        .expect("template");
+    let rule = t
+        .pack
+        .invariants
+        .iter()
+        .find_map(|r| match r {
+            simdesk_gen::Invariant::Ratio(r) if r.column == "invoiced" => Some(r),
+            _ => None,
+        })
+        .expect("the invoiced rule");
+    let band = |phase: &str, trade: &str| rule.band(Some(phase), Some(trade)).expect("a band");
+    assert!(band("Structure", "Sitework")[0] >= 0.85);
+    assert!(band("Structure", "Finishes")[1] <= 0.02);
+    assert!(band("Foundations", "Masonry")[1] <= 0.02);
+    assert!(band("Interiors", "Drywall")[0] >= 0.5);
+    assert_eq!(
+        band("Structure", "GC"),
+        rule.band(Some("Structure"), None).expect("phase")
+    );
+    // Every trade of the cost codes has its own band in every phase but
+    // general conditions.
+    for r in &t.pack.tables["cost_codes"] {
+        let trade = r["trade"].as_str().expect("trade");
+        for phase in ["Foundations", "Structure", "Envelope", "Interiors"] {
+            let own = rule.bands.contains_key(&format!("{phase}/{trade}"));
+            assert_eq!(own, trade != "GC", "{phase}/{trade}");
+        }
     }
 }

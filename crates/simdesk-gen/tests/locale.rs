@@ -1,15 +1,16 @@
 //! Locale follows the persona (issue 16), on every template × several
 //! seeds: the persona's country decides the currency amounts show in prose
-//! and mail and the money formats of workbook cells, how prose writes
-//! dates, and the words institutions go by; nothing American leaks into a
-//! world elsewhere.
+//! and mail and the money formats of workbook cells, how numbers are
+//! written (German separators, India's lakh grouping), how much money
+//! amounts to, how prose writes dates, and the words institutions go by;
+//! nothing American leaks into a world elsewhere.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use simdesk_gen::{Locale, Template, WorldSpec};
-use simdesk_model::{Artifact, CellValue};
+use simdesk_gen::{Locale, Placement, Template, WorldSpec, check_invariants};
+use simdesk_model::{Artifact, CellValue, Grouping};
 
-use crate::common::{DateStyle, dates_in, make, short_date_code, templates};
+use crate::common::{DateStyle, data_column, dates_in, make, short_date_code, templates};
 
 const SEEDS: std::ops::Range<u64> = 0..10;
 
@@ -58,6 +59,84 @@ fn amount_symbols(text: &str) -> BTreeMap<&'static str, usize> {
         }
     }
     out
+}
+
+/// Amounts written with the symbol after them (`1.234 €`), as the locale
+/// writes them: the count, and the amounts whose digits are not grouped
+/// the locale's way (`1,234 €` in a German world).
+fn amounts_after(text: &str, l: &Locale) -> (usize, Vec<String>) {
+    let sym = format!(" {}", l.symbol.trim());
+    let (mut n, mut bad) = (0, Vec::new());
+    for (i, _) in text.match_indices(&sym) {
+        let digits: String = text[..i]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if !digits.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        n += 1;
+        if !grouped_as(&digits, l) {
+            bad.push(format!("{digits}{sym}"));
+        }
+    }
+    (n, bad)
+}
+
+/// Whether a figure (`1.234,56`, `12,34,567`) is written with the
+/// locale's separators and grouping.
+fn grouped_as(figure: &str, l: &Locale) -> bool {
+    let (int, frac) = figure.split_once(l.decimal).unwrap_or((figure, ""));
+    if !frac.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let groups: Vec<&str> = int.split(l.thousands).collect();
+    let last = groups.len() - 1;
+    groups.iter().enumerate().all(|(i, g)| {
+        let n = g.len();
+        g.chars().all(|c| c.is_ascii_digit())
+            && match (i, l.grouping) {
+                (0, _) if last == 0 => n >= 1,
+                (0, Grouping::Western) => (1..=3).contains(&n),
+                (0, Grouping::Indian) => (1..=2).contains(&n),
+                (i, _) if i == last => n == 3,
+                (_, Grouping::Western) => n == 3,
+                (_, Grouping::Indian) => n == 2,
+            }
+    })
+}
+
+/// Amounts in the locale's symbol placed before the digits whose digits
+/// are not grouped the locale's way (`₹123,456` or `(₹1,628,000)` in an
+/// Indian world), and how many were grouped by lakh (`₹1,23,456`).
+fn amounts_before(text: &str, l: &Locale) -> (usize, Vec<String>) {
+    let (mut lakh, mut bad) = (0, Vec::new());
+    for (i, _) in text.match_indices(l.symbol.as_str()) {
+        let after = &text[i + l.symbol.len()..];
+        let figure: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.')
+            .collect();
+        let figure = figure.trim_end_matches([',', '.']);
+        if !figure.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        if !grouped_as(figure, l) {
+            bad.push(format!("{}{figure}", l.symbol));
+        } else if figure.split(l.thousands).count() >= 3
+            && figure
+                .split(l.thousands)
+                .nth(1)
+                .is_some_and(|g| g.len() == 2)
+        {
+            lakh += 1;
+        }
+    }
+    (lakh, bad)
 }
 
 /// `$` outside quotes and currency tags: a dollar money format.
@@ -133,6 +212,26 @@ fn problems(t: &Template, spec: &WorldSpec) -> Vec<String> {
         bad.push("no date in prose at all".into());
     }
     let symbol = l.symbol.as_str();
+    if l.placement == Placement::After {
+        let (n, wrong) = amounts_after(&prose, l);
+        if n == 0 {
+            bad.push(format!("no amount written with {} after it", symbol.trim()));
+        }
+        for w in wrong.iter().take(3) {
+            bad.push(format!(
+                "amount {w:?} not written with the locale's separators"
+            ));
+        }
+        symbols.insert(symbol, n);
+    } else if l.grouping == Grouping::Indian {
+        let (lakh, wrong) = amounts_before(&prose, l);
+        if lakh == 0 {
+            bad.push("no amount grouped by lakh in prose".into());
+        }
+        for w in wrong.iter().take(3) {
+            bad.push(format!("amount {w:?} not grouped by lakh and crore"));
+        }
+    }
     for (s, n) in &symbols {
         if *s != symbol {
             bad.push(format!(
@@ -144,10 +243,29 @@ fn problems(t: &Template, spec: &WorldSpec) -> Vec<String> {
     if !symbols.contains_key(symbol) && SYMBOLS.contains(&symbol) {
         bad.push(format!("no amount in {symbol} in prose"));
     }
+    let quoted = match l.placement {
+        Placement::Before => format!("\"{symbol}\""),
+        Placement::After => format!("\" {}\"", symbol.trim()),
+    };
     let money: Vec<&String> = formats
         .iter()
-        .filter(|f| bare_dollar(f) || f.contains(&format!("\"{symbol}\"")))
+        .filter(|f| bare_dollar(f) || f.contains(&quoted))
         .collect();
+    // Every number format carries the locale's tag (which is what writes
+    // German separators and India's lakh grouping).
+    if let Some(id) = &l.lcid {
+        let tag = format!("[$-{id}]");
+        // A format without digit placeholders (a date, `@`) has no
+        // separators to show.
+        let numeric = |f: &str| f.contains(['0', '#', '?']) || f == "General";
+        for f in formats
+            .iter()
+            .filter(|f| numeric(f) && !f.starts_with(&tag))
+            .take(3)
+        {
+            bad.push(format!("cell format {f:?} without {tag}"));
+        }
+    }
     if money.is_empty() {
         bad.push(format!("no cell format in {symbol}"));
     }
@@ -260,9 +378,7 @@ fn in_country(t: &Template, country: &str) -> Template {
 /// Every (ticker, price, price format) of the custodian data sheets of a
 /// financial adviser's world.
 fn holdings(t: &Template, spec: &WorldSpec) -> Vec<(String, f64, Option<String>)> {
-    let cols = &t.pack.dataset.columns;
-    let at = |key: &str| cols.iter().position(|c| c.key == key).expect("column") as u32;
-    let (ticker, price) = (at("ticker"), at("price"));
+    let (ticker, price) = (data_column(t, "ticker"), data_column(t, "price"));
     let mut out = Vec::new();
     for a in &spec.artifacts {
         let Artifact::Workbook(w) = &a.artifact else {
@@ -473,6 +589,20 @@ fn country_tables_and_data_terms_are_checked_when_templates_load() {
             |e| matches!(e, LocaleError::TableRecord { record: 2, problem, .. } if problem.contains("name")),
         ),
         (
+            "a country whose prices would stay in US dollars",
+            Box::new(|c: &str| {
+                let from = c.find("[country_tables.Ireland]").expect("Irish table");
+                let to = c[from + 1..]
+                    .find("\n[country_tables.")
+                    .map_or(c.len(), |i| from + 1 + i + 1);
+                format!("{}{}", &c[..from], &c[to..])
+            }),
+            |e| {
+                matches!(e, LocaleError::TableMoney { country, currency, column, table, .. }
+                    if country == "Ireland" && currency == "EUR" && column == "price" && table == "securities")
+            },
+        ),
+        (
             "a price written as text",
             Box::new(|c: &str| c.replace("price = 26.2,", "price = \"26.20\",")),
             |e| matches!(e, LocaleError::TableRecord { problem, .. } if problem.contains("price is text")),
@@ -653,4 +783,225 @@ fn abroad_words_are_found_in_us_worlds() {
     }
     assert_eq!(find_word("a SECOND look", "SEC", false), None);
     assert!(find_word("filed with the SEC.", "SEC", false).is_some());
+}
+
+/// The shipped template `id`, operating only in `country` (its pack's
+/// `countries` narrowed after loading, so the load checks saw the pack as
+/// shipped), so every seed draws a persona there.
+pub fn only_in(id: &str, country: &str) -> Template {
+    let t = templates()
+        .into_iter()
+        .find(|t| t.id == id)
+        .unwrap_or_else(|| panic!("{id}: no template"));
+    assert!(
+        t.pack.meta.countries.iter().any(|c| c == country),
+        "{id} does not operate in {country}"
+    );
+    in_country(&t, country)
+}
+
+/// The values of data column `key` in every entity workbook of a world.
+fn column_values(t: &Template, spec: &WorldSpec, key: &str) -> Vec<f64> {
+    let col = data_column(t, key);
+    let mut out = Vec::new();
+    for a in &spec.artifacts {
+        let Artifact::Workbook(w) = &a.artifact else {
+            continue;
+        };
+        let Some(s) = w.sheet(&t.pack.workbook.data_sheet) else {
+            continue;
+        };
+        for (addr, c) in &s.cells {
+            if addr.col == col
+                && addr.row > 0
+                && let CellValue::Number(n) = c.value
+            {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+/// Every template that operates in Germany or India, on 20 seeds of a
+/// persona there: the world generates, keeps every domain rule (with its
+/// money bands scaled to the country) and, on the first seeds, writes
+/// money, numbers, dates and terms as the country does.
+#[test]
+fn german_and_indian_worlds_generate_and_keep_their_rules() {
+    let mut all = Vec::new();
+    let mut tried = 0;
+    for t in templates() {
+        for country in ["Germany", "India"] {
+            if !t.pack.meta.countries.iter().any(|c| c == country) {
+                continue;
+            }
+            tried += 1;
+            let only = only_in(&t.id, country);
+            for seed in 0..20 {
+                let spec = make(&only, seed);
+                let at = &spec.persona.profile["location"];
+                if at["country"] != country {
+                    all.push(format!("{} seed {seed}: persona in {at}", t.id));
+                }
+                for v in check_invariants(&only, &spec) {
+                    all.push(format!("{} {country} seed {seed}: {v}", t.id));
+                }
+                if seed < 3 {
+                    for p in problems(&only, &spec) {
+                        all.push(format!("{} {country} seed {seed}: {p}", t.id));
+                    }
+                }
+            }
+        }
+    }
+    assert!(tried >= 8, "only {tried} template × country pairs");
+    assert!(
+        all.is_empty(),
+        "{} problems:\n{}",
+        all.len(),
+        all.join("\n")
+    );
+}
+
+/// Money a pack draws follows the country's scale: the same salary bands
+/// read as euros at 0.9 and as rupees at 30 (a world that ignored the
+/// scale would pay an Indian engineer 62,000 rupees a year).
+#[test]
+fn money_the_pack_draws_is_scaled_to_the_country() {
+    for (country, scale) in [("United States", 1.0), ("Germany", 0.9), ("India", 30.0)] {
+        let t = only_in("hr-business-partner", country);
+        for seed in 0..4 {
+            let spec = make(&t, seed);
+            let salaries = column_values(&t, &spec, "salary");
+            assert!(!salaries.is_empty(), "{country} seed {seed}: no salaries");
+            for v in salaries {
+                assert!(
+                    (62_000.0 * scale * 0.999..=215_000.0 * scale * 1.001).contains(&v),
+                    "{country} seed {seed}: salary {v} outside the bands × {scale}"
+                );
+            }
+        }
+    }
+    let t = only_in("paralegal", "India");
+    let rates = column_values(&t, &make(&t, 0), "rate");
+    assert!(
+        rates.iter().all(|r| *r >= 175.0 * 30.0),
+        "rupee rates: {rates:?}"
+    );
+}
+
+/// What the scale touches in a pack: drawn money, money bands and tiers,
+/// ratios by their units; never a price from a data table.
+#[test]
+fn the_scale_applies_to_drawn_money_only() {
+    let all = templates();
+    let find = |id: &str| all.iter().find(|t| t.id == id).expect(id);
+    let india = &find("financial-advisor").common.locales["in"];
+    assert_eq!(india.money_scale, 30.0);
+    // A security's price comes from a table: not scaled; the fee tiers are.
+    let fa = find("financial-advisor");
+    let local = fa.pack.localized(india);
+    let price = |p: &simdesk_gen::Pack| {
+        let c = p
+            .dataset
+            .columns
+            .iter()
+            .find(|c| c.key == "price")
+            .expect("price");
+        (c.field.clone(), c.num, c.jitter)
+    };
+    assert_eq!(price(&local), price(&fa.pack));
+    let tiers = |p: &simdesk_gen::Pack| {
+        p.invariants
+            .iter()
+            .find_map(|r| match r {
+                simdesk_gen::Invariant::Tiered(t) => Some(t.tiers.clone()),
+                _ => None,
+            })
+            .expect("tiered rule")
+    };
+    assert_eq!(tiers(&local)[0][0], tiers(&fa.pack)[0][0] * 30.0);
+    assert_eq!(tiers(&local)[0][1], tiers(&fa.pack)[0][1]);
+    // Impressions per unit of spend: the band divides by the scale;
+    // clicks per impression does not move.
+    let mm = find("marketing-manager");
+    let local = mm.pack.localized(india);
+    let bands = |p: &simdesk_gen::Pack, col: &str| {
+        p.invariants
+            .iter()
+            .find_map(|r| match r {
+                simdesk_gen::Invariant::Ratio(r) if r.column == col => Some(r.bands["Paid search"]),
+                _ => None,
+            })
+            .expect("ratio rule")
+    };
+    let (us, inr) = (bands(&mm.pack, "impressions"), bands(&local, "impressions"));
+    assert!((inr[0] - us[0] / 30.0).abs() < 1e-9, "{us:?} {inr:?}");
+    assert_eq!(bands(&local, "clicks"), bands(&mm.pack, "clicks"));
+    // A count is not money; a money assumption and its new value are.
+    let pl = find("paralegal");
+    let local = pl.pack.localized(india);
+    let asm = |p: &simdesk_gen::Pack, k: &str| {
+        p.workbook
+            .assumptions
+            .iter()
+            .find(|a| a.key == k)
+            .expect(k)
+            .value
+    };
+    assert_eq!(asm(&local, "budget")[0], asm(&pl.pack, "budget")[0] * 30.0);
+    assert_eq!(asm(&local, "discount"), asm(&pl.pack, "discount"));
+    let hours = |p: &simdesk_gen::Pack| {
+        p.dataset
+            .columns
+            .iter()
+            .find(|c| c.key == "hours")
+            .expect("hours")
+            .num
+    };
+    assert_eq!(hours(&local), hours(&pl.pack));
+}
+
+/// Number formats in a German and an Indian world, as cells carry them
+/// and prose shows them.
+#[test]
+fn formats_follow_the_locale() {
+    let all = templates();
+    let locales = &all[0].common.locales;
+    let de = &locales["de"];
+    let money = de.localize_format("$#,##0.00;($#,##0.00)");
+    assert_eq!(money, "[$-407]#,##0.00\" €\";(#,##0.00\" €\")");
+    assert_eq!(de.localize_format(&money), money, "rewriting is idempotent");
+    assert_eq!(
+        de.show(&CellValue::Number(1234.5), Some(&money)),
+        "1.234,50 €"
+    );
+    assert_eq!(
+        de.show(&CellValue::Number(0.125), Some(&de.localize_format("0.0%"))),
+        "12,5%"
+    );
+    let inr = &locales["in"];
+    let money = inr.localize_format("$#,##0");
+    assert_eq!(money, "[$-4009]\"₹\"#,##0");
+    assert_eq!(inr.localize_format(&money), money);
+    for (v, want) in [
+        (500.0, "₹500"),
+        (75_000.0, "₹75,000"),
+        (1_234_567.0, "₹12,34,567"),
+        (30_000_000.0, "₹3,00,00,000"),
+    ] {
+        assert_eq!(inr.show(&CellValue::Number(v), Some(&money)), want);
+    }
+    // Negative amounts and crores are grouped too.
+    let signed = inr.localize_format("$#,##0;($#,##0)");
+    assert_eq!(signed, "[$-4009]\"₹\"#,##0;(\"₹\"#,##0)");
+    for (v, want) in [
+        (-1_628_000.0, "(₹16,28,000)"),
+        (-5_000.0, "(₹5,000)"),
+        (-361_200_000.0, "(₹36,12,00,000)"),
+    ] {
+        assert_eq!(inr.show(&CellValue::Number(v), Some(&signed)), want);
+    }
+    assert_eq!(inr.localize_format("0.0%"), "[$-4009]0.0%");
 }

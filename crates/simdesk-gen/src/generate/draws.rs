@@ -166,10 +166,13 @@ impl Gen<'_> {
                         else {
                             continue;
                         };
-                        let Some(key) = self.band_key(r.by.as_ref(), row, attrs) else {
+                        let (Some(key), Some(key2)) = (
+                            self.band_key(r.by.as_ref(), row, attrs),
+                            self.band_key(r.then_by.as_ref(), row, attrs),
+                        ) else {
                             continue;
                         };
-                        let Some([lo, hi]) = band_of(&r.bands, r.range, key.as_deref()) else {
+                        let Some([lo, hi]) = r.band(key.as_deref(), key2.as_deref()) else {
                             continue;
                         };
                         let band = Some([lo * base, hi * base]);
@@ -205,6 +208,25 @@ impl Gen<'_> {
         for rule in &pack.invariants {
             if let Invariant::Monotonic(r) = rule {
                 self.rank_order(rows, &r.key, &r.column, &r.order);
+            }
+        }
+        for rule in &pack.invariants {
+            // Last, as the rules above may move a key (a level follows its
+            // salary): a value its key does not allow is drawn again from
+            // those it does (a job title from the row's level's titles).
+            if let Invariant::Allowed(r) = rule {
+                let (Some(kc), Some(vc)) = (self.col_of(&r.key), self.col_of(&r.column)) else {
+                    continue;
+                };
+                for row in rows.iter_mut() {
+                    let Some(allowed) = key_text(row.get(kc)).and_then(|k| r.values.get(&k)) else {
+                        continue;
+                    };
+                    let ok = matches!(row.get(vc), Some(Val::Text(v)) if allowed.contains(v));
+                    if !ok && !allowed.is_empty() {
+                        row[vc] = Val::Text(self.rng.pick(allowed).clone());
+                    }
+                }
             }
         }
     }

@@ -130,6 +130,9 @@ impl<'t> Gen<'t> {
                     else {
                         break;
                     };
+                    // Someone working from elsewhere writes in their own
+                    // hours too.
+                    t = self.open_for(&from.0, t);
                     let body = self.render_prose(&m.body, &ctx)?;
                     let body = {
                         let res = self.resolver(ent);
@@ -184,20 +187,22 @@ impl<'t> Gen<'t> {
         let sent = self.join(&self.join(&self.home, "Mail")?, "Sent")?;
         self.folder(&inbox);
         self.folder(&sent);
-        let hours = self.hours();
         for mut m in mails {
             if m.date <= last {
-                m.date = hours.next_open(last.plus_secs(60));
+                m.date = self.open_for(&m.actor, last.plus_secs(60));
             }
             if m.date >= self.now {
                 m.date = self.now.plus_secs(-60);
             }
             last = m.date;
             m.email.date = m.date;
-            let (h, mi, _) = m.date.time_of_day();
+            // Named by the persona's wall clock, as their mail client
+            // saves it (the Date header carries the offset).
+            let local = self.hours.local(m.date);
+            let (h, mi, _) = local.time_of_day();
             let stem = format!(
                 "{} {h:02}{mi:02} {}",
-                m.date.date_string(),
+                local.date_string(),
                 m.email.subject.chars().take(60).collect::<String>()
             );
             let dir = if m.inbox { inbox.clone() } else { sent.clone() };

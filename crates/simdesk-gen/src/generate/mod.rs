@@ -111,6 +111,16 @@ pub struct ProfileLocale {
     pub date_long: String,
     /// A date in tables, as an Excel date code (`dd/mm/yyyy`).
     pub date_short: String,
+    /// Decimal separator of numbers (`.`, `,`): a figure in this world is
+    /// read with it (`1.234,56` is 1234.56 where it is `,`).
+    #[serde(default)]
+    pub decimal: String,
+    /// Thousands separator of numbers (`,`, `.`).
+    #[serde(default)]
+    pub thousands: String,
+    /// How digits are grouped (`western`, `indian` for `12,34,567`).
+    #[serde(default)]
+    pub grouping: simdesk_model::Grouping,
 }
 
 /// A city with its country and time zone.
@@ -198,6 +208,9 @@ struct Gen<'t> {
     /// The persona's (and colleagues') working hours, as the profile says
     /// and as everything is scheduled by.
     hours: WorkingHours,
+    /// Collaborators working from elsewhere (`based_in`): where, and their
+    /// hours there (their zone and public holidays).
+    abroad: BTreeMap<String, (crate::pack::Location, WorkingHours)>,
     msg_n: u32,
     domain: String,
     /// Per entity, the parts of its prose context that never change (all
@@ -323,12 +336,33 @@ pub(crate) fn check_template(t: &Template) -> Result<(), GenError> {
             return Err(bad(format!("tracker links unknown kpi {l}")));
         }
     }
+    for c in p.collaborators.iter().filter(|c| !c.based_in.is_empty()) {
+        if let Some(o) = p
+            .objectives
+            .iter()
+            .position(|o| o.from == Party::Collaborator(c.key.clone()))
+        {
+            return Err(bad(format!(
+                "collaborator {}: based_in, yet objective {} comes from them (requests come from the persona's office)",
+                c.key,
+                o + 1
+            )));
+        }
+        for country in &c.based_in {
+            if !t.common.locations.iter().any(|l| &l.country == country) {
+                return Err(bad(format!(
+                    "collaborator {}: based_in {country}, which has no location in _common/people.toml",
+                    c.key
+                )));
+            }
+        }
+    }
     Ok(())
 }
 
 /// `t`'s pack with money in the currency of locale `id`; the copies for
 /// every locale the pack's places use are made once per template.
-fn localized_pack<'t>(t: &'t Template, id: &str) -> Result<&'t Pack, GenError> {
+pub(crate) fn localized_pack<'t>(t: &'t Template, id: &str) -> Result<&'t Pack, GenError> {
     let all = t.localized.get_or_init(|| {
         persona::places(t)
             .iter()
@@ -425,6 +459,7 @@ pub fn generate(
         globals: BTreeMap::new(),
         used_names: BTreeSet::new(),
         hours: WorkingHours::default(),
+        abroad: BTreeMap::new(),
         msg_n: 0,
         domain: String::new(),
         ent_fixed: Vec::new(),

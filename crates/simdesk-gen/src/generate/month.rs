@@ -353,7 +353,9 @@ impl<'t> Gen<'t> {
         let peers: Vec<String> = self
             .collab
             .iter()
-            .filter(|(k, (_, c))| k.as_str() != requester && c.relation != "manager")
+            .filter(|(k, (_, c))| {
+                k.as_str() != requester && c.relation != "manager" && !self.abroad.contains_key(*k)
+            })
             .map(|(k, _)| k.clone())
             .collect();
         if peers.is_empty() {
@@ -541,8 +543,15 @@ impl<'t> Gen<'t> {
                 role: c.role.clone(),
                 relation: c.relation.clone(),
                 style: c.style.as_str().to_owned(),
-                hours: hours.clone(),
-                location: None,
+                hours: self
+                    .abroad
+                    .get(&k)
+                    .map_or_else(|| hours.clone(), |(_, h)| h.clone()),
+                location: self.abroad.get(&k).map(|(l, _)| simdesk_sim::Place {
+                    city: l.city.clone(),
+                    country: l.country.clone(),
+                    timezone: l.timezone,
+                }),
                 latency_minutes: latency,
                 knows: self.month.knows.remove(&k).unwrap_or_default(),
                 reviews: requested
@@ -586,6 +595,7 @@ impl<'t> Gen<'t> {
             agent_called: self.persona.called.clone(),
             home: self.home.clone(),
             utc_offset_minutes: self.utc_offset(),
+            timezone: Some(self.place.timezone),
             date_format: Some(self.locale.date_long.clone()),
             brief,
             end: Some(self.month_end()),

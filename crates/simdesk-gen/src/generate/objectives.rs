@@ -136,10 +136,16 @@ impl<'t> Gen<'t> {
             deliverable: None,
             renamed: None,
         };
-        // `due` names files (ISO); `due_date` is the day as prose writes it.
-        req.extra.insert("due".into(), J::String(due.date_string()));
+        // `due` names files (ISO); `due_date` is the day as prose writes
+        // it. Both are the persona's day: 17:00 in Denver is already the
+        // next day in UTC.
+        let local_due = self.hours.local(due);
         req.extra
-            .insert("due_date".into(), J::String(self.locale.long_date(due)));
+            .insert("due".into(), J::String(local_due.date_string()));
+        req.extra.insert(
+            "due_date".into(),
+            J::String(self.locale.long_date(local_due)),
+        );
         req.extra.insert("requester".into(), from.1.json(""));
         if let Some(i) = ent {
             req.ctx.insert(key("entity"), self.entity_ctx(i));

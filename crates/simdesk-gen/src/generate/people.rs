@@ -34,6 +34,11 @@ impl<'t> Gen<'t> {
                 style,
                 organisation: org,
             };
+            if !c.based_in.is_empty()
+                && let Some(away) = self.draw_abroad(&c.key, &c.based_in)
+            {
+                self.abroad.insert(c.key.clone(), away);
+            }
             self.collab.insert(c.key.clone(), (p, col));
         }
         // Entities.
@@ -154,6 +159,84 @@ impl<'t> Gen<'t> {
         Ok(())
     }
 
+    /// Where collaborator `key` works from, among the locations of
+    /// `countries` (not the persona's city) whose working day shares two
+    /// hours or more with the persona's over the first working week, and
+    /// their hours there: the persona's clock hours, in their time zone,
+    /// less their public holidays. `None` when no place qualifies. Drawn
+    /// from a stream of its own, so that placing someone abroad moves no
+    /// other draw of the world.
+    fn draw_abroad(
+        &self,
+        key: &str,
+        countries: &[String],
+    ) -> Option<(crate::pack::Location, WorkingHours)> {
+        let (seed, index) = self
+            .spec
+            .origin
+            .as_ref()
+            .map_or((0, 0), |o| (o.seed, o.index));
+        let mut rng = SeededRng::new(&format!("{}#abroad#{key}", self.t.id), seed, index);
+        let places: Vec<(crate::pack::Location, WorkingHours)> = self
+            .t
+            .common
+            .locations
+            .iter()
+            .filter(|l| countries.contains(&l.country) && l.city != self.place.city)
+            .map(|l| {
+                let h = WorkingHours {
+                    utc_offset_minutes: l.timezone.0.standard_minutes,
+                    timezone: Some(l.timezone),
+                    holidays: self.holiday_dates(&l.city, &l.country),
+                    ..self.hours.clone()
+                };
+                (l.clone(), h)
+            })
+            .filter(|(_, h)| self.shared_minutes(h) >= 120 * 5)
+            .collect();
+        (!places.is_empty()).then(|| rng.pick(&places).clone())
+    }
+
+    /// Minutes the persona's working hours and `other` share over the
+    /// persona's first five working days of the month (quarter-hour steps).
+    fn shared_minutes(&self, other: &WorkingHours) -> i64 {
+        let h = &self.hours;
+        let (open, close) = (i64::from(h.start.0), i64::from(h.end.0));
+        let mut day = h.local_day(self.now);
+        let (mut days, mut shared) = (0, 0);
+        while days < 5 && day < h.local_day(self.now) + 30 {
+            if h.works_on(day) {
+                days += 1;
+                shared += (open..close)
+                    .step_by(15)
+                    .filter(|m| other.is_open(h.at_local(day, m * 60)))
+                    .count() as i64
+                    * 15;
+            }
+            day += 1;
+        }
+        shared
+    }
+
+    /// The first moment at or after `t` at which `actor` can write:
+    /// inside the persona's working hours and, for a collaborator working
+    /// from elsewhere, inside theirs too (their places are drawn to share
+    /// hours with the persona's, so the search ends within days).
+    pub(super) fn open_for(&self, actor: &str, t: SimTime) -> SimTime {
+        let mut t = self.hours.next_open(t);
+        let Some((_, theirs)) = self.abroad.get(actor) else {
+            return t;
+        };
+        for _ in 0..64 {
+            let u = theirs.next_open(t);
+            if u == t {
+                return t;
+            }
+            t = self.hours.next_open(u);
+        }
+        t
+    }
+
     /// The random part of a prose context: one word of each vocabulary
     /// list, a number, the contact, the persona and the employer.
     pub(super) fn pick_ctx(&mut self, person: Option<&Person>) -> Ctx {
@@ -246,6 +329,22 @@ impl<'t> Gen<'t> {
             self.keep_row_rules(&mut rows, attrs, true);
             if self.keep_share_rules(&mut rows, attrs) {
                 self.keep_assumption_rules(&mut asm, attrs);
+                // Dated entries (a time export) run oldest first, as a
+                // billing system exports them, so every file and letter
+                // listing them reads in date order.
+                if let Some(c) = self
+                    .pack
+                    .dataset
+                    .columns
+                    .iter()
+                    .position(|c| c.days_ago.is_some())
+                {
+                    let day = |r: &[Val]| match r.get(c) {
+                        Some(Val::Text(t)) => t.clone(),
+                        _ => String::new(),
+                    };
+                    rows.sort_by_cached_key(|r| day(r));
+                }
                 return Ok((rows, asm));
             }
         }

@@ -236,6 +236,9 @@ impl<'t> Gen<'t> {
                 symbol: self.locale.symbol.clone(),
                 date_long: self.locale.date_long.clone(),
                 date_short: self.locale.date_short.clone(),
+                decimal: self.locale.decimal.to_string(),
+                thousands: self.locale.thousands.to_string(),
+                grouping: self.locale.grouping,
             },
         };
         let email = self.address(&p, &employer.domain);
@@ -318,7 +321,7 @@ impl<'t> Gen<'t> {
     }
 
     /// The public holidays of a place as dates.
-    fn holiday_dates(&self, city: &str, country: &str) -> BTreeSet<LocalDate> {
+    pub(super) fn holiday_dates(&self, city: &str, country: &str) -> BTreeSet<LocalDate> {
         self.t
             .common
             .holidays_of(city, country)

@@ -73,20 +73,17 @@ fn locale_str(l: &MV, k: &str) -> Result<String, minijinja::Error> {
     })
 }
 
-/// `{{ 500 | money }}`: an amount in the persona's currency (`S$500`).
+/// `{{ 500 | money }}`: an amount a pack states in US terms (a fee
+/// schedule's tier, an approval threshold), scaled to the persona's country
+/// ([`Locale::money_scale`](crate::Locale::money_scale), as the amounts the
+/// pack draws are) and shown in its currency and number style (`S$650`,
+/// `450 €`, `₹15,000`).
 fn money_filter(state: &minijinja::State, v: f64) -> Result<String, minijinja::Error> {
     let l = ctx_locale(state)?;
-    let text = format_value(
-        &CellValue::Number(v),
+    let scale = f64::try_from(l.get_attr("money_scale")?).unwrap_or(1.0);
+    Ok(format_value(
+        &CellValue::Number(v * scale),
         Some(&locale_str(&l, "money_format")?),
-    );
-    let sep = |k| -> Result<char, minijinja::Error> {
-        Ok(locale_str(&l, k)?.chars().next().unwrap_or(' '))
-    };
-    Ok(crate::locale::with_separators(
-        &text,
-        sep("decimal")?,
-        sep("thousands")?,
     ))
 }
 
@@ -352,6 +349,8 @@ impl<'t> Gen<'t> {
             ("money_format", json!(self.pack.meta.money_format)),
             ("decimal", json!(l.decimal.to_string())),
             ("thousands", json!(l.thousands.to_string())),
+            ("grouping", json!(l.grouping)),
+            ("money_scale", json!(l.money_scale)),
             ("date_long", json!(l.date_long)),
             ("date_short", json!(l.date_short)),
         ] {

@@ -33,8 +33,18 @@ struct NewFile {
 /// `tiered`) on the start world; `one_value` across the world compares
 /// files of the same day and a later file with the start; `grows`
 /// compares each data file with the one it replaces.
+///
+/// The rules are the template's as localized for the world's country
+/// (the persona's `locale.id`): money bands scaled as the draws were.
 pub fn check_invariants(template: &Template, spec: &WorldSpec) -> Vec<Violation> {
-    let pack = &template.pack;
+    let pack = spec
+        .persona
+        .profile
+        .get("locale")
+        .and_then(|l| l.get("id"))
+        .and_then(serde_json::Value::as_str)
+        .and_then(|id| crate::generate::localized_pack(template, id).ok())
+        .unwrap_or(&template.pack);
     if pack.invariants.is_empty() {
         return Vec::new();
     }
