@@ -603,6 +603,18 @@ impl JsonSchema for ClockTime {
     }
 }
 
+/// The UTC offset at `t`, minutes east, of a clock that keeps `timezone`
+/// when set, else the fixed `utc_offset_minutes` (the persona's and each
+/// collaborator's clock are both kept this way).
+fn offset_at(timezone: Option<TimeZone>, utc_offset_minutes: i32, t: SimTime) -> i32 {
+    timezone.map_or(utc_offset_minutes, |z| z.offset_minutes_at(t))
+}
+
+/// `t` as such a clock reads it (a local time written as if it were UTC).
+fn wall_clock(timezone: Option<TimeZone>, utc_offset_minutes: i32, t: SimTime) -> SimTime {
+    t.plus_secs(i64::from(offset_at(timezone, utc_offset_minutes, t)) * 60)
+}
+
 impl WorkingHours {
     /// Whether they work on local day `day` (counted from 1970-01-01): one
     /// of their `days` and not a public holiday.
@@ -613,14 +625,13 @@ impl WorkingHours {
     /// Their UTC offset at `t`, minutes east: the zone's on that day when
     /// `timezone` is set, else `utc_offset_minutes`.
     pub fn offset_minutes_at(&self, t: SimTime) -> i32 {
-        self.timezone
-            .map_or(self.utc_offset_minutes, |z| z.offset_minutes_at(t))
+        offset_at(self.timezone, self.utc_offset_minutes, t)
     }
 
     /// `t` as their wall clock reads it (a local time written as if it
     /// were UTC).
     pub fn local(&self, t: SimTime) -> SimTime {
-        t.plus_secs(i64::from(self.offset_minutes_at(t)) * 60)
+        wall_clock(self.timezone, self.utc_offset_minutes, t)
     }
 
     /// The instant their wall clock reads `secs` seconds into local day
@@ -700,10 +711,7 @@ impl Scenario {
     /// if it were UTC): by `timezone` when set, else by
     /// `utc_offset_minutes`.
     pub fn local(&self, t: SimTime) -> SimTime {
-        let minutes = self
-            .timezone
-            .map_or(self.utc_offset_minutes, |z| z.offset_minutes_at(t));
-        t.plus_secs(i64::from(minutes) * 60)
+        wall_clock(self.timezone, self.utc_offset_minutes, t)
     }
 
     /// The collaborator with this key.
